@@ -1,0 +1,3 @@
+from cfbops.cli import entry
+
+entry()

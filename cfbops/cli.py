@@ -1,0 +1,151 @@
+"""Parse arguments, then run one headless command or open the console (SPEC §2)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from cfbops import __version__
+from cfbops.errors import CfbopsError, ConfigError, ExitCode, UsageError
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports bad input as one line and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def _global_options(*, suppress: bool) -> argparse.ArgumentParser:
+    # Subparsers repeat the global options with SUPPRESS defaults, so that
+    # `cfbops --headless status --json` and `cfbops --json --headless status` both work.
+    default = argparse.SUPPRESS if suppress else None
+    flag_default = argparse.SUPPRESS if suppress else False
+    parent = _Parser(add_help=False)
+    group = parent.add_argument_group("global options")
+    group.add_argument(
+        "--database-url",
+        metavar="URL",
+        default=default,
+        help="PostgreSQL URL (default: DATABASE_URL, config file, or embedded)",
+    )
+    group.add_argument(
+        "--config",
+        metavar="FILE",
+        type=Path,
+        default=default,
+        help="config file (default: ./cfbops.toml, pyproject.toml, user config)",
+    )
+    group.add_argument(
+        "--home",
+        metavar="DIR",
+        type=Path,
+        default=default,
+        help="embedded server and local state (default: user data directory)",
+    )
+    group.add_argument(
+        "--read-only",
+        action="store_true",
+        default=flag_default,
+        help="open every session with default_transaction_read_only=on",
+    )
+    group.add_argument(
+        "--json",
+        action="store_true",
+        default=flag_default,
+        help="print one JSON document on stdout",
+    )
+    group.add_argument(
+        "-v", "--verbose", action="store_true", default=flag_default, help="more detail on stderr"
+    )
+    return parent
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from cfbops.commands import all_commands
+
+    parser = _Parser(
+        prog="cfbops",
+        description="Operations console for a PostgreSQL sports-data warehouse.",
+        parents=[_global_options(suppress=False)],
+    )
+    parser.add_argument("--version", action="version", version=f"cfbops {__version__}")
+    parser.add_argument(
+        "--headless",
+        action="store_true",
+        help="run one COMMAND without the console (cron, CI, scripts)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    child_globals = _global_options(suppress=True)
+    demo = sub.add_parser(
+        "demo", parents=[child_globals], help="embedded database + demo data, then the console"
+    )
+    demo.add_argument("--scale", choices=("tiny", "small", "medium", "full"), default="small")
+    demo.add_argument("--fresh", action="store_true", help="drop the demo database first")
+    for command in all_commands():
+        child = sub.add_parser(command.name, parents=[child_globals], help=command.help)
+        command.add_arguments(child)
+        child.set_defaults(run=command.run)
+    return parser
+
+
+def load_settings_from(args: argparse.Namespace):
+    from cfbops.config import load_settings
+
+    return load_settings(
+        database_url=args.database_url,
+        config=args.config,
+        home=args.home,
+        read_only=args.read_only,
+        verbose=args.verbose,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    as_json = "--json" in argv
+    try:
+        args = build_parser().parse_args(argv)
+        as_json = args.json
+        return _dispatch(args)
+    except CfbopsError as error:
+        from cfbops.headless import emit_error
+
+        return emit_error(error, as_json=as_json)
+    except KeyboardInterrupt:
+        print("cfbops: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # a bug: say so in one line, full detail only with -v
+        if "-v" in argv or "--verbose" in argv:
+            traceback.print_exc()
+        print(f"cfbops: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+        return int(ExitCode.FAILED)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    settings = load_settings_from(args)
+    if args.command == "demo":
+        from cfbops.tui.launch import run_demo
+
+        return run_demo(settings, scale=args.scale, fresh=args.fresh)
+    if args.command is None:
+        if args.headless:
+            raise UsageError("--headless needs a COMMAND (see 'cfbops --help')")
+        from cfbops.tui.launch import run_console
+
+        return run_console(settings)
+    from cfbops.headless import emit, stderr_progress
+
+    outcome = args.run(settings, args, stderr_progress())
+    return emit(outcome, as_json=args.json)
+
+
+def entry() -> NoReturn:
+    sys.exit(main())
+
+
+__all__ = ["ConfigError", "build_parser", "entry", "main"]

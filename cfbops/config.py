@@ -1,0 +1,203 @@
+"""Settings: flag > environment > config file > embedded default (SPEC §2)."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from cfbops.errors import ConfigError
+
+CONFIG_FILE_NAME = "cfbops.toml"
+DEFAULT_CFBD_URL = "https://api.collegefootballdata.com"
+
+# libpq reads these itself; any of them set means "a database is configured".
+LIBPQ_TARGET_VARS = ("PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGSERVICE")
+
+# Keys a config file may hold, and the type each must have.
+FILE_KEYS: dict[str, type] = {
+    "database_url": str,
+    "home": str,
+    "read_only": bool,
+    "cfbd_api_key": str,
+    "cfbd_url": str,
+    "connect_timeout": int,
+    "lock_timeout": str,
+    "statement_timeout": str,
+}
+
+
+class DatabaseSource(Enum):
+    FLAG = "flag"
+    ENVIRONMENT = "environment"
+    LIBPQ_ENVIRONMENT = "libpq environment"
+    CONFIG_FILE = "config file"
+    EMBEDDED = "embedded"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything a cfbops operation needs to know about where and how to run."""
+
+    database_url: str | None
+    database_source: DatabaseSource
+    home: Path
+    read_only: bool = False
+    verbose: bool = False
+    cfbd_api_key: str | None = field(default=None, repr=False)
+    cfbd_url: str = DEFAULT_CFBD_URL
+    connect_timeout: int = 10
+    lock_timeout: str = "2s"
+    statement_timeout: str = "0"
+    config_file: Path | None = None
+
+    @property
+    def embedded(self) -> bool:
+        return self.database_source is DatabaseSource.EMBEDDED
+
+
+def default_home() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path("cfbops", appauthor=False)
+
+
+def user_config_file() -> Path:
+    from platformdirs import user_config_path
+
+    return user_config_path("cfbops", appauthor=False) / CONFIG_FILE_NAME
+
+
+def find_config_file(cwd: Path, explicit: Path | None) -> tuple[Path | None, dict[str, Any]]:
+    """Locate and read the config file; an explicit --config must exist."""
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"config file {explicit} does not exist (check --config)")
+        return explicit, _read_table(explicit, pyproject=explicit.name == "pyproject.toml")
+    local = cwd / CONFIG_FILE_NAME
+    if local.is_file():
+        return local, _read_table(local, pyproject=False)
+    pyproject = cwd / "pyproject.toml"
+    if pyproject.is_file():
+        table = _read_table(pyproject, pyproject=True)
+        if table:
+            return pyproject, table
+    user = user_config_file()
+    if user.is_file():
+        return user, _read_table(user, pyproject=False)
+    return None, {}
+
+
+def _read_table(path: Path, *, pyproject: bool) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            document = tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+    if pyproject:
+        table = document.get("tool", {}).get("cfbops", {})
+    else:
+        table = document.get("cfbops", document)
+    if not isinstance(table, dict):
+        raise ConfigError(f"config file {path}: [cfbops] must be a table")
+    for key, value in table.items():
+        expected = FILE_KEYS.get(key)
+        if expected is None:
+            known = ", ".join(sorted(FILE_KEYS))
+            raise ConfigError(f"config file {path}: unknown key {key!r} (known keys: {known})")
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise ConfigError(
+                f"config file {path}: {key} must be a {expected.__name__}, "
+                f"not {type(value).__name__}"
+            )
+    return table
+
+
+def load_settings(
+    *,
+    database_url: str | None = None,
+    config: Path | None = None,
+    home: Path | None = None,
+    read_only: bool = False,
+    verbose: bool = False,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+) -> Settings:
+    """Resolve settings from flags, then the environment, then a config file."""
+    env = os.environ if env is None else env
+    cwd = Path.cwd() if cwd is None else cwd
+    config = config or _env_path(env, "CFBOPS_CONFIG")
+    config_file, table = find_config_file(cwd, config)
+
+    url, source = _resolve_database(database_url, env, table)
+    home_value = home or _env_path(env, "CFBOPS_HOME") or _file_path(table, "home", config_file)
+    return Settings(
+        database_url=url,
+        database_source=source,
+        home=(home_value or default_home()).expanduser().resolve(),
+        read_only=read_only or _env_bool(env, "CFBOPS_READ_ONLY") or bool(table.get("read_only")),
+        verbose=verbose,
+        cfbd_api_key=env.get("CFBD_API_KEY") or table.get("cfbd_api_key"),
+        cfbd_url=env.get("CFBOPS_CFBD_URL") or table.get("cfbd_url") or DEFAULT_CFBD_URL,
+        connect_timeout=_env_int(env, "CFBOPS_CONNECT_TIMEOUT") or table.get("connect_timeout", 10),
+        lock_timeout=env.get("CFBOPS_LOCK_TIMEOUT") or table.get("lock_timeout", "2s"),
+        statement_timeout=env.get("CFBOPS_STATEMENT_TIMEOUT")
+        or table.get("statement_timeout", "0"),
+        config_file=config_file,
+    )
+
+
+def _resolve_database(
+    flag: str | None, env: Mapping[str, str], table: Mapping[str, Any]
+) -> tuple[str | None, DatabaseSource]:
+    if flag:
+        return flag, DatabaseSource.FLAG
+    for name in ("CFBOPS_DATABASE_URL", "DATABASE_URL"):
+        if env.get(name):
+            return env[name], DatabaseSource.ENVIRONMENT
+    if any(env.get(name) for name in LIBPQ_TARGET_VARS):
+        # An empty conninfo lets libpq take host, port, user and password from PG*.
+        return "", DatabaseSource.LIBPQ_ENVIRONMENT
+    if table.get("database_url"):
+        return table["database_url"], DatabaseSource.CONFIG_FILE
+    return None, DatabaseSource.EMBEDDED
+
+
+def _env_path(env: Mapping[str, str], name: str) -> Path | None:
+    value = env.get(name)
+    return Path(value) if value else None
+
+
+def _file_path(table: Mapping[str, Any], key: str, config_file: Path | None) -> Path | None:
+    value = table.get(key)
+    if not value:
+        return None
+    path = Path(value).expanduser()
+    if not path.is_absolute() and config_file is not None:
+        path = config_file.parent / path
+    return path
+
+
+def _env_bool(env: Mapping[str, str], name: str) -> bool:
+    value = env.get(name, "").strip().lower()
+    if value in ("", "0", "false", "no", "off"):
+        return False
+    if value in ("1", "true", "yes", "on"):
+        return True
+    raise ConfigError(f"{name}={value!r} is not a boolean (use 1/0, true/false, yes/no)")
+
+
+def _env_int(env: Mapping[str, str], name: str) -> int | None:
+    value = env.get(name)
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"{name}={value!r} is not a whole number") from None

@@ -1,0 +1,50 @@
+"""Progress events every long operation reports: done/total, rate, ETA."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """One step of a long operation: `done` of `total` units, with what just happened."""
+
+    task: str
+    done: int
+    total: int | None
+    message: str = ""
+    started_at: float = field(default_factory=time.monotonic)
+
+    @property
+    def elapsed_s(self) -> float:
+        return max(time.monotonic() - self.started_at, 1e-9)
+
+    @property
+    def rate_per_s(self) -> float:
+        return self.done / self.elapsed_s
+
+    @property
+    def eta_s(self) -> float | None:
+        if not self.total or self.done == 0:
+            return None
+        return (self.total - self.done) / self.rate_per_s
+
+    def line(self) -> str:
+        """A one-line rendering: `[3/19] message — 2.1/s, ETA 8s`."""
+        count = f"{self.done}/{self.total}" if self.total else str(self.done)
+        tail = f"{self.rate_per_s:.1f}/s"
+        if self.eta_s is not None:
+            tail += f", ETA {self.eta_s:.0f}s"
+        text = f"{self.task} [{count}]"
+        if self.message:
+            text += f" {self.message}"
+        return f"{text} — {tail}"
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+def ignore_progress(_: Progress) -> None:
+    """A progress callback for callers that do not show progress."""

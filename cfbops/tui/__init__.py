@@ -1,0 +1,1 @@
+"""The Textual console. Only this package imports textual or rich."""

@@ -1,0 +1,157 @@
+"""The test harness: a real PostgreSQL server per test session, a fresh database per test.
+
+The server is the embedded one (started under the session's temp directory), or the one at
+CFBOPS_TEST_DATABASE_URL. Each test's database is copied from a template built once per session.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from cfbops.config import DatabaseSource, Settings
+from cfbops.db.embedded import EmbeddedServer
+
+REPO = Path(__file__).resolve().parent.parent
+# Durability is not what tests measure: trade it for speed on the test server only.
+TEST_SERVER_SETTINGS = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"}
+
+
+@dataclass(frozen=True, slots=True)
+class ServerUnderTest:
+    admin_url: str
+    version_num: int
+
+    def url_for(self, database: str) -> str:
+        return str(psycopg.conninfo.make_conninfo(self.admin_url, dbname=database))
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseUnderTest:
+    """A fresh database for one test, and Settings pointing cfbops at it."""
+
+    name: str
+    url: str
+    home: Path
+
+    @property
+    def settings(self) -> Settings:
+        return Settings(database_url=self.url, database_source=DatabaseSource.FLAG, home=self.home)
+
+    def connect(self, **kwargs: object) -> psycopg.Connection:
+        kwargs.setdefault("autocommit", True)
+        return psycopg.connect(self.url, **kwargs)
+
+
+def _worker_id() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerUnderTest]:
+    external = os.environ.get("CFBOPS_TEST_DATABASE_URL")
+    embedded: EmbeddedServer | None = None
+    if external:
+        admin_url = external
+    else:
+        embedded = EmbeddedServer(
+            tmp_path_factory.mktemp("pg"), extra_settings=TEST_SERVER_SETTINGS
+        )
+        admin_url = embedded.ensure_running().url("postgres")
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        version_num = conn.info.server_version
+    try:
+        yield ServerUnderTest(admin_url, version_num)
+    finally:
+        if embedded is not None:
+            embedded.stop()
+
+
+def build_template(server: ServerUnderTest, name: str) -> None:
+    """Create the template every test database is copied from."""
+    with psycopg.connect(server.admin_url, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+@pytest.fixture(scope="session")
+def template_database(pg_server: ServerUnderTest) -> str:
+    name = f"cfbops_template_{_worker_id()}"
+    build_template(pg_server, name)
+    return name
+
+
+def _create_database(server: ServerUnderTest, name: str, template: str) -> None:
+    strategy = sql.SQL(" STRATEGY = FILE_COPY") if server.version_num >= 150000 else sql.SQL("")
+    with psycopg.connect(server.admin_url, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}{}").format(
+                sql.Identifier(name), sql.Identifier(template), strategy
+            )
+        )
+
+
+def _drop_database(server: ServerUnderTest, name: str) -> None:
+    with psycopg.connect(server.admin_url, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
+@pytest.fixture
+def db(
+    pg_server: ServerUnderTest, template_database: str, tmp_path: Path
+) -> Iterator[DatabaseUnderTest]:
+    """A fresh database for this test, copied from the session's template."""
+    name = f"cfbops_test_{uuid.uuid4().hex[:12]}"
+    _create_database(pg_server, name, template_database)
+    try:
+        yield DatabaseUnderTest(name, pg_server.url_for(name), tmp_path / "home")
+    finally:
+        _drop_database(pg_server, name)
+
+
+@pytest.fixture
+def empty_db(pg_server: ServerUnderTest, tmp_path: Path) -> Iterator[DatabaseUnderTest]:
+    """A fresh database with nothing in it (copied from template0)."""
+    name = f"cfbops_empty_{uuid.uuid4().hex[:12]}"
+    _create_database(pg_server, name, "template0")
+    try:
+        yield DatabaseUnderTest(name, pg_server.url_for(name), tmp_path / "home")
+    finally:
+        _drop_database(pg_server, name)
+
+
+def cli_env(**overrides: str) -> dict[str, str]:
+    """The environment for a `cfbops` subprocess, stripped of any database configuration."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PG", "CFBOPS_", "DATABASE_URL", "CFBD_"))
+    }
+    env.update(overrides)
+    return env
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 120):
+    """Run `python -m cfbops ARGS` in a subprocess; returns the CompletedProcess."""
+    return subprocess.run(
+        [sys.executable, "-m", "cfbops", *args],
+        capture_output=True,
+        text=True,
+        env=env if env is not None else cli_env(),
+        timeout=timeout,
+        cwd=REPO,
+        check=False,
+    )
