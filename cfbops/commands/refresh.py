@@ -1,0 +1,185 @@
+"""`cfbops --headless refresh`: refresh marts in dependency order, print timings (SPEC §2)."""
+
+from __future__ import annotations
+
+import argparse
+
+from cfbops.commands import Command
+from cfbops.config import Settings
+from cfbops.db.locks import DEFAULT_WAIT_S
+from cfbops.errors import ExitCode, UsageError
+from cfbops.headless import Outcome, render_table
+from cfbops.marts.models import MartStatus, RefreshMode, RefreshPlan, RefreshRun
+from cfbops.marts.runner import preview_refresh, refresh_marts
+from cfbops.progress import ProgressCallback
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--select",
+        metavar="NAME",
+        nargs="+",
+        action="extend",
+        default=[],
+        help="marts to refresh, with or without schema: NAME, NAME+ (and downstream), "
+        "+NAME (and upstream); default: all",
+    )
+    parser.add_argument(
+        "--stale",
+        action="store_true",
+        help="only marts whose inputs changed since their last refresh (and what lies downstream)",
+    )
+    parser.add_argument(
+        "--workers",
+        metavar="N",
+        type=_positive_int,
+        default=1,
+        help="connections refreshing at once",
+    )
+    parser.add_argument(
+        "--mode",
+        choices=[m.value for m in RefreshMode],
+        default=RefreshMode.AUTO.value,
+        help="auto: CONCURRENTLY where PostgreSQL allows it, plain otherwise (default)",
+    )
+    parser.add_argument(
+        "--statement-timeout",
+        metavar="DURATION",
+        help="limit for each mart's refresh, e.g. 10min (default: the configured one; "
+        "ops.mart_setting overrides it per mart)",
+    )
+    wait = parser.add_mutually_exclusive_group()
+    wait.add_argument(
+        "--wait",
+        metavar="SECONDS",
+        type=_seconds,
+        default=DEFAULT_WAIT_S,
+        help="how long to wait for another run or a migration to finish "
+        f"(default {DEFAULT_WAIT_S:.0f})",
+    )
+    wait.add_argument(
+        "--no-wait", action="store_true", help="exit 4 at once if another run holds the lock"
+    )
+    parser.add_argument(
+        "--plan", action="store_true", help="show what would be refreshed and why; change nothing"
+    )
+
+
+def run(settings: Settings, args: argparse.Namespace, progress: ProgressCallback) -> Outcome:
+    mode = RefreshMode(args.mode)
+    if args.plan:
+        plan = preview_refresh(
+            settings,
+            args.select,
+            stale_only=args.stale,
+            mode=mode,
+            statement_timeout=args.statement_timeout,
+        )
+        return Outcome(document=plan_document(plan), text=plan_text(plan))
+    result = refresh_marts(
+        settings,
+        args.select,
+        stale_only=args.stale,
+        workers=args.workers,
+        mode=mode,
+        wait_s=None if args.no_wait else args.wait,
+        statement_timeout=args.statement_timeout,
+        progress=progress,
+    )
+    exit_code = ExitCode.OK if result.ok else ExitCode.FAILED
+    return Outcome(document=result.as_dict(), text=run_text(result), exit_code=exit_code)
+
+
+def run_text(result: RefreshRun) -> str:
+    if not result.views:
+        return "no materialized views to refresh"
+    rows = [
+        (
+            v.name,
+            v.status,
+            v.mode,
+            None if v.duration_ms is None else v.duration_ms / 1000,
+            v.rows,
+            _note(v.status, v.error, v.reason, v.regression, v.median_ms),
+        )
+        for v in result.views
+    ]
+    table = render_table(("mart", "status", "mode", "seconds", "rows", "note"), rows)
+    counts = ", ".join(
+        f"{result.count(status)} {status.value}" for status in MartStatus if result.count(status)
+    )
+    workers = "1 worker" if result.workers == 1 else f"{result.workers} workers"
+    lines = [
+        table,
+        "",
+        f"{counts} in {result.wall_ms / 1000:.1f}s ({workers}, run {result.run_id})",
+    ]
+    lines.extend(f"warning: {w}" for w in result.warnings)
+    return "\n".join(lines)
+
+
+def plan_document(plan: RefreshPlan) -> dict:
+    return {
+        "plan": [
+            {
+                "name": m.name,
+                "refresh": m.refresh,
+                "mode": m.mode.value if m.mode else None,
+                "reason": m.reason,
+                "statement_timeout": m.statement_timeout,
+                "waits_for": list(m.waits_for),
+            }
+            for m in plan.marts
+        ],
+        "stale_only": plan.stale_only,
+        "mode": plan.mode.value,
+        "warnings": list(plan.warnings),
+    }
+
+
+def plan_text(plan: RefreshPlan) -> str:
+    if not plan.marts:
+        return "no materialized views to refresh"
+    rows = [(m.name, "refresh" if m.refresh else "fresh", m.mode, m.reason) for m in plan.marts]
+    lines = [render_table(("mart", "action", "mode", "why"), rows)]
+    lines.append("")
+    lines.append(f"{len(plan.to_refresh)} of {len(plan.marts)} marts would be refreshed")
+    lines.extend(f"warning: {w}" for w in plan.warnings)
+    return "\n".join(lines)
+
+
+def _note(
+    status: MartStatus, error: str | None, reason: str, regression: bool, median_ms: float | None
+) -> str:
+    if status in (MartStatus.FAILED, MartStatus.SKIPPED):
+        return error or ""
+    if regression and median_ms is not None:
+        return f"slow: over 2x its median {median_ms / 1000:.1f}s"
+    if status is MartStatus.FRESH:
+        return reason
+    return ""
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must not be negative")
+    return value
+
+
+COMMAND = Command("refresh", "refresh marts in dependency order", add_arguments, run)
+
+__all__ = ["COMMAND", "UsageError"]

@@ -1,0 +1,173 @@
+"""Refresh history in `ops`: one row per run, one per mart per run, kept."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+from cfbops.errors import OperationFailed
+from cfbops.marts.models import AppliedMode, MartResult, MartStatus, RefreshPlan, RunStatus
+
+# The migration that owns these tables; the refresh runs it too until migrations have.
+HISTORY_MIGRATION = "V0200__refresh_history.sql"
+HISTORY_OBJECTS = (
+    "ops.refresh_run",
+    "ops.mart_refresh",
+    "ops.mart_dependency",
+    "ops.mart_setting",
+    "ops.mart_last_refresh",
+)
+
+LAST_REFRESH_SQL = """
+SELECT mart, started_at, duration_ms, rows, median_ms, regression
+FROM ops.mart_last_refresh
+"""
+
+LAST_INPUTS_SQL = """
+SELECT DISTINCT ON (mart) mart, inputs
+FROM ops.mart_refresh
+WHERE status = 'refreshed' AND inputs IS NOT NULL AND mart = ANY(%(marts)s)
+ORDER BY mart, run_id DESC
+"""
+
+LAST_RUN_SQL = """
+SELECT r.mart, r.status, r.mode, r.duration_ms, r.rows, r.error, r.reason, r.started_at
+FROM ops.mart_refresh r
+WHERE r.run_id = (SELECT max(run_id) FROM ops.refresh_run WHERE status <> 'running')
+ORDER BY r.started_at NULLS LAST, r.mart
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class LastRefresh:
+    """A mart's last successful refresh and how it compares with the ones before it."""
+
+    mart: str
+    started_at: datetime
+    duration_ms: float
+    rows: int | None
+    median_ms: float | None
+    regression: bool
+
+
+def history_migration_file() -> Path:
+    """sql/migrations/V0200__refresh_history.sql of this checkout."""
+    root = Path(__file__).resolve().parents[2]
+    path = root / "sql" / "migrations" / HISTORY_MIGRATION
+    if not path.is_file():
+        raise OperationFailed(f"cannot find {path}; reinstall cfbops from its repository")
+    return path
+
+
+def history_exists(conn: psycopg.Connection) -> bool:
+    row = conn.execute(
+        "SELECT bool_and(to_regclass(name) IS NOT NULL) FROM unnest(%s::text[]) AS name",
+        (list(HISTORY_OBJECTS),),
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def ensure_history_schema(conn: psycopg.Connection) -> None:
+    """Create the ops history tables if any is missing (the migration's file, idempotent)."""
+    if history_exists(conn):
+        return
+    with conn.transaction():
+        conn.execute(history_migration_file().read_text(encoding="utf-8"))
+
+
+def abandon_unfinished_runs(conn: psycopg.Connection) -> None:
+    """Runs still 'running' died without finishing; only called while holding the lock."""
+    conn.execute("UPDATE ops.refresh_run SET status = 'abandoned' WHERE status = 'running'")
+
+
+def start_run(conn: psycopg.Connection, plan: RefreshPlan, workers: int) -> int:
+    row = conn.execute(
+        """
+        INSERT INTO ops.refresh_run (selection, stale_only, workers, mode, client)
+        VALUES (%s, %s, %s, %s, current_setting('application_name'))
+        RETURNING run_id
+        """,
+        (list(plan.selection), plan.stale_only, workers, plan.mode.value),
+    ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def record_mart(
+    conn: psycopg.Connection,
+    run_id: int,
+    result: MartResult,
+    inputs: Mapping[str, Any] | None,
+) -> None:
+    conn.execute(
+        """
+        INSERT INTO ops.mart_refresh
+            (mart, run_id, status, mode, started_at, duration_ms, rows, error, reason, inputs)
+        VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb)
+        """,
+        (
+            result.name,
+            run_id,
+            result.status.value,
+            result.mode.value if result.mode else None,
+            result.started_at,
+            result.duration_ms,
+            result.rows,
+            result.error,
+            result.reason,
+            None if inputs is None else json.dumps(inputs),
+        ),
+    )
+
+
+def finish_run(conn: psycopg.Connection, run_id: int, status: RunStatus, wall_ms: float) -> None:
+    conn.execute(
+        """
+        UPDATE ops.refresh_run
+        SET status = %s, finished_at = clock_timestamp(), wall_ms = %s
+        WHERE run_id = %s
+        """,
+        (status.value, wall_ms, run_id),
+    )
+
+
+def last_refreshes(conn: psycopg.Connection) -> dict[str, LastRefresh]:
+    """Every mart's last successful refresh, with its rolling median and regression flag."""
+    if not history_exists(conn):
+        return {}
+    return {row[0]: LastRefresh(*row) for row in conn.execute(LAST_REFRESH_SQL).fetchall()}
+
+
+def last_inputs(conn: psycopg.Connection, marts: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The input signatures taken at each mart's last successful refresh."""
+    if not history_exists(conn):
+        return {}
+    rows = conn.execute(LAST_INPUTS_SQL, {"marts": sorted(marts)}).fetchall()
+    return {mart: inputs for mart, inputs in rows}
+
+
+def last_run_views(conn: psycopg.Connection) -> tuple[MartResult, ...]:
+    """The marts of the last finished run, as `refresh` reported them."""
+    if not history_exists(conn):
+        return ()
+    return tuple(
+        MartResult(
+            name=name,
+            status=MartStatus(status),
+            mode=AppliedMode(mode) if mode else None,
+            duration_ms=duration_ms,
+            rows=rows,
+            error=error,
+            reason=reason or "",
+            started_at=started_at,
+        )
+        for name, status, mode, duration_ms, rows, error, reason, started_at in conn.execute(
+            LAST_RUN_SQL
+        )
+    )

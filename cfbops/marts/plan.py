@@ -1,0 +1,157 @@
+"""Which marts a run refreshes, in what order, how, and why."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import psycopg
+
+from cfbops.errors import UsageError
+from cfbops.marts.catalog import Mart, MartCatalog
+from cfbops.marts.graph import MartGraph
+from cfbops.marts.history import history_exists, last_inputs
+from cfbops.marts.models import AppliedMode, PlannedMart, RefreshMode, RefreshPlan
+from cfbops.marts.selection import select_marts
+from cfbops.marts.staleness import changed_inputs, mart_signature, read_signatures
+
+MART_TIMEOUTS_SQL = """
+SELECT mart, (extract(epoch FROM statement_timeout) * 1000)::bigint::text
+FROM ops.mart_setting
+WHERE statement_timeout IS NOT NULL
+"""
+
+
+def plan_refresh(
+    conn: psycopg.Connection,
+    catalog: MartCatalog,
+    selection: Sequence[str] = (),
+    *,
+    stale_only: bool = False,
+    mode: RefreshMode = RefreshMode.AUTO,
+    statement_timeout: str = "0",
+) -> RefreshPlan:
+    """The marts `selection` names, in refresh order, each marked refresh-or-fresh."""
+    check_timeout(conn, statement_timeout)
+    graph = MartGraph.from_catalog(catalog)
+    order = graph.refresh_order(select_marts(graph, selection))
+    warnings = list(catalog.warnings)
+    if stale_only:
+        reasons = stale_reasons(conn, catalog, order)
+        if not _counters_tracked(conn):
+            warnings.append("track_counts is off: every mart counts as stale")
+            reasons = {name: "track_counts is off" for name in order}
+    else:
+        reasons = {name: "selected" for name in order}
+    timeouts = _mart_timeouts(conn)
+    planned: list[PlannedMart] = []
+    refreshing: set[str] = set()
+    for name in order:
+        ancestors = graph.ancestors(name)
+        waits_for = tuple(a for a in order if a in ancestors and a in refreshing)
+        reason = reasons.get(name)
+        if reason is None and waits_for:
+            reason = f"upstream {waits_for[-1]} is refreshed in this run"
+        refresh = reason is not None
+        if refresh:
+            refreshing.add(name)
+        planned.append(
+            PlannedMart(
+                name=name,
+                refresh=refresh,
+                mode=choose_mode(catalog.marts[name], mode) if refresh else None,
+                reason=reason or "inputs unchanged since its last refresh",
+                statement_timeout=timeouts.get(name, statement_timeout),
+                waits_for=waits_for if refresh else (),
+            )
+        )
+    _refuse_impossible_concurrent(catalog, planned, mode)
+    return RefreshPlan(
+        marts=tuple(planned),
+        selection=tuple(selection),
+        stale_only=stale_only,
+        mode=mode,
+        warnings=tuple(warnings),
+    )
+
+
+def choose_mode(mart: Mart, mode: RefreshMode) -> AppliedMode:
+    """auto: CONCURRENTLY when PostgreSQL would accept it, plain otherwise."""
+    if mode is RefreshMode.PLAIN:
+        return AppliedMode.PLAIN
+    if mode is RefreshMode.CONCURRENT or mart.concurrent_ok:
+        return AppliedMode.CONCURRENT
+    return AppliedMode.PLAIN
+
+
+def why_not_concurrent(mart: Mart) -> str | None:
+    if not mart.populated:
+        return "not populated yet"
+    if not mart.has_unique_index:
+        return "no unique index on plain columns without WHERE"
+    return None
+
+
+def stale_reasons(
+    conn: psycopg.Connection, catalog: MartCatalog, names: Sequence[str]
+) -> dict[str, str | None]:
+    """Why each mart is stale (None: its inputs have not changed since its last refresh)."""
+    stored = last_inputs(conn, names)
+    roots = {oid for name in names for oid in catalog.input_oids(name)}
+    by_root = read_signatures(conn, roots)
+    reasons: dict[str, str | None] = {}
+    for name in names:
+        if not catalog.marts[name].populated:
+            reasons[name] = "not populated"
+            continue
+        changed = changed_inputs(
+            stored.get(name), mart_signature(by_root, catalog.input_oids(name))
+        )
+        if changed is None:
+            reasons[name] = "no refresh by cfbops on record"
+        elif changed:
+            shown = ", ".join(changed[:3]) + (
+                f" and {len(changed) - 3} more" if len(changed) > 3 else ""
+            )
+            reasons[name] = f"changed: {shown}"
+        else:
+            reasons[name] = None
+    return reasons
+
+
+def check_timeout(conn: psycopg.Connection, value: str) -> None:
+    """Refuse a statement timeout PostgreSQL would not accept, before anything runs."""
+    try:
+        with conn.transaction():
+            conn.execute("SELECT set_config('statement_timeout', %s, true)", (value,))
+    except psycopg.errors.DataError as exc:
+        raise UsageError(
+            f"statement timeout {value!r} is not a duration PostgreSQL accepts "
+            f"({exc.diag.message_primary}); use e.g. 90s, 10min or 0 for none"
+        ) from None
+
+
+def _counters_tracked(conn: psycopg.Connection) -> bool:
+    row = conn.execute("SELECT current_setting('track_counts')::boolean").fetchone()
+    return bool(row and row[0])
+
+
+def _mart_timeouts(conn: psycopg.Connection) -> Mapping[str, str]:
+    if not history_exists(conn):
+        return {}
+    return dict(conn.execute(MART_TIMEOUTS_SQL).fetchall())
+
+
+def _refuse_impossible_concurrent(
+    catalog: MartCatalog, planned: Sequence[PlannedMart], mode: RefreshMode
+) -> None:
+    if mode is not RefreshMode.CONCURRENT:
+        return
+    problems = [
+        f"{p.name} ({reason})"
+        for p in planned
+        if p.refresh and (reason := why_not_concurrent(catalog.marts[p.name]))
+    ]
+    if problems:
+        raise UsageError(
+            "--mode concurrent cannot refresh " + "; ".join(problems) + "; use --mode auto"
+        )

@@ -1,0 +1,179 @@
+"""Refresh marts under the operations lock, keep the history, report progress.
+
+`refresh_marts` is the one entry point: the headless command and the console call it alike.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+
+import psycopg
+
+from cfbops.config import Settings
+from cfbops.db.connect import connect
+from cfbops.db.locks import DEFAULT_WAIT_S, OPERATIONS_LOCK, LockHolder, advisory_lock
+from cfbops.errors import UsageError
+from cfbops.marts.catalog import MartCatalog, read_catalog
+from cfbops.marts.history import (
+    abandon_unfinished_runs,
+    ensure_history_schema,
+    finish_run,
+    last_refreshes,
+    record_mart,
+    start_run,
+)
+from cfbops.marts.models import (
+    MartResult,
+    MartStatus,
+    RefreshMode,
+    RefreshPlan,
+    RefreshRun,
+    RunStatus,
+)
+from cfbops.marts.plan import plan_refresh
+from cfbops.marts.refresh_one import MartOutcome
+from cfbops.marts.scheduler import execute_plan
+from cfbops.progress import Progress, ProgressCallback, ignore_progress
+
+TASK = "refresh"
+
+
+def refresh_marts(
+    settings: Settings,
+    selection: Sequence[str] = (),
+    *,
+    stale_only: bool = False,
+    workers: int = 1,
+    mode: RefreshMode = RefreshMode.AUTO,
+    wait_s: float | None = DEFAULT_WAIT_S,
+    statement_timeout: str | None = None,
+    progress: ProgressCallback = ignore_progress,
+) -> RefreshRun:
+    """Refresh the selected marts in dependency order; every considered mart is reported.
+
+    Holds the operations lock for the whole run (LockBusy, exit 4, when another run or a
+    migration keeps it past `wait_s`). A failed mart skips exactly its descendants.
+    """
+    if workers < 1:
+        raise UsageError(f"--workers must be at least 1, not {workers}")
+    if settings.read_only:
+        raise UsageError("refresh writes to the database; run it without --read-only")
+    with connect(settings, application_name="cfbops refresh") as conn:
+        with advisory_lock(conn, OPERATIONS_LOCK, wait_s=wait_s, on_wait=_lock_reporter(progress)):
+            began = time.monotonic()
+            ensure_history_schema(conn)
+            abandon_unfinished_runs(conn)
+            catalog = read_catalog(conn)
+            plan = plan_refresh(
+                conn,
+                catalog,
+                selection,
+                stale_only=stale_only,
+                mode=mode,
+                statement_timeout=statement_timeout or settings.statement_timeout,
+            )
+            run_id = start_run(conn, plan, workers)
+            results = _run_plan(settings, conn, catalog, plan, run_id, workers, began, progress)
+            wall_ms = (time.monotonic() - began) * 1000
+            failed = any(r.status is MartStatus.FAILED for r in results)
+            finish_run(conn, run_id, RunStatus.FAILED if failed else RunStatus.SUCCEEDED, wall_ms)
+    return RefreshRun(
+        run_id=run_id,
+        views=results,
+        wall_ms=wall_ms,
+        workers=workers,
+        mode=mode,
+        stale_only=stale_only,
+        selection=tuple(selection),
+        warnings=plan.warnings,
+    )
+
+
+def preview_refresh(
+    settings: Settings,
+    selection: Sequence[str] = (),
+    *,
+    stale_only: bool = False,
+    mode: RefreshMode = RefreshMode.AUTO,
+    statement_timeout: str | None = None,
+) -> RefreshPlan:
+    """What `refresh_marts` would do now, without the lock and without writing anything."""
+    with connect(settings, application_name="cfbops refresh --plan") as conn:
+        return plan_refresh(
+            conn,
+            read_catalog(conn),
+            selection,
+            stale_only=stale_only,
+            mode=mode,
+            statement_timeout=statement_timeout or settings.statement_timeout,
+        )
+
+
+def _run_plan(
+    settings: Settings,
+    conn: psycopg.Connection,
+    catalog: MartCatalog,
+    plan: RefreshPlan,
+    run_id: int,
+    workers: int,
+    began: float,
+    progress: ProgressCallback,
+) -> tuple[MartResult, ...]:
+    settled: dict[str, MartResult] = {}
+    total = len(plan.to_refresh)
+
+    def on_outcome(outcome: MartOutcome) -> None:
+        result = outcome.result
+        record_mart(conn, run_id, result, outcome.inputs)
+        settled[result.name] = result
+        progress(Progress(TASK, len(settled), total, _describe(result), started_at=began))
+
+    history = last_refreshes(conn)
+    weights = {name: last.median_ms or last.duration_ms for name, last in history.items()}
+    try:
+        execute_plan(
+            settings, catalog, plan, workers=workers, weights=weights, on_outcome=on_outcome
+        )
+    except BaseException:
+        with contextlib.suppress(psycopg.Error):
+            finish_run(conn, run_id, RunStatus.INTERRUPTED, (time.monotonic() - began) * 1000)
+        raise
+    for planned in plan.marts:
+        if not planned.refresh:
+            fresh = MartResult(planned.name, MartStatus.FRESH, reason=planned.reason)
+            record_mart(conn, run_id, fresh, None)
+            settled[planned.name] = fresh
+    trends = last_refreshes(conn)
+    results = []
+    for planned in plan.marts:
+        result = settled[planned.name]
+        trend = trends.get(planned.name)
+        if result.status is MartStatus.REFRESHED and trend is not None:
+            result = replace(result, median_ms=trend.median_ms, regression=trend.regression)
+        results.append(result)
+    return tuple(results)
+
+
+def _describe(result: MartResult) -> str:
+    if result.status is MartStatus.REFRESHED:
+        mode = result.mode.value if result.mode else "?"
+        rows = "" if result.rows is None else f", {result.rows:,} row{'s' * (result.rows != 1)}"
+        return f"{result.name} refreshed ({mode}, {_duration(result.duration_ms)}{rows})"
+    return f"{result.name} {result.status.value}: {result.error}"
+
+
+def _duration(ms: float | None) -> str:
+    ms = ms or 0.0
+    return f"{ms:.0f}ms" if ms < 1000 else f"{ms / 1000:.1f}s"
+
+
+def _lock_reporter(progress: ProgressCallback):
+    def report(holder: LockHolder | None, seconds_left: float) -> None:
+        who = holder.describe() if holder else "another session"
+        message = f"waiting for the {OPERATIONS_LOCK} lock held by {who} ({seconds_left:.0f}s left)"
+        progress(Progress(TASK, 0, None, message))
+
+    return report
