@@ -62,7 +62,7 @@ def refresh_one(
                 status=MartStatus.FAILED,
                 mode=planned.mode,
                 duration_ms=(time.perf_counter() - began) * 1000,
-                error=_describe(exc),
+                error=_describe(exc, planned.statement_timeout),
                 reason=planned.reason,
                 started_at=started_at,
             ),
@@ -123,12 +123,16 @@ def _now(conn: psycopg.Connection) -> datetime:
     return row[0]
 
 
-def _describe(exc: psycopg.Error) -> str:
+def _describe(exc: psycopg.Error, statement_timeout: str) -> str:
     diag = exc.diag
     message = diag.message_primary or str(exc).strip().splitlines()[0]
-    if diag.sqlstate == "57014":
-        message = f"{message} (statement_timeout)"
+    if diag.sqlstate == "57014" and "statement timeout" in message:
+        message = f"{message} (limit {_milliseconds(statement_timeout)})"
     if diag.context:
         first = diag.context.strip().splitlines()[0]
         message = f"{message} ({first})"
     return message
+
+
+def _milliseconds(value: str) -> str:
+    return f"{value}ms" if value.isdigit() else value

@@ -42,10 +42,11 @@ def resolve_name(graph: MartGraph, name: str) -> str:
         raise UsageError(
             f"mart name {name!r} is ambiguous ({', '.join(matches)}); qualify it with its schema"
         )
-    bare = [full.split(".", 1)[1] for full in names]
-    close = difflib.get_close_matches(name, [*names, *bare], n=3, cutoff=0.6)
-    hint = f"; did you mean {', '.join(close)}?" if close else ""
-    known = "" if close else f" (the database has {len(names)} materialized views)"
+    by_bare = {full.split(".", 1)[1]: full for full in names}
+    close = difflib.get_close_matches(name, [*names, *by_bare], n=3, cutoff=0.6)
+    suggestions = list(dict.fromkeys(by_bare.get(match, match) for match in close))
+    hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+    known = "" if suggestions else f" (the database has {len(names)} materialized views)"
     raise UsageError(f"no materialized view named {name!r}{known}{hint}")
 
 
