@@ -23,6 +23,6 @@ class Command:
 
 def all_commands() -> list[Command]:
     """Every headless command, in the order `--help` lists them."""
-    from cfbops.commands import status
+    from cfbops.commands import migrate, status
 
-    return [status.COMMAND]
+    return [status.COMMAND, migrate.COMMAND]
