@@ -235,7 +235,7 @@ def _add_column(relation: ast.RangeVar, column: ast.ColumnDef) -> list[Finding]:
     constraints = _column_constraints(column)
     kinds = {c.contype for c in constraints}
     default = next((c for c in constraints if c.contype == ConstrType.CONSTR_DEFAULT), None)
-    rewrite = _rewriting_default(column, constraints, default)
+    rewrite = rewrite_reason(column)
     if rewrite:
         findings.append(_field_with_default(relation, column, default, rewrite))
     elif ConstrType.CONSTR_NOTNULL in kinds and default is None:
@@ -250,16 +250,16 @@ def _add_column(relation: ast.RangeVar, column: ast.ColumnDef) -> list[Finding]:
     return findings
 
 
-def _rewriting_default(
-    column: ast.ColumnDef, constraints: list[ast.Constraint], default: ast.Constraint | None
-) -> str | None:
-    """Why this new column's default rewrites the table, or None when it is catalog-only."""
+def rewrite_reason(column: ast.ColumnDef) -> str | None:
+    """Why adding this column rewrites the table, or None when it is catalog-only."""
+    constraints = _column_constraints(column)
+    default = next((c for c in constraints if c.contype == ConstrType.CONSTR_DEFAULT), None)
     if _type_name(column) in _SERIAL_TYPES:
         return f"its type {_type_name(column)} adds a nextval() default, which is volatile"
     for con in constraints:
         if con.contype == ConstrType.CONSTR_IDENTITY:
             return "an identity column is filled from a sequence, row by row"
-        if con.contype == ConstrType.CONSTR_GENERATED:
+        if con.contype == ConstrType.CONSTR_GENERATED and con.generated_kind != "v":
             return "a stored generated column is computed for every existing row"
     if default is None:
         return None
