@@ -21,7 +21,7 @@ from cfbops.migrate.files import MigrationFile, load_migrations, version_key
 from cfbops.migrate.preflight import PreflightResult, run_preflight
 from cfbops.migrate.state import MigrationState, migration_state
 from cfbops.migrate.statements import Statement, needs_autocommit, qualified_name
-from cfbops.progress import Progress, ProgressCallback, ignore_progress
+from cfbops.progress import ProgressCallback, TaskProgress, ignore_progress
 
 RETRYABLE = (errors.LockNotAvailable, errors.DeadlockDetected)
 MAX_ATTEMPTS = 5
@@ -74,10 +74,6 @@ class FileFailed(Exception):
         self.failure = failure
 
 
-def _say(progress: ProgressCallback, done: int, total: int, message: str) -> None:
-    progress(Progress("migrate", done, total, message))
-
-
 def migrate(
     settings: Settings,
     *,
@@ -93,12 +89,13 @@ def migrate(
     versioned, repeatable = load_migrations(sql_dir)
     for file in versioned + repeatable:
         _ = file.statements  # parse everything first: a syntax error stops the run before any SQL
+    reporter = TaskProgress(progress, "migrate")
     with connect(settings, application_name="cfbops migrate") as conn:
         _prepare_session(conn, settings)
 
         def waiting(holder: LockHolder | None, left: float) -> None:
             who = holder.describe() if holder else "another session"
-            _say(progress, 0, 0, f"waiting for the migration lock held by {who} ({left:.0f}s left)")
+            reporter.note(f"waiting for the migration lock held by {who} ({left:.0f}s left)")
 
         with advisory_lock(conn, OPERATIONS_LOCK, wait_s=wait_s, on_wait=waiting):
             history.ensure_history(conn)
@@ -111,7 +108,7 @@ def migrate(
                     drifted=tuple(state.drifted),
                     accepted=accepted,
                 )
-            return _run(conn, settings, state, to_version, progress, sleep, baselined, accepted)
+            return _run(conn, state, to_version, reporter, sleep, baselined, accepted)
 
 
 def _prepare_session(conn: psycopg.Connection, settings: Settings) -> None:
@@ -155,10 +152,9 @@ def _accept(conn: psycopg.Connection, versioned: list[MigrationFile], versions: 
 
 def _run(
     conn: psycopg.Connection,
-    settings: Settings,
     state: MigrationState,
     to_version: str | None,
-    progress: ProgressCallback,
+    progress: TaskProgress,
     sleep: Callable[[float], None],
     baselined: tuple,
     accepted: tuple,
@@ -168,21 +164,18 @@ def _run(
         todo = [f for f in todo if version_key(f.version or "0") <= version_key(to_version)]
     left_behind = [f for f in state.pending_versioned if f not in todo]
     repeatables = [] if left_behind else list(state.pending_repeatable)
-    total = len(todo) + len(repeatables)
+    progress.total = len(todo) + len(repeatables)
     applied: list[AppliedFile] = []
     retries: list[str] = []
     try:
         for file in todo:
             applied.append(_apply_versioned(conn, file, progress, sleep, retries))
-            _say(
-                progress,
-                len(applied),
-                total,
-                f"V{file.version} {file.name} applied in {applied[-1].duration_ms} ms",
-            )
+            progress.step(f"V{file.version} {file.name} applied in {applied[-1].duration_ms} ms")
         if repeatables:
             applied += _apply_repeatables(conn, repeatables, progress, sleep, retries)
-            _say(progress, len(applied), total, f"{len(repeatables)} repeatable file(s) applied")
+            progress.step(
+                f"{len(repeatables)} repeatable file(s) applied", advance=len(repeatables)
+            )
     except FileFailed as failed:
         done = {(a.version, a.name) for a in applied}
         rest = [f for f in todo + repeatables if (f.version, f.name) not in done]
@@ -203,7 +196,7 @@ def _run(
 def _with_retries(
     file: MigrationFile,
     attempt_once: Callable[[], None],
-    progress: ProgressCallback,
+    progress: TaskProgress,
     sleep: Callable[[float], None],
     retries: list[str],
 ) -> int:
@@ -223,7 +216,7 @@ def _with_retries(
                 f"retry {attempt}/{MAX_ATTEMPTS - 1} in {delay:.1f}s"
             )
             retries.append(note)
-            _say(progress, 0, 0, note)
+            progress.note(note)
             sleep(delay)
     raise AssertionError("unreachable")
 
@@ -231,7 +224,7 @@ def _with_retries(
 def _apply_versioned(
     conn: psycopg.Connection,
     file: MigrationFile,
-    progress: ProgressCallback,
+    progress: TaskProgress,
     sleep: Callable[[float], None],
     retries: list[str],
 ) -> AppliedFile:
@@ -270,15 +263,13 @@ def _apply_versioned(
     return AppliedFile(file.version, file.name, file.kind.value, _ms_since(started), attempts)
 
 
-def _execute_all(conn: psycopg.Connection, file: MigrationFile, progress: ProgressCallback) -> None:
+def _execute_all(conn: psycopg.Connection, file: MigrationFile, progress: TaskProgress) -> None:
     count = len(file.statements)
     for index, statement in enumerate(file.statements, start=1):
         _execute(conn, file, statement, index, count, progress)
 
 
-def _execute_alone(
-    conn: psycopg.Connection, file: MigrationFile, progress: ProgressCallback
-) -> None:
+def _execute_alone(conn: psycopg.Connection, file: MigrationFile, progress: TaskProgress) -> None:
     """A no-transaction file: each statement alone in autocommit, then its history row."""
     started = time.monotonic()
     count = len(file.statements)
@@ -300,7 +291,7 @@ def _execute(
     statement: Statement,
     index: int,
     count: int,
-    progress: ProgressCallback,
+    progress: TaskProgress,
 ) -> None:
     started = time.monotonic()
     try:
@@ -310,11 +301,8 @@ def _execute(
         raise
     took = time.monotonic() - started
     if took >= SLOW_STATEMENT_S and count > 1:
-        _say(
-            progress,
-            index,
-            count,
-            f"{file.display_path}:{statement.line} statement {index}/{count} took {took:.1f}s",
+        progress.note(
+            f"{file.display_path}:{statement.line} statement {index}/{count} took {took:.1f}s"
         )
 
 
@@ -345,7 +333,7 @@ def drop_invalid_index(conn: psycopg.Connection, statement: Statement) -> bool:
 def _apply_repeatables(
     conn: psycopg.Connection,
     files: list[MigrationFile],
-    progress: ProgressCallback,
+    progress: TaskProgress,
     sleep: Callable[[float], None],
     retries: list[str],
 ) -> list[AppliedFile]:
