@@ -182,7 +182,7 @@ def check_statement(stmt: Statement, state: FileState) -> list[Finding]:
     if state.no_transaction or needs_autocommit(node):
         findings += _robustness(node, state)
     if needs_autocommit(node) and not state.no_transaction and state.statement_count > 1:
-        findings.append(_concurrent_in_transaction())
+        findings.append(_concurrent_in_transaction(stmt))
     return findings
 
 
@@ -279,17 +279,35 @@ def _field_with_default(
     table, col = sql(relation), quote(column.colname)
     plain = copy.deepcopy(column)
     plain.constraints = None
+    kinds = {c.contype for c in _column_constraints(column)}
     if _type_name(column) in _SERIAL_TYPES:
         big = "bigint" if "8" in _type_name(column) or "big" in _type_name(column) else "integer"
         plain.typeName = ast.TypeName(names=(ast.String(sval=big),))
-    fill = sql(default.raw_expr) if default is not None else "<value>"
     add = alter(relation, ast.AlterTableCmd(subtype=AlterTableType.AT_AddColumn, def_=plain))
-    fix = (
-        f"{add}\n"
-        + (f"ALTER TABLE {table} ALTER COLUMN {col} SET DEFAULT {fill};\n" if default else "")
-        + f"-- then backfill existing rows in batches, e.g.\n"
-        f"UPDATE {table} SET {col} = {fill} WHERE {col} IS NULL AND <key range>;"
-    )
+    batches = "WHERE {col} IS NULL AND <key range>;  -- repeat per key range, in batches"
+    if _type_name(column) in _SERIAL_TYPES or ConstrType.CONSTR_IDENTITY in kinds:
+        seq = quote(f"{relation.relname}_{column.colname}_seq")
+        qualified_seq = f"{relation.schemaname}.{seq}" if relation.schemaname else seq
+        fix = (
+            f"{add}\nCREATE SEQUENCE IF NOT EXISTS {qualified_seq} OWNED BY {table}.{col};\n"
+            f"ALTER TABLE {table} ALTER COLUMN {col} SET DEFAULT nextval('{qualified_seq}');\n"
+            f"UPDATE {table} SET {col} = nextval('{qualified_seq}') " + batches.format(col=col)
+        )
+    elif ConstrType.CONSTR_GENERATED in kinds:
+        expr = next(
+            c for c in _column_constraints(column) if c.contype == ConstrType.CONSTR_GENERATED
+        )
+        fix = (
+            f"{add}\n-- keep it in step with a BEFORE INSERT OR UPDATE trigger; fill old rows:\n"
+            f"UPDATE {table} SET {col} = {sql(expr.raw_expr)} " + batches.format(col=col)
+        )
+    else:
+        fill = sql(default.raw_expr) if default is not None else "<value>"
+        fix = (
+            f"{add}\nALTER TABLE {table} ALTER COLUMN {col} SET DEFAULT {fill};"
+            "  -- new rows only, no rewrite\n"
+            f"UPDATE {table} SET {col} = {fill} " + batches.format(col=col)
+        )
     if "cannot prove" in why:
         fix += (
             "\n-- or, if the function is STABLE or IMMUTABLE:\n"
@@ -653,10 +671,11 @@ def _transaction_nesting(node: ast.TransactionStmt) -> Finding:
     )
 
 
-def _concurrent_in_transaction() -> Finding:
+def _concurrent_in_transaction(stmt: Statement) -> Finding:
+    words = " ".join(stmt.text.split()[:4])
     return Finding(
         "ban-concurrent-index-creation-in-transaction",
-        "This statement cannot run inside a transaction, and the file has other statements. "
+        f"`{words} …` cannot run inside a transaction, and this file has other statements: "
         "cfbops runs it alone in autocommit, so the file is no longer applied atomically.",
         "Move it to its own migration file, or mark this file `-- cfbops: no-transaction` "
         "and make every statement in it safe to re-run.",
