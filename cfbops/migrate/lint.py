@@ -40,7 +40,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cfbops.errors import UsageError
-from cfbops.migrate.rules import RULES, FileState, Finding, Severity, check_statement
+from cfbops.migrate.checks import check_statement
+from cfbops.migrate.rules import RULES, FileState, Finding, Severity
 from cfbops.migrate.statements import (
     FileDirectives,
     SqlSyntaxError,

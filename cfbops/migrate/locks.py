@@ -12,7 +12,7 @@ from enum import StrEnum
 from pglast import ast
 from pglast.enums import AlterTableType, ConstrType, ObjectType
 
-from cfbops.migrate.rules import rewrite_reason
+from cfbops.migrate.columns import rewrite_reason
 from cfbops.migrate.statements import Statement, has_option, written_name
 
 NONE = "none"

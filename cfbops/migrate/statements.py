@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -87,19 +88,22 @@ def split_statements(text: str, file: str) -> list[Statement]:
         message = str(exc.args[0]) if exc.args else str(exc)
         offset = exc.args[1] if len(exc.args) > 1 else getattr(exc, "location", 0)
         raise SqlSyntaxError(file, _line_of(text, int(offset or 0)), message) from None
-    code_tokens = [t for t in _tokens(text) if t.name not in _COMMENT_TOKENS]
+    # Semicolons never start or end a statement's own text, so they are left out here.
+    tokens = [t for t in _tokens(text) if t.name not in _COMMENT_TOKENS and t.name != "ASCII_59"]
+    starts = [t.start for t in tokens]
+    newlines = [i for i, char in enumerate(text) if char == "\n"]
     statements = []
     for raw in raws:
         start = raw.stmt_location
         end = start + raw.stmt_len if raw.stmt_len else len(text)
         # Older parsers count leading comments (and a missing `;` runs to the end of the
         # file); trim both ends to real tokens so `line` points at the statement itself.
-        inside = [t for t in code_tokens if start <= t.start < end and t.name != "ASCII_59"]
-        if inside:
-            start, end = inside[0].start, inside[-1].end + 1
+        first, last = bisect_left(starts, start), bisect_left(starts, end)
+        if first < last:
+            start, end = tokens[first].start, tokens[last - 1].end + 1
         body = text[start:end].strip()
         start += len(text[start:end]) - len(text[start:end].lstrip())
-        statements.append(Statement(body, _line_of(text, start), raw.stmt))
+        statements.append(Statement(body, bisect_left(newlines, start) + 1, raw.stmt))
     return statements
 
 
