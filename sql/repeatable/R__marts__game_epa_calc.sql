@@ -15,6 +15,7 @@ WITH scrimmage AS (
         coalesce(marts.is_successful_play(p.down, p.distance, p.yards_gained), false) AS is_success
     FROM core.plays AS p
     WHERE p.ppa IS NOT NULL
+      AND p.offense <> p.defense  -- two teams sharing a name: sides cannot be told apart
       AND p.down BETWEEN 1 AND 4
       AND marts.play_category(p.play_type) IN ('pass', 'rush', 'fumble')
 ),

@@ -20,6 +20,7 @@ WITH defensive_plays AS (
     FROM core.plays AS p
     JOIN core.games AS g ON g.id = p.game_id
     WHERE p.down BETWEEN 1 AND 4
+      AND p.offense <> p.defense  -- two teams sharing a name: sides cannot be told apart
       AND marts.play_category(p.play_type) IN ('pass', 'rush', 'fumble')
 ),
 counted AS (

@@ -1,5 +1,6 @@
 -- Per-play EPA (ppa) with the play's category and situation flags. Team ids come from
--- the game (offense/defense are school names, which repeat across ids).
+-- the game (offense/defense are school names, which repeat across ids); they stay
+-- null when both sides carry the same name, as nothing tells the sides apart then.
 DROP MATERIALIZED VIEW IF EXISTS marts.play_epa CASCADE;
 
 CREATE MATERIALIZED VIEW marts.play_epa AS
@@ -11,9 +12,13 @@ SELECT
     g.week,
     g.season_type,
     p.offense,
-    CASE p.offense WHEN g.home_team THEN g.home_id WHEN g.away_team THEN g.away_id END AS offense_id,
+    CASE WHEN p.offense <> p.defense THEN
+        CASE p.offense WHEN g.home_team THEN g.home_id WHEN g.away_team THEN g.away_id END
+    END AS offense_id,
     p.defense,
-    CASE p.defense WHEN g.home_team THEN g.home_id WHEN g.away_team THEN g.away_id END AS defense_id,
+    CASE WHEN p.offense <> p.defense THEN
+        CASE p.defense WHEN g.home_team THEN g.home_id WHEN g.away_team THEN g.away_id END
+    END AS defense_id,
     p.period,
     p.down,
     p.distance,

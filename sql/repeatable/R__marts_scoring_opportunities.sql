@@ -17,6 +17,7 @@ WITH drive_points AS (
             CASE d.drive_result WHEN 'TD' THEN 7 WHEN 'FG' THEN 3 ELSE 0 END
         ), 0) AS points
     FROM core.drives AS d
+    WHERE d.offense <> d.defense  -- two teams sharing a name: sides cannot be told apart
 ),
 flagged AS (
     SELECT dp.*,

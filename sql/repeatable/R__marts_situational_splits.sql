@@ -21,6 +21,7 @@ WITH scrimmage AS (
     FROM core.plays AS p
     JOIN core.games AS g ON g.id = p.game_id
     WHERE p.ppa IS NOT NULL
+      AND p.offense <> p.defense  -- two teams sharing a name: sides cannot be told apart
       AND p.down BETWEEN 1 AND 4
       AND marts.play_category(p.play_type) IN ('pass', 'rush', 'fumble')
 )
