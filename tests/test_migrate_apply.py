@@ -12,6 +12,13 @@ from cfbops.migrate.files import load_migrations
 from tests.conftest import DatabaseUnderTest, cli_env, run_cli
 from tests.migrate_helpers import write_migrations
 
+
+@pytest.fixture
+def db(empty_db: DatabaseUnderTest) -> DatabaseUnderTest:
+    """These tests bring their own migration files, so they start from an empty database."""
+    return empty_db
+
+
 BASIC = {
     "migrations/V0001__teams.sql": """
         CREATE SCHEMA ref;

@@ -5,9 +5,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from cfbops.migrate.apply import migrate
 from tests.conftest import DatabaseUnderTest, run_cli
 from tests.migrate_helpers import write_migrations
+
+
+@pytest.fixture
+def db(empty_db: DatabaseUnderTest) -> DatabaseUnderTest:
+    """These tests bring their own migration files, so they start from an empty database."""
+    return empty_db
+
 
 FILES = {
     "migrations/V0001__tables.sql": """

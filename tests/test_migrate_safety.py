@@ -14,10 +14,18 @@ from dataclasses import replace
 from pathlib import Path
 
 import psycopg
+import pytest
 
 from cfbops.migrate.apply import migrate
 from tests.conftest import REPO, DatabaseUnderTest, cli_env, run_cli
 from tests.migrate_helpers import write_migrations
+
+
+@pytest.fixture
+def db(empty_db: DatabaseUnderTest) -> DatabaseUnderTest:
+    """These tests bring their own migration files, so they start from an empty database."""
+    return empty_db
+
 
 SLOW = {
     "migrations/V0001__control.sql": """
