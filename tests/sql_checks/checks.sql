@@ -203,3 +203,40 @@ BEGIN
     RAISE NOTICE 'ok: mart figures';
 END
 $$;
+
+-- Foreign keys to games reject orphans, on every plays partition too.
+DO $$
+DECLARE
+    tbl text;
+BEGIN
+    FOREACH tbl IN ARRAY ARRAY['core.plays_2023', 'core.plays_default', 'core.drives', 'stats.play_stats',
+                               'stats.game_havoc', 'betting.lines', 'core.game_team_stats'] LOOP
+        BEGIN
+            CASE tbl
+                WHEN 'core.plays_2023' THEN
+                    INSERT INTO core.plays (id, season, game_id, offense, defense) VALUES (1, 2023, 999999, 'A', 'B');
+                WHEN 'core.plays_default' THEN
+                    INSERT INTO core.plays (id, season, game_id, offense, defense) VALUES (1, 1999, 999999, 'A', 'B');
+                WHEN 'core.drives' THEN
+                    INSERT INTO core.drives (id, game_id, offense, defense) VALUES (1, 999999, 'A', 'B');
+                WHEN 'stats.play_stats' THEN
+                    INSERT INTO stats.play_stats (game_id, play_id, athlete_id, stat_type, season) VALUES (999999, 1, 1, 'Rush', 2023);
+                WHEN 'stats.game_havoc' THEN
+                    INSERT INTO stats.game_havoc (game_id, team, season) VALUES (999999, 'A', 2023);
+                WHEN 'betting.lines' THEN
+                    INSERT INTO betting.lines (game_id, provider) VALUES (999999, 'consensus');
+                WHEN 'core.game_team_stats' THEN
+                    INSERT INTO core.game_team_stats (game_id, team) VALUES (999999, 'A');
+            END CASE;
+            RAISE EXCEPTION 'orphan accepted by %', tbl;
+        EXCEPTION WHEN foreign_key_violation THEN
+            NULL;
+        END;
+    END LOOP;
+    ASSERT (SELECT bool_and(convalidated) FROM pg_constraint
+            WHERE contype = 'f' AND confrelid = 'core.games'::regclass), 'all game keys validated';
+    ASSERT (SELECT count(*) FROM pg_constraint WHERE conrelid = 'core.plays'::regclass AND contype = 'f') = 1,
+           'the parent holds the key';
+    RAISE NOTICE 'ok: orphans rejected by validated foreign keys, on every partition';
+END
+$$;
