@@ -122,16 +122,7 @@ def migrate_document(result: MigrateResult) -> dict:
             "kind": failed.kind,
             "line": failed.line,
             "error": failed.error,
-            "preflight": [
-                {
-                    "check": p.check,
-                    "target": p.target,
-                    "line": p.line,
-                    "count": p.count,
-                    "sample": list(p.sample),
-                }
-                for p in failed.preflight
-            ],
+            "preflight": [p.as_dict() for p in failed.preflight],
         }
     return document
 

@@ -53,16 +53,7 @@ def _file_document(planned: PlannedFile) -> dict:
             for s in planned.statements
         ],
         "lint": [v.as_dict() for v in planned.lint],
-        "preflight": [
-            {
-                "check": p.check,
-                "target": p.target,
-                "line": p.line,
-                "count": p.count,
-                "sample": list(p.sample),
-            }
-            for p in planned.preflight
-        ],
+        "preflight": [p.as_dict() for p in planned.preflight],
     }
 
 

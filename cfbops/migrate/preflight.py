@@ -37,6 +37,15 @@ class PreflightResult:
     def passed(self) -> bool:
         return self.count == 0
 
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "check": self.check,
+            "target": self.target,
+            "line": self.line,
+            "count": self.count,
+            "sample": list(self.sample),
+        }
+
     def message(self) -> str:
         what = {
             "orphans": "rows without a parent row",
@@ -113,13 +122,13 @@ def duplicates_check(line: int, table: str, columns: list[str], predicate: str |
     )
 
 
-def nulls_check(line: int, table: str, column: str) -> _Check:
-    where = sql.SQL("{} IS NULL").format(sql.Identifier(column))
+def _rows_where(line: int, check: str, table: str, target: str, where: sql.Composable) -> _Check:
+    """A check counting the rows of `table` matching `where`, sampling a few of them."""
     return _Check(
         line,
-        "nulls",
+        check,
         table,
-        f"{table}.{column}",
+        target,
         sql.SQL("SELECT count(*) FROM {} t WHERE {}").format(_ident(table), where),
         sql.SQL("SELECT to_jsonb(t) FROM {} t WHERE {} LIMIT {}").format(
             _ident(table), where, sql.Literal(SAMPLE_ROWS)
@@ -127,17 +136,15 @@ def nulls_check(line: int, table: str, column: str) -> _Check:
     )
 
 
+def nulls_check(line: int, table: str, column: str) -> _Check:
+    where = sql.SQL("{} IS NULL").format(sql.Identifier(column))
+    return _rows_where(line, "nulls", table, f"{table}.{column}", where)
+
+
 def violations_check(line: int, table: str, expression: str, name: str) -> _Check:
     where = sql.SQL("NOT ({})").format(sql.SQL(expression))
-    return _Check(
-        line,
-        "check-violations",
-        table,
-        f"{table} CHECK {name or expression}",
-        sql.SQL("SELECT count(*) FROM {} t WHERE {}").format(_ident(table), where),
-        sql.SQL("SELECT to_jsonb(t) FROM {} t WHERE {} LIMIT {}").format(
-            _ident(table), where, sql.Literal(SAMPLE_ROWS)
-        ),
+    return _rows_where(
+        line, "check-violations", table, f"{table} CHECK {name or expression}", where
     )
 
 
