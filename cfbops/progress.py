@@ -48,3 +48,22 @@ ProgressCallback = Callable[[Progress], None]
 
 def ignore_progress(_: Progress) -> None:
     """A progress callback for callers that do not show progress."""
+
+
+class TaskProgress:
+    """Reports the steps of one task to a callback, timing from the task's start."""
+
+    def __init__(self, callback: ProgressCallback, task: str, total: int | None = None) -> None:
+        self.callback = callback
+        self.task = task
+        self.total = total
+        self.done = 0
+        self.started_at = time.monotonic()
+
+    def step(self, message: str = "", *, advance: int = 1) -> None:
+        self.done += advance
+        self.callback(Progress(self.task, self.done, self.total, message, self.started_at))
+
+    def note(self, message: str) -> None:
+        """Something worth saying that is not a finished unit of work."""
+        self.callback(Progress(self.task, self.done, self.total, message, self.started_at))

@@ -20,6 +20,8 @@ from psycopg import sql
 
 from cfbops.config import DatabaseSource, Settings
 from cfbops.db.embedded import EmbeddedServer
+from cfbops.migrate.apply import migrate
+from cfbops.migrate.files import default_sql_dir
 
 REPO = Path(__file__).resolve().parent.parent
 # Durability is not what tests measure: trade it for speed on the test server only.
@@ -76,19 +78,23 @@ def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerUnderT
             embedded.stop()
 
 
-def build_template(server: ServerUnderTest, name: str) -> None:
-    """Create the template every test database is copied from."""
+def build_template(server: ServerUnderTest, name: str, home: Path) -> None:
+    """Create the template every test database is copied from: the project's schema, migrated."""
     with psycopg.connect(server.admin_url, autocommit=True) as conn:
         conn.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    settings = DatabaseUnderTest(name, server.url_for(name), home).settings
+    result = migrate(settings, sql_dir=default_sql_dir())
+    if not result.ok:
+        raise RuntimeError(f"the test template does not migrate: {result.failed or result.drifted}")
 
 
 @pytest.fixture(scope="session")
-def template_database(pg_server: ServerUnderTest) -> str:
+def template_database(pg_server: ServerUnderTest, tmp_path_factory: pytest.TempPathFactory) -> str:
     name = f"cfbops_template_{_worker_id()}"
-    build_template(pg_server, name)
+    build_template(pg_server, name, tmp_path_factory.mktemp("template-home"))
     return name
 
 
@@ -120,6 +126,13 @@ def db(
         yield DatabaseUnderTest(name, pg_server.url_for(name), tmp_path / "home")
     finally:
         _drop_database(pg_server, name)
+
+
+@pytest.fixture
+def db_conn(db: DatabaseUnderTest) -> Iterator[psycopg.Connection]:
+    """An autocommit connection to this test's fresh, migrated database."""
+    with db.connect() as conn:
+        yield conn
 
 
 @pytest.fixture

@@ -1,0 +1,46 @@
+"""`cfbops --headless lint [FILE…]`: lint migration files for locking hazards."""
+
+from __future__ import annotations
+
+import argparse
+
+from cfbops.commands import Command
+from cfbops.commands.migrate import add_sql_dir_argument, sql_dir_from
+from cfbops.config import Settings
+from cfbops.errors import ExitCode
+from cfbops.headless import Outcome, render_table
+from cfbops.migrate.lint import Severity, lint_paths
+from cfbops.progress import ProgressCallback
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="files or folders to lint (default: the project's sql/)",
+    )
+    add_sql_dir_argument(parser)
+
+
+def run(settings: Settings, args: argparse.Namespace, progress: ProgressCallback) -> Outcome:
+    del settings, progress  # lint reads files only; it never connects
+    violations = lint_paths(args.files or [sql_dir_from(args)])
+    errors = sum(1 for v in violations if v.severity is Severity.ERROR)
+    if violations:
+        table = render_table(
+            ("file:line", "severity", "rule", "message"),
+            [(f"{v.file}:{v.line}", v.severity.value, v.rule, v.message) for v in violations],
+        )
+        fixes = "\n".join(f"{v.file}:{v.line} {v.rule}\n  fix: {v.fix}" for v in violations)
+        text = f"{table}\n\n{fixes}\n\n{errors} error(s), {len(violations) - errors} warning(s)"
+    else:
+        text = "No lint violations."
+    return Outcome(
+        {"violations": [v.as_dict() for v in violations]},
+        text,
+        ExitCode.FAILED if errors else ExitCode.OK,
+    )
+
+
+COMMAND = Command("lint", "lint migration files for locking hazards", add_arguments, run)

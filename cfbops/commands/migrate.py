@@ -1,0 +1,155 @@
+"""`cfbops --headless migrate`: apply pending migrations, or show the plan."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from cfbops.commands import Command
+from cfbops.config import Settings
+from cfbops.errors import ExitCode, UsageError
+from cfbops.headless import Outcome, render_table
+from cfbops.migrate.apply import MigrateResult, migrate
+from cfbops.migrate.files import MigrationFile, default_sql_dir
+from cfbops.progress import ProgressCallback
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--plan",
+        action="store_true",
+        help="show each pending statement, its lock and pre-flight checks; change nothing",
+    )
+    parser.add_argument("--to", metavar="V", help="apply versioned migrations up to V only")
+    wait = parser.add_mutually_exclusive_group()
+    wait.add_argument(
+        "--wait",
+        metavar="SECONDS",
+        type=float,
+        default=60.0,
+        help="how long to wait for another run's lock (default 60)",
+    )
+    wait.add_argument("--no-wait", action="store_true", help="exit 4 at once if locked")
+    parser.add_argument(
+        "--accept-drift",
+        metavar="VERSION",
+        action="append",
+        default=[],
+        help="accept the edited content of one applied file",
+    )
+    parser.add_argument(
+        "--baseline",
+        metavar="V",
+        help="adopt an existing database: record versions up to V as applied",
+    )
+    add_sql_dir_argument(parser)
+
+
+def add_sql_dir_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--sql-dir",
+        metavar="DIR",
+        type=Path,
+        help="migration files (default: CFBOPS_SQL_DIR or the project's sql/)",
+    )
+
+
+def sql_dir_from(args: argparse.Namespace) -> Path:
+    chosen = args.sql_dir or os.environ.get("CFBOPS_SQL_DIR")
+    return Path(chosen) if chosen else default_sql_dir()
+
+
+def run(settings: Settings, args: argparse.Namespace, progress: ProgressCallback) -> Outcome:
+    if args.wait < 0:
+        raise UsageError("--wait takes a number of seconds >= 0")
+    if args.plan:
+        from cfbops.commands.plan import run_plan
+
+        return run_plan(settings, args, sql_dir_from(args))
+    if settings.read_only:
+        raise UsageError("migrate changes the schema; it cannot run with --read-only")
+    result = migrate(
+        settings,
+        sql_dir=sql_dir_from(args),
+        to_version=args.to,
+        wait_s=None if args.no_wait else args.wait,
+        accept_drift=tuple(args.accept_drift),
+        baseline=args.baseline,
+        progress=progress,
+    )
+    return Outcome(
+        migrate_document(result),
+        migrate_text(result),
+        ExitCode.OK if result.ok else ExitCode.FAILED,
+    )
+
+
+def _ref(file: MigrationFile) -> dict:
+    return {
+        "version": file.version,
+        "name": file.name,
+        "kind": file.kind.value,
+        "duration_ms": None,
+    }
+
+
+def migrate_document(result: MigrateResult) -> dict:
+    document: dict = {
+        "applied": [
+            {
+                "version": a.version,
+                "name": a.name,
+                "kind": a.kind,
+                "duration_ms": a.duration_ms,
+                "attempts": a.attempts,
+            }
+            for a in result.applied
+        ],
+        "pending": [_ref(f) for f in result.pending],
+        "drifted": [{"version": f.version, "name": f.name} for f in result.drifted],
+        "retries": list(result.retries),
+    }
+    if result.baselined:
+        document["baselined"] = list(result.baselined)
+    if result.accepted:
+        document["accepted_drift"] = list(result.accepted)
+    if result.failed is not None:
+        failed = result.failed
+        document["failed"] = {
+            "version": failed.version,
+            "name": failed.name,
+            "kind": failed.kind,
+            "line": failed.line,
+            "error": failed.error,
+            "preflight": [p.as_dict() for p in failed.preflight],
+        }
+    return document
+
+
+def migrate_text(result: MigrateResult) -> str:
+    lines: list[str] = []
+    if result.drifted:
+        lines.append("Refusing to migrate: applied files were edited since they ran (drift):")
+        lines += [f"  V{f.version} {f.display_path}" for f in result.drifted]
+        lines.append("Restore each file, or accept one with --accept-drift VERSION.")
+        return "\n".join(lines)
+    if result.applied:
+        rows = [(a.version or "R", a.name, a.kind, a.duration_ms) for a in result.applied]
+        lines.append(render_table(("version", "name", "kind", "ms"), rows))
+    elif result.failed is None:
+        lines.append("Nothing to migrate: the database is up to date.")
+    if result.failed is not None:
+        lines.append(f"FAILED {result.failed.error}")
+        for check in result.failed.preflight:
+            lines.append(f"  {check.message()}")
+            lines += [f"    {row}" for row in check.sample]
+        lines.append("Nothing of that file was applied.")
+    if result.pending:
+        lines.append(f"{len(result.pending)} file(s) still pending.")
+    return "\n".join(lines)
+
+
+COMMAND = Command(
+    "migrate", "apply pending migrations (or --plan: only show them)", add_arguments, run
+)

@@ -1,0 +1,99 @@
+"""Rendering of `migrate --plan`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from cfbops.config import Settings
+from cfbops.errors import ExitCode
+from cfbops.headless import Outcome
+from cfbops.migrate.plan import MigrationPlan, PlannedFile, migration_plan
+
+
+def run_plan(settings: Settings, args: argparse.Namespace, sql_dir: Path) -> Outcome:
+    del args
+    plan = migration_plan(settings, sql_dir)
+    return Outcome(
+        plan_document(plan), plan_text(plan), ExitCode.OK if plan.ok else ExitCode.FAILED
+    )
+
+
+def _human_bytes(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "kB", "MB", "GB", "TB"):
+        if value < 1024 or unit == "TB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} B"
+
+
+def _file_document(planned: PlannedFile) -> dict:
+    file = planned.file
+    return {
+        "version": file.version,
+        "name": file.name,
+        "kind": file.kind.value,
+        "file": file.display_path,
+        "transactional": planned.transactional,
+        "statements": [
+            {
+                "line": s.line,
+                "sql": s.sql,
+                "lock": s.lock.level,
+                "lock_duration": s.lock.duration.value,
+                "blocks": s.lock.blocks,
+                "note": s.lock.note,
+                "autocommit": s.autocommit,
+                "tables": [
+                    {"table": t.table, "bytes": t.bytes, "estimated_rows": t.estimated_rows}
+                    for t in s.tables
+                ],
+            }
+            for s in planned.statements
+        ],
+        "lint": [v.as_dict() for v in planned.lint],
+        "preflight": [p.as_dict() for p in planned.preflight],
+    }
+
+
+def plan_document(plan: MigrationPlan) -> dict:
+    return {
+        "pending": [_file_document(f) for f in plan.files],
+        "drifted": [{"version": f.version, "name": f.name} for f in plan.drifted],
+        "applied": [],
+    }
+
+
+def plan_text(plan: MigrationPlan) -> str:
+    lines: list[str] = []
+    if plan.drifted:
+        lines.append(
+            "Drift (migrate will refuse until resolved): "
+            + ", ".join(f"V{f.version}" for f in plan.drifted)
+        )
+    if not plan.files:
+        lines.append("Nothing pending.")
+    for planned in plan.files:
+        file = planned.file
+        mode = "one transaction" if planned.transactional else "statement by statement (autocommit)"
+        lines.append(f"== {file.display_path}  [{mode}]")
+        for s in planned.statements:
+            sizes = ", ".join(
+                f"{t.table} {_human_bytes(t.bytes)} ~{t.estimated_rows:,} rows" for t in s.tables
+            )
+            lines.append(
+                f"  line {s.line}: {s.lock.level} ({s.lock.duration.value}); "
+                f"blocks {s.lock.blocks}" + (f"; {sizes}" if sizes else "")
+            )
+            if s.lock.note:
+                lines.append(f"    {s.lock.note}")
+            lines += [f"    | {text}" for text in s.sql.splitlines()]
+        for v in planned.lint:
+            lines.append(f"  lint {v.severity.value} {v.rule} (line {v.line}): {v.message}")
+            lines.append(f"    fix: {v.fix}")
+        for p in planned.preflight:
+            status = "ok" if p.passed else "FAILS"
+            lines.append(f"  pre-flight {status}: {p.message()}")
+            lines += [f"    {row}" for row in p.sample]
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Schema migrations: statement model, lint rules, lock levels, plan and apply."""

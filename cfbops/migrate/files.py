@@ -1,0 +1,101 @@
+"""Migration files on disk: versioned `V0001__name.sql` and repeatable `R__name.sql`."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from enum import Enum
+from functools import cached_property
+from pathlib import Path
+
+from cfbops.errors import UsageError
+from cfbops.migrate.statements import FileDirectives, Statement, file_directives, split_statements
+
+VERSIONED = re.compile(r"^V(?P<version>\d+(?:[._]\d+)*)__(?P<name>[A-Za-z0-9_]+)\.sql$")
+REPEATABLE = re.compile(r"^R__(?P<name>[A-Za-z0-9_]+)\.sql$")
+
+
+class MigrationKind(Enum):
+    VERSIONED = "versioned"
+    REPEATABLE = "repeatable"
+
+
+def default_sql_dir() -> Path:
+    """The project's own `sql/` directory, beside the package."""
+    return Path(__file__).resolve().parent.parent.parent / "sql"
+
+
+@dataclass(frozen=True)
+class MigrationFile:
+    """One migration file; its checksum is SHA-256 of its exact bytes."""
+
+    kind: MigrationKind
+    version: str | None
+    name: str
+    path: Path
+    content: str
+
+    @cached_property
+    def checksum(self) -> str:
+        return hashlib.sha256(self.content.encode()).hexdigest()
+
+    @cached_property
+    def statements(self) -> list[Statement]:
+        return split_statements(self.content, self.display_path)
+
+    @cached_property
+    def directives(self) -> FileDirectives:
+        return file_directives(self.content)
+
+    @property
+    def display_path(self) -> str:
+        parts = self.path.parts
+        return str(Path(*parts[-3:])) if len(parts) >= 3 else str(self.path)
+
+    @property
+    def key(self) -> str:
+        """What history calls this file: its version, or `R__name` for a repeatable."""
+        return self.version if self.version is not None else f"R__{self.name}"
+
+    @property
+    def sort_key(self) -> tuple[int, ...]:
+        return version_key(self.version or "0")
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """`0001` < `0002` < `0002.1` < `0010`, compared as numbers."""
+    return tuple(int(part) for part in re.split(r"[._]", version))
+
+
+def load_migrations(sql_dir: Path) -> tuple[list[MigrationFile], list[MigrationFile]]:
+    """Versioned files in version order and repeatable files by name, from `sql_dir`."""
+    if not sql_dir.is_dir():
+        raise UsageError(f"migration directory {sql_dir} does not exist")
+    versioned: dict[tuple[int, ...], MigrationFile] = {}
+    repeatable: list[MigrationFile] = []
+    for path in sorted(sql_dir.rglob("*.sql")):
+        if match := VERSIONED.match(path.name):
+            file = MigrationFile(
+                MigrationKind.VERSIONED, match["version"], match["name"], path, _read(path)
+            )
+            clash = versioned.get(file.sort_key)
+            if clash is not None:
+                raise UsageError(
+                    f"two migration files share version {file.version}: "
+                    f"{clash.display_path} and {file.display_path}"
+                )
+            versioned[file.sort_key] = file
+        elif match := REPEATABLE.match(path.name):
+            repeatable.append(
+                MigrationFile(MigrationKind.REPEATABLE, None, match["name"], path, _read(path))
+            )
+    ordered = [versioned[key] for key in sorted(versioned)]
+    return ordered, sorted(repeatable, key=lambda f: f.name)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read migration file {path}: {exc}") from None

@@ -1,0 +1,120 @@
+"""The migration history in `ops.schema_history`, and drift against the files on disk."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import psycopg
+
+from cfbops.migrate.files import MigrationFile
+
+# The engine creates its own bookkeeping before any migration can run.
+HISTORY_DDL = """
+CREATE SCHEMA IF NOT EXISTS ops;
+CREATE TABLE IF NOT EXISTS ops.schema_history (
+    installed_rank bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    version text,
+    name text NOT NULL,
+    kind text NOT NULL CHECK (kind IN ('versioned', 'repeatable', 'baseline')),
+    checksum text NOT NULL,
+    applied_at timestamptz NOT NULL DEFAULT now(),
+    applied_by text NOT NULL DEFAULT current_user,
+    duration_ms bigint NOT NULL DEFAULT 0,
+    success boolean NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS schema_history_one_success_per_version
+    ON ops.schema_history (version) WHERE success AND kind IN ('versioned', 'baseline');
+CREATE TABLE IF NOT EXISTS ops.accepted_drift (
+    version text NOT NULL,
+    old_checksum text NOT NULL,
+    new_checksum text NOT NULL,
+    accepted_at timestamptz NOT NULL DEFAULT now(),
+    accepted_by text NOT NULL DEFAULT current_user
+);
+"""
+
+APPLIED_SQL = """
+SELECT DISTINCT ON (coalesce(version, 'R__' || name))
+       version, name, kind, checksum, applied_at, applied_by, duration_ms, success
+FROM ops.schema_history
+ORDER BY coalesce(version, 'R__' || name), installed_rank DESC
+"""
+
+RECORD_SQL = """
+INSERT INTO ops.schema_history (version, name, kind, checksum, duration_ms, success, applied_by)
+VALUES (%s, %s, %s, %s, %s, %s, coalesce(%s, current_user))
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class AppliedMigration:
+    """The latest history row for one version (or one repeatable)."""
+
+    version: str | None
+    name: str
+    kind: str
+    checksum: str
+    applied_at: datetime
+    applied_by: str
+    duration_ms: int
+    success: bool
+
+    @property
+    def key(self) -> str:
+        return self.version if self.version is not None else f"R__{self.name}"
+
+
+def ensure_history(conn: psycopg.Connection) -> None:
+    """Create `ops.schema_history` if this database has none yet."""
+    with conn.transaction():
+        conn.execute(HISTORY_DDL)
+
+
+def history_exists(conn: psycopg.Connection) -> bool:
+    row = conn.execute("SELECT to_regclass('ops.schema_history') IS NOT NULL").fetchone()
+    return bool(row and row[0])
+
+
+def applied_migrations(conn: psycopg.Connection) -> dict[str, AppliedMigration]:
+    """The latest history row per version / repeatable, keyed like MigrationFile.key."""
+    if not history_exists(conn):
+        return {}
+    rows = conn.execute(APPLIED_SQL).fetchall()
+    applied = [AppliedMigration(*row) for row in rows]
+    return {m.key: m for m in applied}
+
+
+def record(
+    conn: psycopg.Connection,
+    file: MigrationFile,
+    *,
+    duration_ms: int,
+    success: bool,
+    applied_by: str | None = None,
+) -> None:
+    conn.execute(
+        RECORD_SQL,
+        (file.version, file.name, file.kind.value, file.checksum, duration_ms, success, applied_by),
+    )
+
+
+def record_baseline(conn: psycopg.Connection, files: list[MigrationFile]) -> None:
+    """Mark files as applied without running them (adopting an existing database)."""
+    for file in files:
+        conn.execute(
+            RECORD_SQL, (file.version, file.name, "baseline", file.checksum, 0, True, None)
+        )
+
+
+def accept_drift(conn: psycopg.Connection, file: MigrationFile, old_checksum: str) -> None:
+    """Adopt an edited file's new content as what was applied; keep an audit row."""
+    conn.execute(
+        "INSERT INTO ops.accepted_drift (version, old_checksum, new_checksum) VALUES (%s, %s, %s)",
+        (file.version, old_checksum, file.checksum),
+    )
+    conn.execute(
+        "UPDATE ops.schema_history SET checksum = %s "
+        "WHERE version = %s AND success AND kind IN ('versioned', 'baseline')",
+        (file.checksum, file.version),
+    )

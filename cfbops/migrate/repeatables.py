@@ -1,0 +1,96 @@
+"""Order repeatable files by what they create and read, and find what a change drags along."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pglast import ast
+
+from cfbops.errors import UsageError
+from cfbops.migrate.files import MigrationFile
+from cfbops.migrate.statements import qualified_name, walk
+
+
+def _function_name(names: Iterable[ast.Node]) -> str:
+    parts = [n.sval for n in names if isinstance(n, ast.String)]
+    return ".".join(parts) if len(parts) > 1 else f"public.{parts[0]}"
+
+
+def defined_objects(file: MigrationFile) -> set[str]:
+    """Schema-qualified names of the relations and functions a file creates."""
+    defined: set[str] = set()
+    for statement in file.statements:
+        node = statement.node
+        match node:
+            case ast.ViewStmt():
+                defined.add(qualified_name(node.view))
+            case ast.CreateTableAsStmt():
+                defined.add(qualified_name(node.into.rel))
+            case ast.CreateStmt():
+                defined.add(qualified_name(node.relation))
+            case ast.CreateFunctionStmt():
+                defined.add(_function_name(node.funcname))
+    return defined
+
+
+def referenced_objects(file: MigrationFile) -> set[str]:
+    """Names of relations and functions a file's statements read or call."""
+    referenced: set[str] = set()
+    for statement in file.statements:
+        for node in walk(statement.node):
+            if isinstance(node, ast.RangeVar):
+                referenced.add(qualified_name(node))
+            elif isinstance(node, ast.FuncCall):
+                referenced.add(_function_name(node.funcname))
+    return referenced
+
+
+def _edges(files: list[MigrationFile]) -> dict[str, set[str]]:
+    """For each repeatable, the repeatables it reads from (by file key)."""
+    owner: dict[str, str] = {}
+    for file in files:
+        for name in defined_objects(file):
+            owner[name] = file.key
+    edges: dict[str, set[str]] = {file.key: set() for file in files}
+    for file in files:
+        for name in referenced_objects(file) - defined_objects(file):
+            if name in owner:
+                edges[file.key].add(owner[name])
+    return edges
+
+
+def repeatable_order(files: list[MigrationFile]) -> list[MigrationFile]:
+    """Files in an order where every file follows the files it reads from (then by name)."""
+    by_key = {file.key: file for file in files}
+    edges = _edges(files)
+    ordered: list[MigrationFile] = []
+    done: set[str] = set()
+    remaining = sorted(by_key)
+    while remaining:
+        ready = [key for key in remaining if edges[key] <= done]
+        if not ready:
+            cycle = ", ".join(remaining)
+            raise UsageError(f"repeatable migrations depend on each other in a cycle: {cycle}")
+        for key in ready:
+            ordered.append(by_key[key])
+            done.add(key)
+        remaining = [key for key in remaining if key not in done]
+    return ordered
+
+
+def with_dependents(changed: Iterable[MigrationFile], files: list[MigrationFile]) -> set[str]:
+    """Keys of the changed files and of every file that (transitively) reads from them.
+
+    Re-creating an object drops what depends on it (DROP … CASCADE), so those files
+    must run again too.
+    """
+    edges = _edges(files)
+    selected = {file.key for file in changed}
+    grew = True
+    while grew:
+        grew = False
+        for key, sources in edges.items():
+            if key not in selected and sources & selected:
+                selected.add(key)
+                grew = True
+    return selected

@@ -1,0 +1,27 @@
+-- Refresh every mart in dependency order and print the timing table.
+--   psql "$DATABASE_URL" -f scripts/refresh_marts.sql
+-- Exits non-zero (3) when a mart failed or was skipped.
+\set ON_ERROR_STOP on
+\set QUIET on
+\pset null '-'
+\pset footer off
+
+CREATE TEMP TABLE refresh_run AS
+SELECT r.ord AS step, r.view_name, r.status, r.refresh_mode, r.duration_ms, r.refreshed_at, r.error
+FROM marts.refresh_all() WITH ORDINALITY AS r (view_name, refreshed_at, duration_ms, status, refresh_mode, error, ord);
+
+\echo 'Mart refresh (dependency order)'
+SELECT step, view_name, status, refresh_mode AS mode, duration_ms, refreshed_at, error
+FROM refresh_run
+ORDER BY step;
+
+SELECT count(*) FILTER (WHERE status = 'refreshed') AS refreshed,
+       count(*) FILTER (WHERE status = 'failed') AS failed,
+       count(*) FILTER (WHERE status = 'skipped') AS skipped,
+       coalesce(sum(duration_ms), 0) AS total_ms
+FROM refresh_run;
+
+SELECT bool_or(status <> 'refreshed') AS has_problems FROM refresh_run \gset
+\if :has_problems
+    DO $$ BEGIN RAISE EXCEPTION 'some marts failed or were skipped (see the table above)'; END $$;
+\endif

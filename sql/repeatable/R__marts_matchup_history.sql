@@ -1,0 +1,95 @@
+-- Per pair of teams that have played: all-time record and the ten most recent results.
+-- team1 is the team whose (name, id) sorts first, names being the current school name
+-- (ref.teams) or else the name in its latest game, so team1 < team2 by name whenever
+-- the names differ. Only completed games with both scores count, so
+-- team1_wins + team2_wins + ties = games.
+DROP MATERIALIZED VIEW IF EXISTS marts.matchup_history CASCADE;
+
+CREATE MATERIALIZED VIEW marts.matchup_history AS
+WITH scored AS (
+    SELECT g.id AS game_id, g.season, g.week, g.season_type, g.start_date, g.neutral_site,
+           g.home_id, g.home_team, g.home_points, g.away_id, g.away_team, g.away_points
+    FROM core.games AS g
+    WHERE g.completed
+      AND g.home_points IS NOT NULL AND g.away_points IS NOT NULL
+      AND g.home_id IS NOT NULL AND g.away_id IS NOT NULL
+      AND g.home_id <> g.away_id
+),
+team_names AS (
+    SELECT s.team_id, coalesce(t.school, s.latest_name) AS name
+    FROM (
+        SELECT team_id, (array_agg(team ORDER BY start_date DESC NULLS LAST, game_id DESC))[1] AS latest_name
+        FROM (
+            SELECT home_id AS team_id, home_team AS team, start_date, game_id FROM scored
+            UNION ALL
+            SELECT away_id, away_team, start_date, game_id FROM scored
+        ) AS sides
+        GROUP BY team_id
+    ) AS s
+    LEFT JOIN ref.teams AS t ON t.id = s.team_id
+),
+oriented AS (
+    SELECT
+        sc.*,
+        hn.name AS home_name,
+        an.name AS away_name,
+        (hn.name, sc.home_id) < (an.name, sc.away_id) AS home_is_team1
+    FROM scored AS sc
+    JOIN team_names AS hn ON hn.team_id = sc.home_id
+    JOIN team_names AS an ON an.team_id = sc.away_id
+),
+pair_games AS (
+    SELECT
+        game_id, season, week, season_type, start_date, neutral_site, home_is_team1,
+        CASE WHEN home_is_team1 THEN home_id ELSE away_id END AS team1_id,
+        CASE WHEN home_is_team1 THEN home_name ELSE away_name END AS team1,
+        CASE WHEN home_is_team1 THEN away_id ELSE home_id END AS team2_id,
+        CASE WHEN home_is_team1 THEN away_name ELSE home_name END AS team2,
+        CASE WHEN home_is_team1 THEN home_points ELSE away_points END AS team1_points,
+        CASE WHEN home_is_team1 THEN away_points ELSE home_points END AS team2_points
+    FROM oriented
+),
+ranked AS (
+    SELECT pg.*,
+           row_number() OVER (PARTITION BY team1_id, team2_id
+                              ORDER BY start_date DESC NULLS LAST, game_id DESC) AS recency
+    FROM pair_games AS pg
+)
+SELECT
+    team1_id,
+    team2_id,
+    -- a renamed id keeps its current name: these are constant per pair
+    min(team1) AS team1,
+    min(team2) AS team2,
+    count(*)::integer AS games,
+    count(*) FILTER (WHERE team1_points > team2_points)::integer AS team1_wins,
+    count(*) FILTER (WHERE team2_points > team1_points)::integer AS team2_wins,
+    count(*) FILTER (WHERE team1_points = team2_points)::integer AS ties,
+    sum(team1_points)::integer AS team1_points,
+    sum(team2_points)::integer AS team2_points,
+    min(season) AS first_season,
+    max(season) AS last_season,
+    jsonb_agg(
+        jsonb_build_object(
+            'game_id', game_id,
+            'season', season,
+            'week', week,
+            'season_type', season_type,
+            'start_date', start_date,
+            'home_team_id', CASE WHEN neutral_site THEN NULL WHEN home_is_team1 THEN team1_id ELSE team2_id END,
+            'team1_points', team1_points,
+            'team2_points', team2_points,
+            'winner_id', CASE WHEN team1_points > team2_points THEN team1_id
+                              WHEN team2_points > team1_points THEN team2_id END,
+            'winner', CASE WHEN team1_points > team2_points THEN team1
+                           WHEN team2_points > team1_points THEN team2 END
+        )
+        ORDER BY recency
+    ) FILTER (WHERE recency <= 10) AS recent_results
+FROM ranked
+GROUP BY team1_id, team2_id;
+
+CREATE UNIQUE INDEX matchup_history_team1_id_team2_id_key ON marts.matchup_history (team1_id, team2_id);
+
+COMMENT ON MATERIALIZED VIEW marts.matchup_history IS
+    'Per pair of teams (team1 sorts first by (name, id)): games, wins of each side, ties, points, first/last season, and the 10 most recent results as a JSONB array (newest first; winner null on a tie).';

@@ -1,0 +1,65 @@
+-- Per team id and season: offensive and defensive EPA per play, success rate and
+-- explosiveness, weighted by plays over the season's games (regular and postseason).
+DROP MATERIALIZED VIEW IF EXISTS marts.team_epa_season CASCADE;
+
+CREATE MATERIALIZED VIEW marts.team_epa_season AS
+WITH game_rows AS (
+    SELECT
+        e.*,
+        g.start_date,
+        CASE e.team WHEN g.home_team THEN g.home_id WHEN g.away_team THEN g.away_id END AS team_id,
+        CASE e.team WHEN g.home_team THEN g.home_conference WHEN g.away_team THEN g.away_conference END AS conference,
+        CASE e.team WHEN g.home_team THEN g.home_classification WHEN g.away_team THEN g.away_classification END AS classification
+    FROM marts._game_epa_calc AS e
+    JOIN core.games AS g ON g.id = e.game_id
+),
+season_sums AS (
+    SELECT
+        team_id,
+        season,
+        (array_agg(team ORDER BY start_date DESC NULLS LAST, game_id DESC))[1] AS team,
+        (array_agg(conference ORDER BY start_date DESC NULLS LAST, game_id DESC))[1] AS conference,
+        (array_agg(classification ORDER BY start_date DESC NULLS LAST, game_id DESC))[1] AS classification,
+        count(*)::integer AS games,
+        sum(plays)::integer AS off_plays,
+        sum(total_epa) AS off_total_epa,
+        sum(successful_plays)::integer AS off_successful_plays,
+        sum(successful_epa) AS off_successful_epa,
+        sum(pass_plays)::integer AS off_pass_plays,
+        sum(pass_epa) AS off_pass_epa,
+        sum(rush_plays)::integer AS off_rush_plays,
+        sum(rush_epa) AS off_rush_epa,
+        coalesce(sum(def_plays), 0)::integer AS def_plays,
+        sum(def_total_epa) AS def_total_epa,
+        coalesce(sum(def_successful_plays), 0)::integer AS def_successful_plays,
+        sum(def_successful_epa) AS def_successful_epa
+    FROM game_rows
+    WHERE team_id IS NOT NULL
+    GROUP BY team_id, season
+)
+SELECT
+    s.team_id,
+    s.season,
+    s.team,
+    s.conference,
+    s.classification,
+    s.games,
+    s.off_plays,
+    s.off_total_epa,
+    s.off_total_epa / nullif(s.off_plays, 0) AS off_epa_per_play,
+    s.off_successful_plays::double precision / nullif(s.off_plays, 0) AS off_success_rate,
+    s.off_successful_epa / nullif(s.off_successful_plays, 0) AS off_explosiveness,
+    s.off_pass_epa / nullif(s.off_pass_plays, 0) AS off_pass_epa_per_play,
+    s.off_rush_epa / nullif(s.off_rush_plays, 0) AS off_rush_epa_per_play,
+    s.def_plays,
+    s.def_total_epa,
+    s.def_total_epa / nullif(s.def_plays, 0) AS def_epa_per_play,
+    s.def_successful_plays::double precision / nullif(s.def_plays, 0) AS def_success_rate,
+    s.def_successful_epa / nullif(s.def_successful_plays, 0) AS def_explosiveness,
+    s.off_total_epa / nullif(s.off_plays, 0) - s.def_total_epa / nullif(s.def_plays, 0) AS net_epa_per_play
+FROM season_sums AS s;
+
+CREATE UNIQUE INDEX team_epa_season_team_id_season_key ON marts.team_epa_season (team_id, season);
+
+COMMENT ON MATERIALIZED VIEW marts.team_epa_season IS
+    'Per team id and season: offensive and defensive EPA per play, success rate, explosiveness (mean EPA of successful plays), pass/rush EPA, net EPA per play (offense minus defense allowed).';

@@ -1,0 +1,178 @@
+"""Pre-flight data checks: a constraint that cannot hold is refused with counts and samples."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cfbops.migrate.apply import migrate
+from tests.conftest import DatabaseUnderTest, run_cli
+from tests.migrate_helpers import write_migrations
+
+
+@pytest.fixture
+def db(empty_db: DatabaseUnderTest) -> DatabaseUnderTest:
+    """These tests bring their own migration files, so they start from an empty database."""
+    return empty_db
+
+
+TABLES = {
+    "migrations/V0001__tables.sql": """
+        CREATE SCHEMA ref;
+        CREATE TABLE ref.teams (id int PRIMARY KEY, school text);
+        CREATE TABLE ref.games (id int PRIMARY KEY, home_id int, venue text);
+        INSERT INTO ref.teams VALUES (1, 'Albany'), (2, 'Albany'), (3, 'Albany'),
+                                     (4, 'Alabama'), (5, 'Miami'), (6, 'Miami'), (7, NULL);
+        INSERT INTO ref.games VALUES (10, 1, 'x'), (11, 99, NULL), (12, 98, 'y'), (13, NULL, 'z');
+    """,
+}
+
+
+def _run(db: DatabaseUnderTest, tmp_path: Path, extra: dict[str, str]):
+    sql_dir = write_migrations(tmp_path / "sql", {**TABLES, **extra})
+    migrate(db.settings, sql_dir=sql_dir, to_version="0001")
+    return migrate(db.settings, sql_dir=sql_dir), sql_dir
+
+
+def test_unique_on_a_non_unique_column_is_refused_with_counts_and_samples(
+    db: DatabaseUnderTest, tmp_path: Path
+) -> None:
+    sql_dir = write_migrations(
+        tmp_path / "sql",
+        {
+            **TABLES,
+            "migrations/V0002__unique_school.sql": """
+            CREATE TABLE ref.audit (id int);
+            ALTER TABLE ref.teams ADD CONSTRAINT teams_school_key UNIQUE (school);
+        """,
+        },
+    )
+    migrate(db.settings, sql_dir=sql_dir, to_version="0001")
+    result = run_cli(
+        "--database-url", db.url, "--headless", "migrate", "--json", "--sql-dir", str(sql_dir)
+    )
+    assert result.returncode == 1
+    failed = json.loads(result.stdout)["failed"]
+    check = failed["preflight"][0]
+    assert check["check"] == "duplicates"
+    assert check["count"] == 2  # Albany and Miami
+    assert check["sample"][0] == {"school": "Albany", "copies": 3}
+    assert failed["line"] == 2
+    with db.connect() as conn:  # nothing of the file ran, not even its first statement
+        assert conn.execute("SELECT to_regclass('ref.audit')").fetchone()[0] is None
+
+
+def test_foreign_key_with_orphans_is_refused(db: DatabaseUnderTest, tmp_path: Path) -> None:
+    result, _ = _run(
+        db,
+        tmp_path,
+        {
+            "migrations/V0002__fk.sql": (
+                "ALTER TABLE ref.games ADD FOREIGN KEY (home_id) REFERENCES ref.teams (id);"
+            ),
+        },
+    )
+    assert result.failed is not None
+    (check,) = result.failed.preflight
+    assert (check.check, check.count) == ("orphans", 2)
+    assert {row["home_id"] for row in check.sample} == {98, 99}
+
+
+def test_not_valid_foreign_key_needs_no_preflight(db: DatabaseUnderTest, tmp_path: Path) -> None:
+    result, _ = _run(
+        db,
+        tmp_path,
+        {
+            "migrations/V0002__fk.sql": "ALTER TABLE ref.games ADD CONSTRAINT games_home_fk "
+            "FOREIGN KEY (home_id) REFERENCES ref.teams (id) NOT VALID;",
+        },
+    )
+    assert result.ok
+
+
+def test_validate_constraint_counts_orphans_from_the_catalog(
+    db: DatabaseUnderTest, tmp_path: Path
+) -> None:
+    result, _ = _run(
+        db,
+        tmp_path,
+        {
+            "migrations/V0002__fk.sql": "ALTER TABLE ref.games ADD CONSTRAINT games_home_fk "
+            "FOREIGN KEY (home_id) REFERENCES ref.teams (id) NOT VALID;",
+            "migrations/V0003__validate.sql": (
+                "ALTER TABLE ref.games VALIDATE CONSTRAINT games_home_fk;"
+            ),
+        },
+    )
+    assert result.failed is not None and result.failed.version == "0003"
+    assert result.failed.preflight[0].count == 2
+    assert [a.version for a in result.applied] == ["0002"]
+
+
+def test_set_not_null_counts_nulls(db: DatabaseUnderTest, tmp_path: Path) -> None:
+    result, _ = _run(
+        db,
+        tmp_path,
+        {
+            "migrations/V0002__nn.sql": "ALTER TABLE ref.games ALTER COLUMN venue SET NOT NULL;",
+        },
+    )
+    (check,) = result.failed.preflight
+    assert (check.check, check.count) == ("nulls", 1)
+    assert check.sample[0]["id"] == 11
+
+
+def test_check_constraint_counts_violations(db: DatabaseUnderTest, tmp_path: Path) -> None:
+    result, _ = _run(
+        db,
+        tmp_path,
+        {
+            "migrations/V0002__ck.sql": (
+                "ALTER TABLE ref.teams ADD CONSTRAINT small_ids CHECK (id < 6);"
+            ),
+        },
+    )
+    (check,) = result.failed.preflight
+    assert (check.check, check.count) == ("check-violations", 2)
+
+
+def test_unique_index_counts_duplicates(db: DatabaseUnderTest, tmp_path: Path) -> None:
+    result, _ = _run(
+        db,
+        tmp_path,
+        {
+            "migrations/V0002__idx.sql": "CREATE UNIQUE INDEX teams_school ON ref.teams (school);",
+        },
+    )
+    assert result.failed.preflight[0].count == 2
+
+
+def test_constraints_that_hold_pass(db: DatabaseUnderTest, tmp_path: Path) -> None:
+    result, _ = _run(
+        db,
+        tmp_path,
+        {
+            "migrations/V0002__ok.sql": """
+            DELETE FROM ref.games WHERE home_id > 90;
+            ALTER TABLE ref.games ADD FOREIGN KEY (home_id) REFERENCES ref.teams (id);
+        """,
+        },
+    )
+    # The pre-flight sees the data before the file runs, so the DELETE does not count.
+    assert result.failed is not None and result.failed.preflight[0].count == 2
+
+
+def test_new_tables_in_the_same_file_are_not_checked(db: DatabaseUnderTest, tmp_path: Path):
+    result, _ = _run(
+        db,
+        tmp_path,
+        {
+            "migrations/V0002__new.sql": """
+            CREATE TABLE ref.venues (id int, name text);
+            ALTER TABLE ref.venues ADD CONSTRAINT venues_name UNIQUE (name);
+        """,
+        },
+    )
+    assert result.ok
