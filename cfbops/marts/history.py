@@ -13,6 +13,7 @@ import psycopg
 
 from cfbops.errors import OperationFailed
 from cfbops.marts.models import AppliedMode, MartResult, MartStatus, RefreshPlan, RunStatus
+from cfbops.migrate.files import default_sql_dir
 
 # The migration that owns these tables; the refresh runs it too until migrations have.
 HISTORY_MIGRATION = "V0200__refresh_history.sql"
@@ -57,9 +58,8 @@ class LastRefresh:
 
 
 def history_migration_file() -> Path:
-    """sql/migrations/V0200__refresh_history.sql of this checkout."""
-    root = Path(__file__).resolve().parents[2]
-    path = root / "sql" / "migrations" / HISTORY_MIGRATION
+    """sql/migrations/V0200__refresh_history.sql of the project's migrations."""
+    path = default_sql_dir() / "migrations" / HISTORY_MIGRATION
     if not path.is_file():
         raise OperationFailed(f"cannot find {path}; reinstall cfbops from its repository")
     return path

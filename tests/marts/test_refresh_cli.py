@@ -106,8 +106,8 @@ def test_plan_shows_what_would_happen_and_changes_nothing(world: DatabaseUnderTe
         assert conn.execute("SELECT count(*) FROM ops.mart_refresh").fetchone() == (0,)
 
 
-def test_empty_database_has_nothing_to_refresh(db: DatabaseUnderTest) -> None:
-    result = refresh_cli(db, "--json")
+def test_empty_database_has_nothing_to_refresh(empty_db: DatabaseUnderTest) -> None:
+    result = refresh_cli(empty_db, "--json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["views"] == []
 

@@ -54,8 +54,10 @@ def test_diamond_top_depends_on_both_sides(world: DatabaseUnderTest) -> None:
     }
 
 
-def test_mart_view_mart_chains_of_any_depth_are_followed(db: DatabaseUnderTest) -> None:
-    with db.connect() as conn:
+def test_mart_view_mart_chains_of_any_depth_are_followed(
+    empty_db: DatabaseUnderTest,
+) -> None:
+    with empty_db.connect() as conn:
         conn.execute(
             """
             CREATE TABLE t (id int PRIMARY KEY);
@@ -67,7 +69,7 @@ def test_mart_view_mart_chains_of_any_depth_are_followed(db: DatabaseUnderTest) 
             CREATE MATERIALIZED VIEW a_third AS SELECT id FROM v3;
             """
         )
-    graph = graph_of(db)
+    graph = graph_of(empty_db)
     assert graph.refresh_order() == ("public.z_first", "public.m_second", "public.a_third")
     assert graph.upstream["public.a_third"] == {"public.m_second", "public.z_first"}
 

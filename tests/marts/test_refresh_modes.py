@@ -27,10 +27,10 @@ CREATE UNIQUE INDEX ON m_expression ((id + 0));
 
 
 @pytest.fixture
-def kinds(db: DatabaseUnderTest) -> DatabaseUnderTest:
-    with db.connect() as conn:
+def kinds(empty_db: DatabaseUnderTest) -> DatabaseUnderTest:
+    with empty_db.connect() as conn:
         conn.execute(KINDS_SQL)
-    return db
+    return empty_db
 
 
 def modes(run) -> dict[str, AppliedMode | None]:

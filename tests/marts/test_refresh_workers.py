@@ -26,10 +26,10 @@ CREATE MATERIALIZED VIEW after_quick AS SELECT n FROM quick;
 
 
 @pytest.fixture
-def paced(db: DatabaseUnderTest) -> DatabaseUnderTest:
-    with db.connect() as conn:
+def paced(empty_db: DatabaseUnderTest) -> DatabaseUnderTest:
+    with empty_db.connect() as conn:
         conn.execute(PACED_SQL)
-    return db
+    return empty_db
 
 
 def span(view: MartResult) -> tuple:
