@@ -108,8 +108,9 @@ def record_mart(
     conn.execute(
         """
         INSERT INTO ops.mart_refresh
-            (mart, run_id, status, mode, started_at, duration_ms, rows, error, reason, inputs)
-        VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb)
+            (mart, run_id, status, mode, started_at, duration_ms, analyze_ms, rows, error,
+             reason, inputs)
+        VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb)
         """,
         (
             result.name,
@@ -118,6 +119,7 @@ def record_mart(
             result.mode.value if result.mode else None,
             result.started_at,
             result.duration_ms,
+            result.analyze_ms,
             result.rows,
             result.error,
             result.reason,

@@ -76,6 +76,7 @@ class MartResult:
     reason: str = ""
     started_at: datetime | None = None
     rows_estimated: bool = False
+    analyze_ms: float | None = None
     median_ms: float | None = None
     regression: bool = False
 
@@ -90,6 +91,7 @@ class MartResult:
             "reason": self.reason,
             "started_at": self.started_at,
             "rows_estimated": self.rows_estimated,
+            "analyze_ms": None if self.analyze_ms is None else round(self.analyze_ms, 1),
             "median_ms": None if self.median_ms is None else round(self.median_ms, 1),
             "regression": self.regression,
         }

@@ -34,8 +34,8 @@ from cfbops.marts.models import (
     RunStatus,
 )
 from cfbops.marts.plan import plan_refresh
-from cfbops.marts.refresh_one import MartOutcome
 from cfbops.marts.scheduler import execute_plan
+from cfbops.marts.steps import MartOutcome
 from cfbops.progress import Progress, ProgressCallback, ignore_progress
 
 TASK = "refresh"

@@ -1,8 +1,10 @@
 """Run a plan on N worker connections: a ready queue, not layer by layer.
 
-A mart starts as soon as every mart it waits for has been refreshed; among ready marts the
-one heading the longest remaining chain (by past durations) goes first. A failed mart skips
-exactly the marts that wait for it. Only the calling thread sees results and reports them.
+A mart starts as soon as every mart it waits for is refreshed and analyzed; among ready
+marts the one heading the longest remaining chain (by past durations) goes first. Workers
+only REFRESH; one more connection runs each ANALYZE, so a worker moves straight on to the
+next ready mart. A failed mart skips exactly the marts that wait for it. Only the calling
+thread sees outcomes and reports them.
 """
 
 from __future__ import annotations
@@ -12,66 +14,65 @@ import heapq
 import queue
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from enum import Enum
 
 import psycopg
 
 from cfbops.config import Settings
 from cfbops.db.connect import connect
 from cfbops.errors import CfbopsError
-from cfbops.marts.catalog import MartCatalog
+from cfbops.marts.catalog import Mart, MartCatalog
 from cfbops.marts.models import MartResult, MartStatus, PlannedMart, RefreshPlan
-from cfbops.marts.refresh_one import MartOutcome, refresh_one
+from cfbops.marts.steps import MartOutcome, analyze_mart, refresh_mart
 
 OutcomeCallback = Callable[[MartOutcome], None]
 
 
-@dataclass(frozen=True, slots=True)
-class _Task:
-    planned: PlannedMart
+class Step(Enum):
+    REFRESH = "refresh"
+    ANALYZE = "analyze"
 
 
-class _Worker(threading.Thread):
-    """One connection; refreshes the marts it is handed until it gets None."""
+Report = tuple[Step, str, MartOutcome | BaseException]
+Work = Callable[[psycopg.Connection], MartOutcome]
+
+
+class _Lane(threading.Thread):
+    """One connection doing one kind of step, item by item, until it is handed None."""
 
     def __init__(
         self,
         settings: Settings,
-        catalog: MartCatalog,
-        conn: psycopg.Connection,
-        tasks: queue.Queue[_Task | None],
-        done: queue.Queue[tuple[str, MartOutcome | BaseException]],
+        step: Step,
+        inbox: queue.Queue[tuple[str, Work] | None],
+        done: queue.Queue[Report],
     ) -> None:
-        super().__init__(daemon=True, name=f"refresh-{conn.info.backend_pid}")
+        super().__init__(daemon=True, name=f"cfbops-{step.value}")
         self.settings = settings
-        self.catalog = catalog
-        self.conn = conn
-        self.tasks = tasks
+        self.step = step
+        self.conn = open_worker_connection(settings, step)
+        self.inbox = inbox
         self.done = done
 
     def run(self) -> None:
-        while (task := self.tasks.get()) is not None:
-            name = task.planned.name
+        while (item := self.inbox.get()) is not None:
+            name, work = item
             try:
                 if self.conn.closed or self.conn.broken:
-                    self.conn = open_worker_connection(self.settings)
-                mart = self.catalog.marts[name]
-                outcome: MartOutcome | BaseException = refresh_one(
-                    self.conn, mart, task.planned, self.catalog.input_oids(name)
-                )
+                    self.conn = open_worker_connection(self.settings, self.step)
+                outcome: MartOutcome | BaseException = work(self.conn)
             except CfbopsError as error:  # could not reconnect: this mart fails, others go on
-                outcome = MartOutcome(
-                    MartResult(name, MartStatus.FAILED, task.planned.mode, error=str(error)), None
-                )
+                outcome = MartOutcome(MartResult(name, MartStatus.FAILED, error=str(error)), None)
             except BaseException as error:
                 outcome = error
-            self.done.put((name, outcome))
+            self.done.put((self.step, name, outcome))
         with contextlib.suppress(psycopg.Error):
             self.conn.close()
 
 
-def open_worker_connection(settings: Settings) -> psycopg.Connection:
-    conn = connect(settings, application_name="cfbops refresh worker")
+def open_worker_connection(settings: Settings, step: Step = Step.REFRESH) -> psycopg.Connection:
+    suffix = "worker" if step is Step.REFRESH else "analyze"
+    conn = connect(settings, application_name=f"cfbops refresh {suffix}")
     conn.execute("SELECT set_config('lock_timeout', %s, false)", (settings.lock_timeout,))
     return conn
 
@@ -89,55 +90,71 @@ def execute_plan(
     to_run = {p.name: p for p in plan.to_refresh}
     if not to_run:
         return
+    position = {name: index for index, name in enumerate(to_run)}
     waiting = {name: set(p.waits_for) for name, p in to_run.items()}
     priority = _critical_path(to_run, weights)
-    ready = [
-        (-priority[name], index, name) for index, name in enumerate(to_run) if not waiting[name]
-    ]
+    ready = [(-priority[n], position[n], n) for n in to_run if not waiting[n]]
     heapq.heapify(ready)
-    tasks: queue.Queue[_Task | None] = queue.Queue()
-    done: queue.Queue[tuple[str, MartOutcome | BaseException]] = queue.Queue()
-    pool: list[_Worker] = []
+    refreshes: queue.Queue[tuple[str, Work] | None] = queue.Queue()
+    analyses: queue.Queue[tuple[str, Work] | None] = queue.Queue()
+    done: queue.Queue[Report] = queue.Queue()
+    lanes: list[_Lane] = []
+    inboxes: list[queue.Queue[tuple[str, Work] | None]] = []
     try:
-        for _ in range(min(workers, len(to_run))):
-            worker = _Worker(settings, catalog, open_worker_connection(settings), tasks, done)
-            worker.start()
-            pool.append(worker)
-        idle = len(pool)
+        for step, inbox in [(Step.ANALYZE, analyses)] + [(Step.REFRESH, refreshes)] * min(
+            workers, len(to_run)
+        ):
+            lane = _Lane(settings, step, inbox, done)
+            lane.start()
+            lanes.append(lane)
+            inboxes.append(inbox)
+        idle = len(lanes) - 1
         settled = 0
         while settled < len(to_run):
             while idle and ready:
-                tasks.put(_Task(to_run[heapq.heappop(ready)[2]]))
+                name = heapq.heappop(ready)[2]
+                refreshes.put((name, _refresh_work(catalog, to_run[name])))
                 idle -= 1
-            name, outcome = done.get()
-            idle += 1
+            step, name, outcome = done.get()
             if isinstance(outcome, BaseException):
                 raise outcome
+            if step is Step.REFRESH:
+                idle += 1
+                if outcome.refreshed:
+                    analyses.put((name, _analyze_work(catalog.marts[name], outcome)))
+                    continue
             on_outcome(outcome)
             settled += 1
-            failed = outcome.result.status is MartStatus.FAILED
-            for other in list(waiting):
-                if name not in waiting[other]:
-                    continue
-                if failed:
+            for other in [o for o, upstream in waiting.items() if name in upstream]:
+                if not outcome.refreshed:
                     del waiting[other]
                     on_outcome(_skipped(to_run[other], name))
                     settled += 1
                 else:
                     waiting[other].discard(name)
                     if not waiting[other]:
-                        heapq.heappush(ready, (-priority[other], _index(to_run, other), other))
+                        heapq.heappush(ready, (-priority[other], position[other], other))
             waiting.pop(name, None)
     except BaseException:
-        for worker in pool:
+        for lane in lanes:
             with contextlib.suppress(psycopg.Error):
-                worker.conn.cancel_safe(timeout=5)
+                lane.conn.cancel_safe(timeout=5)
         raise
     finally:
-        for _ in pool:
-            tasks.put(None)
-        for worker in pool:
-            worker.join(timeout=30)
+        for inbox in inboxes:
+            inbox.put(None)
+        for lane in lanes:
+            lane.join(timeout=30)
+
+
+def _refresh_work(catalog: MartCatalog, planned: PlannedMart) -> Work:
+    mart = catalog.marts[planned.name]
+    oids = catalog.input_oids(planned.name)
+    return lambda conn: refresh_mart(conn, mart, planned, oids)
+
+
+def _analyze_work(mart: Mart, refreshed: MartOutcome) -> Work:
+    return lambda conn: analyze_mart(conn, mart, refreshed)
 
 
 def _skipped(planned: PlannedMart, failed: str) -> MartOutcome:
@@ -150,10 +167,6 @@ def _skipped(planned: PlannedMart, failed: str) -> MartOutcome:
         ),
         None,
     )
-
-
-def _index(to_run: Mapping[str, PlannedMart], name: str) -> int:
-    return list(to_run).index(name)
 
 
 def _critical_path(

@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS ops.mart_refresh (
     mode         text CHECK (mode IN ('concurrent', 'plain')),
     started_at   timestamptz,
     duration_ms  double precision,
+    analyze_ms   double precision,
     rows         bigint,
     error        text,
     reason       text,
@@ -37,6 +38,8 @@ CREATE TABLE IF NOT EXISTS ops.mart_refresh (
 COMMENT ON TABLE ops.mart_refresh IS
     'One row per mart per refresh run (schema-qualified mart name). inputs: the change '
     'counters and file nodes of the relations the mart read, taken just before its refresh.';
+COMMENT ON COLUMN ops.mart_refresh.duration_ms IS
+    'Time of the REFRESH statement; the ANALYZE after it is analyze_ms.';
 COMMENT ON COLUMN ops.mart_refresh.inputs IS
     '{"<oid>": [name, inserts+updates+deletes, relfilenode]} per leaf relation read; '
     'a later difference means the mart is stale.';

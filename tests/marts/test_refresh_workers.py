@@ -53,6 +53,20 @@ def test_a_mart_starts_only_after_the_marts_it_reads_are_done(paced: DatabaseUnd
     assert views["after_quick"].started_at >= span(views["quick"])[1]
 
 
+def test_a_mart_starts_only_after_the_marts_it_reads_are_analyzed(
+    paced: DatabaseUnderTest,
+) -> None:
+    run = refresh_marts(paced.settings, workers=2)
+    views = {v.name.removeprefix("public."): v for v in run.views}
+    with paced.connect() as conn:
+        analyzed = conn.execute(
+            "SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'slow_a'"
+        ).fetchone()
+    assert analyzed is not None and analyzed[0] is not None
+    assert views["after_a"].started_at >= analyzed[0]
+    assert views["slow_a"].analyze_ms is not None
+
+
 def test_a_ready_mart_does_not_wait_for_an_unrelated_slow_one(paced: DatabaseUnderTest) -> None:
     # Not layer by layer: after_quick (layer 2) starts while slow_b (layer 1) still runs.
     run = refresh_marts(paced.settings, workers=3)

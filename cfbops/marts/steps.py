@@ -1,9 +1,13 @@
-"""Refresh one mart on one connection: inputs snapshot, REFRESH, ANALYZE, row count."""
+"""The two steps of one mart: REFRESH on a worker connection, then ANALYZE on the analyzer's.
+
+ANALYZE runs on its own connection so that a worker moves on to the next ready mart while
+the statistics of the last one are gathered; marts downstream still wait for both steps.
+"""
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -19,8 +23,7 @@ LOCK_ATTEMPTS = 3
 # reltuples after ANALYZE is exact when ANALYZE read every page (300 × statistics target).
 ROWS_SQL = """
 SELECT c.reltuples::bigint,
-       c.relpages > 300 * current_setting('default_statistics_target')::int,
-       clock_timestamp()
+       c.relpages > 300 * current_setting('default_statistics_target')::int
 FROM pg_class c WHERE c.oid = %s
 """
 
@@ -32,14 +35,18 @@ class MartOutcome:
     result: MartResult
     inputs: dict[str, list[Any]] | None
 
+    @property
+    def refreshed(self) -> bool:
+        return self.result.status is MartStatus.REFRESHED
 
-def refresh_one(
+
+def refresh_mart(
     conn: psycopg.Connection,
     mart: Mart,
     planned: PlannedMart,
     input_oids: tuple[int, ...],
 ) -> MartOutcome:
-    """Refresh `mart` as planned; a database error becomes a failed result, not an exception."""
+    """REFRESH `mart` as planned; a database error becomes a failed result, not an exception."""
     assert planned.mode is not None
     started_at: datetime | None = None
     began = time.perf_counter()
@@ -51,9 +58,7 @@ def refresh_one(
         signature = mart_signature(read_signatures(conn, input_oids), input_oids)
         began = time.perf_counter()
         _refresh(conn, mart, planned.mode)
-        conn.execute(sql.SQL("ANALYZE {}").format(mart.identifier))
         duration_ms = (time.perf_counter() - began) * 1000
-        rows, estimated = _rows(conn, mart)
         _flush_statistics(conn)
     except psycopg.Error as exc:
         return MartOutcome(
@@ -71,19 +76,30 @@ def refresh_one(
     finally:
         if not conn.closed and not conn.broken:
             conn.execute("RESET statement_timeout")
-    return MartOutcome(
-        MartResult(
-            name=mart.name,
-            status=MartStatus.REFRESHED,
-            mode=planned.mode,
-            duration_ms=duration_ms,
-            rows=rows,
-            reason=planned.reason,
-            started_at=started_at,
-            rows_estimated=estimated,
-        ),
-        signature_json(signature),
+    result = MartResult(
+        name=mart.name,
+        status=MartStatus.REFRESHED,
+        mode=planned.mode,
+        duration_ms=duration_ms,
+        reason=planned.reason,
+        started_at=started_at,
     )
+    return MartOutcome(result, signature_json(signature))
+
+
+def analyze_mart(conn: psycopg.Connection, mart: Mart, refreshed: MartOutcome) -> MartOutcome:
+    """ANALYZE a refreshed mart and read its row count; a failure is noted, not fatal."""
+    began = time.perf_counter()
+    try:
+        conn.execute(sql.SQL("ANALYZE {}").format(mart.identifier))
+        analyze_ms = (time.perf_counter() - began) * 1000
+        row = conn.execute(ROWS_SQL, (mart.oid,)).fetchone()
+    except psycopg.Error as exc:
+        error = f"refreshed, but ANALYZE failed: {_describe(exc, '0')}"
+        return replace(refreshed, result=replace(refreshed.result, error=error))
+    rows, estimated = (int(row[0]), bool(row[1])) if row and row[0] >= 0 else (None, False)
+    result = replace(refreshed.result, rows=rows, rows_estimated=estimated, analyze_ms=analyze_ms)
+    return replace(refreshed, result=result)
 
 
 def _refresh(conn: psycopg.Connection, mart: Mart, mode: AppliedMode) -> None:
@@ -101,13 +117,6 @@ def _refresh(conn: psycopg.Connection, mart: Mart, mode: AppliedMode) -> None:
             if attempt == LOCK_ATTEMPTS:
                 raise
             time.sleep(attempt)
-
-
-def _rows(conn: psycopg.Connection, mart: Mart) -> tuple[int | None, bool]:
-    row = conn.execute(ROWS_SQL, (mart.oid,)).fetchone()
-    if row is None or row[0] < 0:
-        return None, False
-    return int(row[0]), bool(row[1])
 
 
 def _flush_statistics(conn: psycopg.Connection) -> None:
