@@ -1,0 +1,267 @@
+"""Mart refresh side by side: marts.refresh_all() against cfbops refresh (1 and 2 workers),
+and cfbops refresh --stale after a play_stats-only change (issue 5's targets).
+
+Migrates and seeds the database given by --database-url (default: a scratch embedded
+server) at --scale (default medium), then runs --rounds interleaved rounds. Each round:
+
+  1. a play_stats-only change (the stats of some games leave, or come back, as a backfill
+     batch would), then `cfbops refresh --stale`;
+  2. `SELECT * FROM marts.refresh_all()`, `cfbops refresh --workers 1` and `--workers 2`,
+     in an order rotated each round, on the same (unchanged) data.
+
+cfbops runs as a subprocess (`python -m cfbops --headless refresh --json`), timed whole.
+Targets: cfbops full / refresh_all() <= 1.05; --stale / cfbops full <= 0.30.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg
+
+from cfbops.config import DatabaseSource, Settings
+from cfbops.db.embedded import EmbeddedServer
+from cfbops.migrate.apply import migrate
+from cfbops.migrate.files import default_sql_dir
+
+REPO = Path(__file__).resolve().parent.parent
+REFRESH_ALL = "SELECT * FROM marts.refresh_all()"
+GAMES_PER_CHANGE = 25
+
+# A backfill batch in reverse and forward: the play stats of the last games leave …
+TAKE_PLAY_STATS = """
+WITH moved AS (
+    DELETE FROM stats.play_stats
+    WHERE game_id IN (SELECT DISTINCT game_id FROM stats.play_stats
+                      ORDER BY game_id DESC LIMIT %s)
+    RETURNING *
+)
+INSERT INTO bench_held_play_stats SELECT * FROM moved
+"""
+# … and come back in the next round.
+GIVE_BACK_PLAY_STATS = """
+WITH moved AS (DELETE FROM bench_held_play_stats RETURNING *)
+INSERT INTO stats.play_stats SELECT * FROM moved
+"""
+
+
+@dataclass(slots=True)
+class Contender:
+    label: str
+    samples_ms: list[float] = field(default_factory=list)
+    inner_ms: list[float] = field(default_factory=list)
+    refreshed: list[int] = field(default_factory=list)
+
+    @property
+    def median_ms(self) -> float:
+        return statistics.median(self.samples_ms)
+
+    def row(self) -> str:
+        low, high = min(self.samples_ms), max(self.samples_ms)
+        inner = f"{statistics.median(self.inner_ms) / 1000:8.2f}" if self.inner_ms else "       -"
+        marts = f"{statistics.median(self.refreshed):5.0f}" if self.refreshed else "    -"
+        return (
+            f"{self.label:<34} {self.median_ms / 1000:8.2f} {low / 1000:8.2f} "
+            f"{high / 1000:8.2f} {inner} {marts}"
+        )
+
+
+def settings_for(url: str) -> Settings:
+    home = Path(tempfile.mkdtemp(prefix="cfbops-bench-home-"))
+    return Settings(url, DatabaseSource.FLAG, home)
+
+
+def prepare(url: str, scale: str, say: Callable[[str], None]) -> None:
+    result = migrate(settings_for(url), sql_dir=default_sql_dir())
+    if not result.ok:
+        raise SystemExit(f"migrations failed: {result.failed or result.drifted}")
+    with psycopg.connect(url, autocommit=True) as conn:
+        row = conn.execute("SELECT EXISTS (SELECT 1 FROM core.plays)").fetchone()
+    if row and row[0]:
+        say("  the database already holds plays: not seeding")
+        return
+    started = time.perf_counter()
+    seeded = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cfbops",
+            "--database-url",
+            url,
+            "--headless",
+            "seed",
+            "--scale",
+            scale,
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if seeded.returncode != 0:
+        raise SystemExit(
+            f"cfbops seed --scale {scale} failed (exit {seeded.returncode}): "
+            f"{seeded.stderr.strip()[-400:]}"
+        )
+    say(f"  seed --scale {scale}: {time.perf_counter() - started:.1f} s")
+
+
+def run_refresh_all(url: str) -> tuple[float, int]:
+    with psycopg.connect(url, autocommit=True) as conn:
+        started = time.perf_counter()
+        rows = conn.execute(REFRESH_ALL).fetchall()
+        elapsed = (time.perf_counter() - started) * 1000
+    failed = [r for r in rows if r[3] != "refreshed"]
+    if failed:
+        raise SystemExit(f"refresh_all() did not refresh everything: {failed[:3]}")
+    return elapsed, len(rows)
+
+
+def run_cfbops(url: str, *flags: str) -> tuple[float, float, int]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PG", "CFBOPS_"))}
+    command = [
+        sys.executable,
+        "-m",
+        "cfbops",
+        "--database-url",
+        url,
+        "--headless",
+        "refresh",
+        "--json",
+        *flags,
+    ]
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, check=False)
+    elapsed = (time.perf_counter() - started) * 1000
+    if done.returncode != 0:
+        raise SystemExit(
+            f"cfbops refresh {' '.join(flags)} exited {done.returncode}: "
+            f"{done.stderr.strip()[-400:]}"
+        )
+    document = json.loads(done.stdout)
+    refreshed = sum(1 for v in document["views"] if v["status"] == "refreshed")
+    return elapsed, float(document["wall_ms"]), refreshed
+
+
+def change_play_stats(conn: psycopg.Connection, round_no: int) -> int:
+    statement = GIVE_BACK_PLAY_STATS if round_no % 2 else TAKE_PLAY_STATS
+    params = () if round_no % 2 else (GAMES_PER_CHANGE,)
+    changed = conn.execute(statement, params).rowcount
+    if conn.info.server_version >= 150000:
+        conn.execute("SELECT pg_stat_force_next_flush()")
+    else:
+        time.sleep(1.0)
+    return changed
+
+
+def facts(url: str, scale: str, rounds: int) -> str:
+    with psycopg.connect(url, autocommit=True) as conn:
+        version = conn.execute("SHOW server_version").fetchone()[0]
+        counts = conn.execute(
+            "SELECT (SELECT count(*) FROM core.plays), (SELECT count(*) FROM stats.play_stats),"
+            " (SELECT count(*) FROM core.games),"
+            " (SELECT count(*) FROM pg_matviews WHERE schemaname IN ('marts', 'scouting'))"
+        ).fetchone()
+    plays, play_stats, games, marts = counts
+    return (
+        f"cpus {os.cpu_count()}  PostgreSQL {version}  scale {scale}  rounds {rounds}\n"
+        f"games {games:,}  plays {plays:,}  play_stats {play_stats:,}  marts {marts}"
+    )
+
+
+@contextmanager
+def database(url: str | None) -> Iterator[str]:
+    if url:
+        yield url
+        return
+    server = EmbeddedServer(Path(tempfile.mkdtemp(prefix="cfbops-bench-")))
+    try:
+        yield server.ensure_running().url()
+    finally:
+        server.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", help="a database to migrate and seed (default: scratch)")
+    parser.add_argument("--scale", default="medium", choices=("tiny", "small", "medium", "full"))
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args(argv)
+
+    def say(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    with database(args.database_url) as url:
+        say("preparing: migrate, seed")
+        prepare(url, args.scale, say)
+        say("warm-up: refresh_all(), then one cfbops run to record every mart's inputs")
+        run_refresh_all(url)
+        run_cfbops(url, "--workers", "2")
+        full_all = Contender("SELECT * FROM marts.refresh_all()")
+        full_1 = Contender("cfbops refresh --workers 1")
+        full_2 = Contender("cfbops refresh --workers 2")
+        stale = Contender("cfbops refresh --stale")
+        fulls = [full_all, full_1, full_2]
+        with psycopg.connect(url, autocommit=True) as writer:
+            writer.execute(
+                "CREATE TEMP TABLE bench_held_play_stats (LIKE stats.play_stats INCLUDING DEFAULTS)"
+            )
+            for round_no in range(args.rounds):
+                changed = change_play_stats(writer, round_no)
+                wall, inner, count = run_cfbops(url, "--stale")
+                stale.samples_ms.append(wall)
+                stale.inner_ms.append(inner)
+                stale.refreshed.append(count)
+                say(
+                    f"round {round_no + 1}: {changed:,} play_stats rows changed; "
+                    f"--stale {wall / 1000:.2f} s ({count} marts)"
+                )
+                shift = round_no % len(fulls)
+                for contender in fulls[shift:] + fulls[:shift]:
+                    if contender is full_all:
+                        wall, count = run_refresh_all(url)
+                    else:
+                        workers = "1" if contender is full_1 else "2"
+                        wall, inner, count = run_cfbops(url, "--workers", workers)
+                        contender.inner_ms.append(inner)
+                    contender.samples_ms.append(wall)
+                    contender.refreshed.append(count)
+                    say(f"  {contender.label}: {wall / 1000:.2f} s")
+            if args.rounds % 2:  # put the held play stats back
+                change_play_stats(writer, 1)
+        print(facts(url, args.scale, args.rounds))
+        print()
+        print(
+            f"{'contender':<34} {'median s':>8} {'min s':>8} {'max s':>8} {'inner s':>8} "
+            f"{'marts':>5}"
+        )
+        for contender in (*fulls, stale):
+            print(contender.row())
+        print()
+        base = full_all.median_ms
+        ratios = [
+            ("cfbops --workers 1 / refresh_all()", full_1.median_ms / base, 1.05),
+            ("cfbops --workers 2 / refresh_all()", full_2.median_ms / base, 1.05),
+            ("cfbops --stale / cfbops --workers 1", stale.median_ms / full_1.median_ms, 0.30),
+            ("cfbops --stale / refresh_all()", stale.median_ms / base, 0.30),
+        ]
+        for label, ratio, target in ratios:
+            verdict = "ok" if ratio <= target else "MISSED"
+            print(f"{label:<38} {ratio:6.3f}   target <= {target:.2f}  {verdict}")
+        print("\n(inner s: cfbops' own wall_ms, without process start-up; medians throughout)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
