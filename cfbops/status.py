@@ -9,6 +9,7 @@ import psycopg
 
 from cfbops.config import Settings
 from cfbops.db.connect import connect, resolve_target, server_version
+from cfbops.marts.overview import MartsOverview, marts_overview
 from cfbops.migrate.files import default_sql_dir, load_migrations
 from cfbops.migrate.state import migration_state
 
@@ -42,7 +43,7 @@ class StatusSnapshot:
     migrations: MigrationSummary | None = None
     budget: object | None = None
     backfill: object | None = None
-    marts: object | None = None
+    marts: MartsOverview | None = None
     quality: object | None = None
 
 
@@ -63,4 +64,5 @@ def collect_status(settings: Settings, sql_dir: Path | None = None) -> StatusSna
     with connect(settings, target=target, application_name="cfbops status") as conn:
         database = DatabaseIdentity(target.display_url, server_version(conn), target.embedded)
         migrations = migration_summary(conn, sql_dir or default_sql_dir())
-    return StatusSnapshot(database=database, migrations=migrations)
+        marts = marts_overview(conn)
+    return StatusSnapshot(database=database, migrations=migrations, marts=marts)

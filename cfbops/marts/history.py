@@ -38,10 +38,18 @@ ORDER BY mart, run_id DESC
 """
 
 LAST_RUN_SQL = """
-SELECT r.mart, r.status, r.mode, r.duration_ms, r.rows, r.error, r.reason, r.started_at
-FROM ops.mart_refresh r
-WHERE r.run_id = (SELECT max(run_id) FROM ops.refresh_run WHERE status <> 'running')
-ORDER BY r.started_at NULLS LAST, r.mart
+SELECT run_id, finished_at, status
+FROM ops.refresh_run
+WHERE status IN ('succeeded', 'failed')
+ORDER BY run_id DESC
+LIMIT 1
+"""
+
+RUN_VIEWS_SQL = """
+SELECT mart, status, mode, duration_ms, rows, error, reason, started_at, analyze_ms
+FROM ops.mart_refresh
+WHERE run_id = %s
+ORDER BY started_at NULLS LAST, mart
 """
 
 
@@ -154,22 +162,36 @@ def last_inputs(conn: psycopg.Connection, marts: Iterable[str]) -> dict[str, dic
     return {mart: inputs for mart, inputs in rows}
 
 
-def last_run_views(conn: psycopg.Connection) -> tuple[MartResult, ...]:
-    """The marts of the last finished run, as `refresh` reported them."""
+@dataclass(frozen=True, slots=True)
+class FinishedRun:
+    run_id: int
+    finished_at: datetime | None
+    status: str
+    views: tuple[MartResult, ...]
+
+
+def last_run(conn: psycopg.Connection) -> FinishedRun | None:
+    """The last run that finished, with its marts as `refresh` reported them."""
     if not history_exists(conn):
-        return ()
-    return tuple(
+        return None
+    row = conn.execute(LAST_RUN_SQL).fetchone()
+    if row is None:
+        return None
+    run_id, finished_at, status = row
+    views = tuple(
         MartResult(
             name=name,
-            status=MartStatus(status),
+            status=MartStatus(mart_status),
             mode=AppliedMode(mode) if mode else None,
             duration_ms=duration_ms,
             rows=rows,
             error=error,
             reason=reason or "",
             started_at=started_at,
+            analyze_ms=analyze_ms,
         )
-        for name, status, mode, duration_ms, rows, error, reason, started_at in conn.execute(
-            LAST_RUN_SQL
+        for name, mart_status, mode, duration_ms, rows, error, reason, started_at, analyze_ms in (
+            conn.execute(RUN_VIEWS_SQL, (run_id,))
         )
     )
+    return FinishedRun(run_id, finished_at, status, views)

@@ -132,3 +132,14 @@ def test_headless_refresh_never_imports_textual_or_rich(world: DatabaseUnderTest
     )
     assert result.returncode == 0, result.stderr
     assert "UI-MODULES:\n" in result.stderr
+
+
+def test_status_shows_the_last_run_and_what_is_stale(world: DatabaseUnderTest) -> None:
+    assert refresh_cli(world, "--select", "team_names").returncode == 0
+    result = run_cli("--database-url", world.url, "--headless", "status", "--json")
+    assert result.returncode == 0, result.stderr
+    marts = json.loads(result.stdout)["marts"]
+    assert [(v["name"], v["status"]) for v in marts["views"]] == [("marts.team_names", "refreshed")]
+    assert set(marts["stale"]) == ALL_MARTS - {"marts.team_names"}
+    text = run_cli("--database-url", world.url, "--headless", "status").stdout
+    assert "9 marts, 8 stale; last run" in text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cfbops.marts.history import ensure_history_schema, history_migration_file, last_run_views
+from cfbops.marts.history import ensure_history_schema, history_migration_file, last_run
 from cfbops.marts.models import MartStatus
 from cfbops.marts.runner import refresh_marts
 from tests.conftest import DatabaseUnderTest
@@ -63,11 +63,12 @@ def test_fresh_marts_of_a_stale_run_are_recorded_too(world: DatabaseUnderTest) -
     assert statuses == [("fresh",)]
 
 
-def test_last_run_views_read_back_what_the_run_reported(world: DatabaseUnderTest) -> None:
+def test_the_last_run_reads_back_what_the_run_reported(world: DatabaseUnderTest) -> None:
     run = refresh_marts(world.settings)
     with world.connect() as conn:
-        views = last_run_views(conn)
-    assert {(v.name, v.status, v.rows) for v in views} == {
+        finished = last_run(conn)
+    assert finished is not None and finished.run_id == run.run_id
+    assert {(v.name, v.status, v.rows) for v in finished.views} == {
         (v.name, v.status, v.rows) for v in run.views
     }
 

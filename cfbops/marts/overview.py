@@ -1,0 +1,59 @@
+"""The marts section of `status`: the last run's views, and which marts are stale now."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import psycopg
+
+from cfbops.marts.history import FinishedRun, last_run
+from cfbops.marts.models import MartState, MartStatus
+from cfbops.marts.states import read_mart_states
+
+
+@dataclass(frozen=True, slots=True)
+class MartsOverview:
+    """Every mart's state now, and the last finished refresh run (None before the first)."""
+
+    states: tuple[MartState, ...]
+    last_run: FinishedRun | None
+
+    @property
+    def stale(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self.states if s.stale)
+
+    @property
+    def regressions(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self.states if s.regression)
+
+    def as_dict(self) -> dict[str, object]:
+        run = self.last_run
+        return {
+            "views": [v.as_dict() for v in run.views] if run else [],
+            "run_id": run.run_id if run else None,
+            "finished_at": run.finished_at if run else None,
+            "count": len(self.states),
+            "stale": list(self.stale),
+            "regressions": list(self.regressions),
+        }
+
+    def __str__(self) -> str:
+        text = f"{len(self.states)} marts, {len(self.stale)} stale"
+        run = self.last_run
+        if run is None:
+            return f"{text}; never refreshed by cfbops"
+        counts = ", ".join(
+            f"{n} {status.value}"
+            for status in MartStatus
+            if (n := sum(1 for v in run.views if v.status is status))
+        )
+        when = f" at {run.finished_at:%Y-%m-%d %H:%M}" if run.finished_at else ""
+        text += f"; last run {run.run_id}{when}: {counts or 'nothing'}"
+        if self.regressions:
+            text += f"; slower than usual: {', '.join(self.regressions)}"
+        return text
+
+
+def marts_overview(conn: psycopg.Connection) -> MartsOverview:
+    """Read-only."""
+    return MartsOverview(states=read_mart_states(conn), last_run=last_run(conn))
