@@ -24,10 +24,13 @@ from psycopg import sql
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 NO_TRANSACTION_MARKER = "-- cfbops: no-transaction"
 
+# fmt: off
 TEAMS = (
-    "ARI ATL BAL BUF CAR CHI CIN CLE DAL DEN DET GB HOU IND JAX KC "
-    "LAC LAR LV MIA MIN NE NO NYG NYJ PHI PIT SEA SF TB TEN WAS"
-).split()
+    "ARI", "ATL", "BAL", "BUF", "CAR", "CHI", "CIN", "CLE", "DAL", "DEN", "DET", "GB",
+    "HOU", "IND", "JAX", "KC", "LAC", "LAR", "LV", "MIA", "MIN", "NE", "NO", "NYG",
+    "NYJ", "PHI", "PIT", "SEA", "SF", "TB", "TEN", "WAS",
+)
+# fmt: on
 PLAYERS_PER_TEAM = 20
 POSITIONS = ("QB", "RB", "RB", "WR", "WR", "WR", "TE", "TE", "RB", "WR")
 
@@ -105,8 +108,14 @@ def schedule(weeks: int) -> list[list[tuple[str, str]]]:
     return rounds
 
 
-def build(conn: psycopg.Connection, season: int, users: int, weeks: int, per_week: int,
-          say: Callable[[str], None]) -> None:
+def build(
+    conn: psycopg.Connection,
+    season: int,
+    users: int,
+    weeks: int,
+    per_week: int,
+    say: Callable[[str], None],
+) -> None:
     with step("users, weeks, games, rosters", say):
         conn.execute(
             "INSERT INTO nfl.users (id, name, email)"
@@ -142,9 +151,16 @@ def build(conn: psycopg.Connection, season: int, users: int, weeks: int, per_wee
         ) as copy:
             for team in TEAMS:
                 for slot in range(PLAYERS_PER_TEAM):
-                    copy.write_row((season, team, f"{team} Player {slot:02d}",
-                                    POSITIONS[slot % len(POSITIONS)], slot + 1,
-                                    f"{team}-{slot:02d}"))
+                    copy.write_row(
+                        (
+                            season,
+                            team,
+                            f"{team} Player {slot:02d}",
+                            POSITIONS[slot % len(POSITIONS)],
+                            slot + 1,
+                            f"{team}-{slot:02d}",
+                        )
+                    )
 
     with step(f"{users * weeks * per_week:,} picks", say):
         # Each user's picks of a week fall in distinct games, hence distinct players;
@@ -208,8 +224,16 @@ def build(conn: psycopg.Connection, season: int, users: int, weeks: int, per_wee
         )
 
     with step("vacuum analyze (as autovacuum would)", say):
-        for table in ("users", "weeks", "games", "rosters", "picks", "results",
-                      "player_stats", "user_season_totals"):
+        for table in (
+            "users",
+            "weeks",
+            "games",
+            "rosters",
+            "picks",
+            "results",
+            "player_stats",
+            "user_season_totals",
+        ):
             conn.execute(sql.SQL("VACUUM ANALYZE {}").format(sql.Identifier("nfl", table)))
 
 
@@ -220,8 +244,9 @@ def step(label: str, say: Callable[[str], None]) -> Iterator[None]:
     say(f"  {label}: {time.perf_counter() - started:.1f} s")
 
 
-def time_query(conn: psycopg.Connection, label: str, query: str, season: int,
-               runs: int, warmup: int = 5) -> Timing:
+def time_query(
+    conn: psycopg.Connection, label: str, query: str, season: int, runs: int, warmup: int = 5
+) -> Timing:
     params = {"season": season}
     rows = 0
     for _ in range(warmup):
@@ -283,8 +308,10 @@ def main(argv: list[str] | None = None) -> int:
         if taken:
             print("the database already has nfl.picks: give an empty database", file=sys.stderr)
             return 2
-        say(f"PostgreSQL {conn.info.server_version // 10000}; building "
-            f"{args.users:,} users x {args.weeks} weeks x {args.picks_per_week} picks")
+        say(
+            f"PostgreSQL {conn.info.server_version // 10000}; building "
+            f"{args.users:,} users x {args.weeks} weeks x {args.picks_per_week} picks"
+        )
         with step("migrations", say):
             apply_sql_dir(conn)
         started = time.perf_counter()
@@ -292,29 +319,44 @@ def main(argv: list[str] | None = None) -> int:
         say(f"  built in {time.perf_counter() - started:.1f} s")
 
         timings = [
-            time_query(conn, "leaderboard, whole season", LEADERBOARD_QUERY, args.season,
-                       args.runs),
-            time_query(conn, "leaderboard, top 100", LEADERBOARD_PAGE_QUERY, args.season,
-                       args.runs),
-            time_query(conn, "old aggregate over picks", OLD_AGGREGATE_QUERY, args.season,
-                       args.old_runs, warmup=1),
-            time_query(conn, "floor: 10,000 made-up rows", TRANSFER_FLOOR_QUERY, args.season,
-                       args.runs),
+            time_query(
+                conn, "leaderboard, whole season", LEADERBOARD_QUERY, args.season, args.runs
+            ),
+            time_query(
+                conn, "leaderboard, top 100", LEADERBOARD_PAGE_QUERY, args.season, args.runs
+            ),
+            time_query(
+                conn,
+                "old aggregate over picks",
+                OLD_AGGREGATE_QUERY,
+                args.season,
+                args.old_runs,
+                warmup=1,
+            ),
+            time_query(
+                conn, "floor: 10,000 made-up rows", TRANSFER_FLOOR_QUERY, args.season, args.runs
+            ),
         ]
         say("")
         say(f"{'query':28} {'runs':>5} {'rows':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
         for t in timings:
-            say(f"{t.label:28} {t.runs:5d} {t.rows:6d} {t.p50_ms:8.2f} {t.p95_ms:8.2f}"
-                f" {t.p99_ms:8.2f}")
+            say(
+                f"{t.label:28} {t.runs:5d} {t.rows:6d} {t.p50_ms:8.2f} {t.p95_ms:8.2f}"
+                f" {t.p99_ms:8.2f}"
+            )
         say("")
         say("server side (planning + execution, one EXPLAIN ANALYZE):")
-        for label, query in (("leaderboard, whole season", LEADERBOARD_QUERY),
-                             ("leaderboard, top 100", LEADERBOARD_PAGE_QUERY),
-                             ("old aggregate over picks", OLD_AGGREGATE_QUERY)):
+        for label, query in (
+            ("leaderboard, whole season", LEADERBOARD_QUERY),
+            ("leaderboard, top 100", LEADERBOARD_PAGE_QUERY),
+            ("old aggregate over picks", OLD_AGGREGATE_QUERY),
+        ):
             say(f"  {label:28} {server_side_ms(conn, query, args.season):8.2f} ms")
         old = timings[2].p50_ms
-        say(f"\nwhole-season leaderboard p50 is {old / timings[0].p50_ms:.0f}x faster than "
-            "the old aggregate")
+        say(
+            f"\nwhole-season leaderboard p50 is {old / timings[0].p50_ms:.0f}x faster than "
+            "the old aggregate"
+        )
     return 0
 
 

@@ -60,8 +60,14 @@ def add_pick(
     return conn.execute(
         "INSERT INTO nfl.picks (user_id, week_id, game_id, team, player_name, position)"
         " VALUES (%s, %s, %s, %s, %s, %s) RETURNING id",
-        (world.users[user], world.weeks[season, week], world.games[season, week], team,
-         player, position),
+        (
+            world.users[user],
+            world.weeks[season, week],
+            world.games[season, week],
+            team,
+            player,
+            position,
+        ),
     ).fetchone()[0]
 
 

@@ -197,14 +197,18 @@ def test_multi_row_statements_keep_counters_exact(db_conn, world):
         " WHERE p.id = r.pick_id AND p.player_name = %s"
         "   AND q.user_id = p.user_id AND q.week_id = p.week_id AND q.player_name = %s"
     )
-    db_conn.execute("DELETE FROM nfl.results r USING nfl.picks p"
-                    " WHERE p.id = r.pick_id AND p.player_name = 'Xavier Worthy'")
+    db_conn.execute(
+        "DELETE FROM nfl.results r USING nfl.picks p"
+        " WHERE p.id = r.pick_id AND p.player_name = 'Xavier Worthy'"
+    )
     db_conn.execute(swap, ("Rashee Rice", "Xavier Worthy"))
     assert_counters_exact(db_conn)
     assert RICE not in player_counters(db_conn)
 
-    db_conn.execute("DELETE FROM nfl.results r USING nfl.picks p"
-                    " WHERE p.id = r.pick_id AND p.user_id = %s", (world.users[1],))
+    db_conn.execute(
+        "DELETE FROM nfl.results r USING nfl.picks p WHERE p.id = r.pick_id AND p.user_id = %s",
+        (world.users[1],),
+    )
     assert_counters_exact(db_conn)
 
     db_conn.execute("DELETE FROM nfl.picks WHERE user_id = %s", (world.users[2],))
@@ -224,7 +228,7 @@ def test_a_random_sequence_of_statements_keeps_counters_exact(db_conn, world):
     rng = random.Random(20250907)
     players = ["Travis Kelce", "Rashee Rice", "Xavier Worthy", "Isiah Pacheco"]
     for user in range(4):
-        for (season, week) in world.weeks:
+        for season, week in world.weeks:
             for player in rng.sample(players, 3):
                 add_pick(db_conn, world, user, season, week, player)
     db_conn.execute(

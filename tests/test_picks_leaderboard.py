@@ -75,8 +75,9 @@ def test_regrading_reorders_the_leaderboard(db_conn, world):
     first = grade(db_conn, add_pick(db_conn, world, 0, 2025, 1, "Travis Kelce"), True)
     grade(db_conn, add_pick(db_conn, world, 1, 2025, 1, "Rashee Rice"), False, True)
 
-    db_conn.execute("UPDATE nfl.results SET is_correct = false, any_time_td = false"
-                    " WHERE id = %s", (first,))
+    db_conn.execute(
+        "UPDATE nfl.results SET is_correct = false, any_time_td = false WHERE id = %s", (first,)
+    )
     db_conn.execute("UPDATE nfl.results SET is_correct = true WHERE id <> %s", (first,))
 
     assert leaderboard(db_conn, 2025) == [("user 2", 3, 1, 1), ("user 1", 0, 0, 2)]

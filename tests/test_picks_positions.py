@@ -116,8 +116,9 @@ def test_season_narrows_the_match(db_conn, world):
 
 def test_team_narrows_the_match_then_the_games_two_sides(db_conn, world):
     on_team = add_pick(db_conn, world, 0, 2025, 1, "Josh Allen", team="BUF", position=None)
-    team_misspelt = add_pick(db_conn, world, 1, 2025, 1, "Dalton Kincaid", team="BUFF",
-                             position=None)
+    team_misspelt = add_pick(
+        db_conn, world, 1, 2025, 1, "Dalton Kincaid", team="BUFF", position=None
+    )
     wrong_team = add_pick(db_conn, world, 2, 2025, 1, "Josh Allen", team="KC", position=None)
 
     assert position_of(db_conn, on_team) == "QB"
