@@ -92,14 +92,23 @@ def build_template(server: ServerUnderTest, name: str, home: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def template_database(pg_server: ServerUnderTest, tmp_path_factory: pytest.TempPathFactory) -> str:
-    name = f"cfbops_template_{_worker_id()}"
+def migrated_template(pg_server: ServerUnderTest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The project's schema, migrated, with no data."""
+    name = f"cfbops_migrated_{_worker_id()}"
     build_template(pg_server, name, tmp_path_factory.mktemp("template-home"))
     return name
 
 
+@pytest.fixture(scope="session")
+def template_database(migrated_template: str) -> str:
+    """The template `db` copies."""
+    return migrated_template
+
+
 def _create_database(server: ServerUnderTest, name: str, template: str) -> None:
-    strategy = sql.SQL(" STRATEGY = FILE_COPY") if server.version_num >= 150000 else sql.SQL("")
+    # WAL_LOG (the default from 15) needs no checkpoint, which under parallel tests
+    # would flush every other test's dirty buffers first.
+    strategy = sql.SQL(" STRATEGY = WAL_LOG") if server.version_num >= 150000 else sql.SQL("")
     with psycopg.connect(server.admin_url, autocommit=True) as conn:
         conn.execute(
             sql.SQL("CREATE DATABASE {} TEMPLATE {}{}").format(
@@ -122,6 +131,19 @@ def db(
     """A fresh database for this test, copied from the session's template."""
     name = f"cfbops_test_{uuid.uuid4().hex[:12]}"
     _create_database(pg_server, name, template_database)
+    try:
+        yield DatabaseUnderTest(name, pg_server.url_for(name), tmp_path / "home")
+    finally:
+        _drop_database(pg_server, name)
+
+
+@pytest.fixture
+def migrated_db(
+    pg_server: ServerUnderTest, migrated_template: str, tmp_path: Path
+) -> Iterator[DatabaseUnderTest]:
+    """A fresh database holding the migrated schema and no data."""
+    name = f"cfbops_schema_{uuid.uuid4().hex[:12]}"
+    _create_database(pg_server, name, migrated_template)
     try:
         yield DatabaseUnderTest(name, pg_server.url_for(name), tmp_path / "home")
     finally:

@@ -16,6 +16,15 @@ from picks_world import (
     season_totals,
 )
 
+from tests.conftest import DatabaseUnderTest
+
+
+@pytest.fixture
+def db(migrated_db: DatabaseUnderTest) -> DatabaseUnderTest:
+    """The picks game's arithmetic is checked on an empty, migrated database."""
+    return migrated_db
+
+
 KELCE = ("Travis Kelce", 2025, "KC")
 RICE = ("Rashee Rice", 2025, "KC")
 

@@ -2,35 +2,40 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Iterator
 
-import pglast
 import psycopg
 import pytest
 from picks_world import add_pick, assert_counters_exact, build_world, grade
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "sql" / "migrations"
-RESOLVING_MIGRATIONS = (
-    "V0105__nfl_resolve_duplicate_picks.sql",
-    "V0106__nfl_picks_one_per_player_index.sql",
-    "V0107__nfl_picks_one_per_player_constraint.sql",
-)
+from cfbops.migrate.apply import migrate
+from cfbops.migrate.files import default_sql_dir
+from tests.conftest import DatabaseUnderTest
 
 
-def run_migration(conn: psycopg.Connection, name: str) -> None:
-    text = (MIGRATIONS / name).read_text()
-    if "-- cfbops: no-transaction" in text.splitlines()[:5]:
-        for statement in pglast.split(text):
-            conn.execute(statement)
-    else:
-        with conn.transaction():
-            conn.execute(text)
+@pytest.fixture
+def old_db(empty_db: DatabaseUnderTest) -> DatabaseUnderTest:
+    """A database migrated only up to the picks game as the old app had it."""
+    result = migrate(empty_db.settings, sql_dir=default_sql_dir(), to_version="0104")
+    assert result.ok, result.failed
+    return empty_db
+
+
+@pytest.fixture
+def db_conn(old_db: DatabaseUnderTest) -> Iterator[psycopg.Connection]:
+    with old_db.connect() as conn:
+        yield conn
+
+
+def resolve_with_the_engine(db: DatabaseUnderTest) -> None:
+    """The remaining migrations, duplicate resolution among them, through `migrate`."""
+    result = migrate(db.settings, sql_dir=default_sql_dir())
+    assert result.ok, result.failed
 
 
 @pytest.fixture
 def old_data(db_conn):
     """The database as the old app left it: duplicate picks, some graded."""
-    db_conn.execute("ALTER TABLE nfl.picks DROP CONSTRAINT picks_user_week_player_key")
     world = build_world(db_conn)
     picks = {}
     # Three picks of Kelce by user 0: the kept (latest) one is ungraded.
@@ -64,21 +69,21 @@ def removed_rows(conn: psycopg.Connection) -> dict[int, tuple]:
     return {row[0]: row[1:] for row in rows}
 
 
-def test_the_latest_pick_of_each_duplicate_group_is_kept(db_conn, old_data):
+def test_the_latest_pick_of_each_duplicate_group_is_kept(db_conn, old_db, old_data):
     _, picks, _ = old_data
 
-    for name in RESOLVING_MIGRATIONS:
-        run_migration(db_conn, name)
+    resolve_with_the_engine(old_db)
 
     kept = {row[0] for row in db_conn.execute("SELECT id FROM nfl.picks").fetchall()}
     assert kept == {picks[k] for k in ("a3", "b2", "c2", "other_player", "other_week")}
 
 
-def test_each_removed_pick_is_recorded_with_its_result_and_what_became_of_it(db_conn, old_data):
+def test_each_removed_pick_is_recorded_with_its_result_and_what_became_of_it(
+    db_conn, old_db, old_data
+):
     _, picks, results = old_data
 
-    for name in RESOLVING_MIGRATIONS:
-        run_migration(db_conn, name)
+    resolve_with_the_engine(old_db)
 
     assert removed_rows(db_conn) == {
         picks["a1"]: (picks["a3"], "Travis Kelce", results["a1"], "deleted", True),
@@ -88,11 +93,10 @@ def test_each_removed_pick_is_recorded_with_its_result_and_what_became_of_it(db_
     }
 
 
-def test_an_ungraded_kept_pick_takes_the_latest_removed_result(db_conn, old_data):
+def test_an_ungraded_kept_pick_takes_the_latest_removed_result(db_conn, old_db, old_data):
     _, picks, results = old_data
 
-    for name in RESOLVING_MIGRATIONS:
-        run_migration(db_conn, name)
+    resolve_with_the_engine(old_db)
 
     graded = dict(db_conn.execute("SELECT pick_id, id FROM nfl.results").fetchall())
     assert graded == {
@@ -102,23 +106,20 @@ def test_an_ungraded_kept_pick_takes_the_latest_removed_result(db_conn, old_data
     }
 
 
-def test_counters_are_exact_after_resolving(db_conn, old_data):
-    for name in RESOLVING_MIGRATIONS:
-        run_migration(db_conn, name)
+def test_counters_are_exact_after_resolving(db_conn, old_db, old_data):
+    resolve_with_the_engine(old_db)
 
     assert_counters_exact(db_conn)
 
 
-def test_resolving_again_finds_nothing(db_conn, old_data):
-    for name in RESOLVING_MIGRATIONS:
-        run_migration(db_conn, name)
+def test_resolving_again_finds_nothing(db_conn, old_db, old_data):
+    resolve_with_the_engine(old_db)
 
     assert db_conn.execute("SELECT nfl.resolve_duplicate_picks()").fetchone()[0] == 0
 
 
-def test_the_unique_constraint_stands_on_a_valid_index(db_conn, old_data):
-    for name in RESOLVING_MIGRATIONS:
-        run_migration(db_conn, name)
+def test_the_unique_constraint_stands_on_a_valid_index(db_conn, old_db, old_data):
+    resolve_with_the_engine(old_db)
 
     row = db_conn.execute(
         "SELECT c.contype, i.indisvalid, pg_get_indexdef(i.indexrelid)"
@@ -130,7 +131,8 @@ def test_the_unique_constraint_stands_on_a_valid_index(db_conn, old_data):
     assert "(user_id, week_id, player_name)" in row[2]
 
 
-def test_a_second_pick_of_the_same_player_in_a_week_is_refused(db_conn):
+def test_a_second_pick_of_the_same_player_in_a_week_is_refused(db_conn, old_db):
+    resolve_with_the_engine(old_db)
     world = build_world(db_conn)
     add_pick(db_conn, world, 0, 2025, 1, "Travis Kelce")
 
@@ -138,7 +140,8 @@ def test_a_second_pick_of_the_same_player_in_a_week_is_refused(db_conn):
         add_pick(db_conn, world, 0, 2025, 1, "Travis Kelce")
 
 
-def test_the_same_player_in_another_week_or_by_another_user_is_allowed(db_conn):
+def test_the_same_player_in_another_week_or_by_another_user_is_allowed(db_conn, old_db):
+    resolve_with_the_engine(old_db)
     world = build_world(db_conn)
     add_pick(db_conn, world, 0, 2025, 1, "Travis Kelce")
     add_pick(db_conn, world, 0, 2025, 2, "Travis Kelce")

@@ -5,6 +5,14 @@ from __future__ import annotations
 import pytest
 from picks_world import add_pick, build_world, expected_counters, grade
 
+from tests.conftest import DatabaseUnderTest
+
+
+@pytest.fixture
+def db(migrated_db: DatabaseUnderTest) -> DatabaseUnderTest:
+    """The picks game's arithmetic is checked on an empty, migrated database."""
+    return migrated_db
+
 
 @pytest.fixture
 def world(db_conn):

@@ -52,9 +52,12 @@ COMMENT ON TABLE nfl.user_season_totals IS
     'scored any touchdown, and points (nfl.pick_points). Kept by triggers; read by '
     'nfl.leaderboard. No foreign key to nfl.users: a deleted user''s row stays at zero.';
 
--- The leaderboard reads one season in ranking order straight off this index.
+-- The leaderboard reads one season in ranking order straight off this index, without
+-- visiting the table once it is vacuumed (the view lists only rows with picks > 0).
 CREATE INDEX user_season_totals_ranking_idx
-    ON nfl.user_season_totals (season, points DESC, correct_picks DESC, user_id);
+    ON nfl.user_season_totals (season, points DESC, correct_picks DESC, user_id)
+    INCLUDE (any_time_picks, graded_picks, picks)
+    WHERE picks > 0;
 
 CREATE FUNCTION nfl.recount_player_td_counters(
     p_player_name text[], p_season integer[], p_team text[]
