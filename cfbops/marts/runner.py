@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 
 import psycopg
@@ -15,7 +15,7 @@ import psycopg
 from cfbops.config import Settings
 from cfbops.db.connect import connect
 from cfbops.db.locks import DEFAULT_WAIT_S, OPERATIONS_LOCK, LockHolder, advisory_lock
-from cfbops.errors import UsageError
+from cfbops.errors import DatabaseUnreachable, OperationFailed, UsageError
 from cfbops.marts.catalog import MartCatalog, read_catalog
 from cfbops.marts.history import (
     abandon_unfinished_runs,
@@ -61,8 +61,9 @@ def refresh_marts(
         raise UsageError(f"--workers must be at least 1, not {workers}")
     if settings.read_only:
         raise UsageError("refresh writes to the database; run it without --read-only")
-    with connect(settings, application_name="cfbops refresh") as conn:
-        with advisory_lock(conn, OPERATIONS_LOCK, wait_s=wait_s, on_wait=_lock_reporter(progress)):
+    lock_reporter = _lock_reporter(progress)
+    with _one_line_errors(), connect(settings, application_name="cfbops refresh") as conn:
+        with advisory_lock(conn, OPERATIONS_LOCK, wait_s=wait_s, on_wait=lock_reporter):
             began = time.monotonic()
             ensure_history_schema(conn)
             abandon_unfinished_runs(conn)
@@ -101,7 +102,7 @@ def preview_refresh(
     statement_timeout: str | None = None,
 ) -> RefreshPlan:
     """What `refresh_marts` would do now, without the lock and without writing anything."""
-    with connect(settings, application_name="cfbops refresh --plan") as conn:
+    with _one_line_errors(), connect(settings, application_name="cfbops refresh --plan") as conn:
         return plan_refresh(
             conn,
             read_catalog(conn),
@@ -170,7 +171,20 @@ def _duration(ms: float | None) -> str:
     return f"{ms:.0f}ms" if ms < 1000 else f"{ms / 1000:.1f}s"
 
 
-def _lock_reporter(progress: ProgressCallback):
+@contextlib.contextmanager
+def _one_line_errors() -> Iterator[None]:
+    """A database error outside any one mart (history, catalog) as one line and exit code."""
+    try:
+        yield
+    except psycopg.Error as exc:
+        lines = str(exc).strip().splitlines()
+        message = exc.diag.message_primary or (lines[0] if lines else type(exc).__name__)
+        if isinstance(exc, psycopg.OperationalError) and exc.sqlstate is None:
+            raise DatabaseUnreachable(f"lost the database connection: {message}") from None
+        raise OperationFailed(f"refresh could not run: {message}") from None
+
+
+def _lock_reporter(progress: ProgressCallback) -> Callable[[LockHolder | None, float], None]:
     def report(holder: LockHolder | None, seconds_left: float) -> None:
         who = holder.describe() if holder else "another session"
         message = f"waiting for the {OPERATIONS_LOCK} lock held by {who} ({seconds_left:.0f}s left)"

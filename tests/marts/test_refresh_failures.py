@@ -7,7 +7,7 @@ import pytest
 from cfbops.errors import UsageError
 from cfbops.marts.models import MartStatus
 from cfbops.marts.runner import refresh_marts
-from tests.conftest import DatabaseUnderTest
+from tests.conftest import DatabaseUnderTest, run_cli
 from tests.marts.world import ALL_MARTS, make_fragile_fail
 
 
@@ -97,3 +97,15 @@ def test_a_timeout_postgresql_rejects_is_a_usage_error_before_anything_runs(
         refresh_marts(world.settings, statement_timeout="soon")
     with world.connect() as conn:
         assert conn.execute("SELECT count(*) FROM ops.mart_refresh").fetchone() == (0,)
+
+
+def test_a_database_error_outside_the_marts_is_one_line_with_exit_1(
+    world: DatabaseUnderTest,
+) -> None:
+    with world.connect() as conn:
+        conn.execute("ALTER TABLE ops.mart_refresh RENAME COLUMN reason TO why")
+    result = run_cli("--database-url", world.url, "--headless", "refresh")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        'cfbops: error: refresh could not run: column "reason" of relation "mart_refresh" does not exist'
+    ]
