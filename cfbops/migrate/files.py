@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
@@ -22,8 +23,11 @@ class MigrationKind(Enum):
 
 
 def default_sql_dir() -> Path:
-    """The project's own `sql/` directory, beside the package."""
-    return Path(__file__).resolve().parent.parent.parent / "sql"
+    """The project's own `sql/`: beside the package in a checkout, else as installed."""
+    checkout = Path(__file__).resolve().parent.parent.parent / "sql"
+    if checkout.is_dir():
+        return checkout
+    return Path(sys.prefix) / "share" / "cfbops" / "sql"
 
 
 @dataclass(frozen=True)
