@@ -23,6 +23,6 @@ class Command:
 
 def all_commands() -> list[Command]:
     """Every headless command, in the order `--help` lists them."""
-    from cfbops.commands import lint, migrate, status
+    from cfbops.commands import lint, migrate, seed, status
 
-    return [status.COMMAND, migrate.COMMAND, lint.COMMAND]
+    return [status.COMMAND, migrate.COMMAND, lint.COMMAND, seed.COMMAND]
