@@ -34,16 +34,16 @@ SCALES: dict[str, Scale] = {
     for scale in (
         Scale(
             "tiny",
-            "two seasons of games, play-by-play of six teams' games; for tests",
+            "two seasons of games, play-by-play of four teams' games; for tests",
             first_season=2024,
             play_first=2024,
             stats_first=2025,
             havoc_first=2025,
             lines_first=2024,
             roster_first=2024,
-            recruit_first=2022,
+            recruit_first=2023,
             nfl_users=12,
-            play_focus=("Alabama", "Auburn", "Georgia", "Ohio State", "Michigan", "Albany"),
+            play_focus=("Alabama", "Georgia", "Ohio State", "Albany"),
         ),
         Scale(
             "small",
@@ -74,7 +74,7 @@ SCALES: dict[str, Scale] = {
             "the real warehouse's size: games since 1869, play-by-play since 2004",
             first_season=1869,
             play_first=2004,
-            stats_first=2015,
+            stats_first=2016,
             havoc_first=2019,
             lines_first=2013,
             roster_first=2014,

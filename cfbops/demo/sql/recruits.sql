@@ -1,4 +1,4 @@
--- Recruits: a class per program and year (FBS ~14-23 signees, FCS a few). Stronger
+-- Recruits: a class per program and year (FBS ~13-22 signees, FCS a few). Stronger
 -- programs sign more stars. Each signee is slot 0..n of his class, the same slot his
 -- roster row has (pg_temp.athlete_id), so recruits, rosters and player marts join.
 -- A few never enrol (no athlete id), a few are uncommitted, and about one in a hundred
@@ -10,7 +10,7 @@ INSERT INTO recruiting.recruits (
 WITH classes AS (
     SELECT t.team_id, t.school, t.classification, t.quality, y.year,
            CASE t.classification
-               WHEN 'fbs' THEN pg_temp.whole(t.team_id::bigint * 10000 + y.year, 801, 14, 23)
+               WHEN 'fbs' THEN pg_temp.whole(t.team_id::bigint * 10000 + y.year, 801, 13, 22)
                WHEN 'fcs' THEN pg_temp.whole(t.team_id::bigint * 10000 + y.year, 801, 0, 3)
                ELSE (pg_temp.u(t.team_id::bigint * 10000 + y.year, 801) < 0.15)::integer
            END AS signees
