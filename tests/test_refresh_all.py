@@ -142,7 +142,17 @@ def test_a_broken_helper_fails_its_callers_and_skips_exactly_their_dependents(db
     failed = by_status(run, "failed")
     assert failed == {"marts.play_epa", "marts.situational_splits"}
     expected_skipped = set().union(*(dependents_of(mart, dependencies) for mart in failed))
-    assert by_status(run, "skipped") == expected_skipped
+    assert (
+        by_status(run, "skipped")
+        == expected_skipped
+        == {
+            "marts.matchup_edges",
+            "marts.player_game_epa",
+            "marts.player_season_epa",
+            "marts.team_style_profile",
+            "scouting.player_mart",
+        }
+    )
     assert by_status(run, "refreshed") == set(dependencies) - failed - expected_skipped
     assert all("broken on purpose" in row[4] for row in run if row[1] == "failed")
     assert all("depends on" in row[4] for row in run if row[1] == "skipped")

@@ -200,6 +200,25 @@ def test_matchup_counts_only_games_with_both_scores(db_conn) -> None:
     assert scalar(db_conn, "SELECT sum(total_games) FROM api.matchup") == scored
 
 
+def test_a_tie_counts_in_the_pair_record(db_conn) -> None:
+    game_id, home_id, away_id = db_conn.execute(
+        "SELECT id, home_id, away_id FROM core.games WHERE completed AND home_points > 0"
+        " AND home_id <> away_id ORDER BY id LIMIT 1"
+    ).fetchone()
+    db_conn.execute("UPDATE core.games SET away_points = home_points WHERE id = %s", (game_id,))
+    db_conn.execute("REFRESH MATERIALIZED VIEW marts.matchup_history")
+
+    ties, total, recent = db_conn.execute(
+        "SELECT ties, total_games, recent_results -> 0 ->> 'winner' FROM api.matchup"
+        " WHERE least(team1_id, team2_id) = least(%s, %s)"
+        "   AND greatest(team1_id, team2_id) = greatest(%s, %s)",
+        (home_id, away_id, home_id, away_id),
+    ).fetchone()
+
+    assert ties >= 1 and total >= ties
+    assert recent is None or total > 1
+
+
 def test_recent_results_are_a_json_array_of_the_last_ten_newest_first(db_conn) -> None:
     bad_length = scalar(
         db_conn,
@@ -249,6 +268,34 @@ def test_a_tie_counts_half_a_win(db_conn) -> None:
 
     assert ties == 1
     assert float(win_pct) == pytest.approx((wins + 0.5 * ties) / games)
+
+
+def test_team_records_recount_from_the_games(db_conn) -> None:
+    disagreeing = scalar(
+        db_conn,
+        """
+        WITH sides AS (
+            SELECT g.season, g.home_id AS team_id, g.home_points AS pf, g.away_points AS pa
+            FROM core.games AS g
+            WHERE g.completed AND g.home_points IS NOT NULL AND g.away_points IS NOT NULL
+            UNION ALL
+            SELECT g.season, g.away_id, g.away_points, g.home_points
+            FROM core.games AS g
+            WHERE g.completed AND g.home_points IS NOT NULL AND g.away_points IS NOT NULL
+        ),
+        recount AS (
+            SELECT team_id, season, count(*) FILTER (WHERE pf > pa) AS wins,
+                   count(*) FILTER (WHERE pf < pa) AS losses, count(*) AS games
+            FROM sides GROUP BY team_id, season
+        )
+        SELECT count(*) FROM api.team_history AS th
+        FULL JOIN recount AS r ON r.team_id = th.team_id AND r.season = th.season
+        WHERE (th.games > 0 OR r.games > 0)
+          AND (th.wins, th.losses, th.games) IS DISTINCT FROM (r.wins, r.losses, r.games)
+        """,
+    )
+
+    assert disagreeing == 0
 
 
 def test_leaderboard_ranks_within_season_and_classification(db_conn) -> None:
