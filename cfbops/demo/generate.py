@@ -167,47 +167,68 @@ def prepare_session(conn: psycopg.Connection, scale: Scale, seed: int) -> None:
     run_file(conn, "functions")
 
 
+@dataclass(frozen=True, slots=True)
+class Generated:
+    """What the generator loaded: rows per table, and seconds spent in each SQL file."""
+
+    rows: Counter[str]
+    file_seconds: dict[str, float]
+
+
+class _Loader:
+    """Runs generator files on one connection, adding up the time each file takes."""
+
+    def __init__(self, conn: psycopg.Connection) -> None:
+        self.conn = conn
+        self.file_seconds: Counter[str] = Counter()
+
+    def run(self, file: str) -> Counter[str]:
+        started = time.monotonic()
+        rows = run_file(self.conn, file)
+        self.file_seconds[file] += time.monotonic() - started
+        return rows
+
+    def season(self, season: int, scale: Scale) -> Counter[str]:
+        self.conn.execute("DROP TABLE IF EXISTS seed_sim_game, seed_sim")
+        self.conn.execute("TRUNCATE seed_step")
+        self.conn.execute("INSERT INTO seed_step (season) VALUES (%s)", (season,))
+        rows: Counter[str] = Counter()
+        for step in SEASON_STEPS:
+            if step.file == "play_stats" and season < scale.stats_first:
+                continue
+            if step.file == "game_havoc" and season < scale.havoc_first:
+                continue
+            rows += self.run(step.file)
+        return rows
+
+
 def generate(
     conn: psycopg.Connection, scale: Scale, seed: int, progress: ProgressCallback
-) -> Counter[str]:
-    """Load the whole dataset into empty tables; the rows each table received."""
+) -> Generated:
+    """Load the whole dataset into empty tables."""
     play_seasons = range(scale.play_first, scale.last_season + 1)
     task = TaskProgress(
         progress, f"seed {scale.name}", len(REFERENCE_STEPS) + len(play_seasons) + len(LATER_STEPS)
     )
     prepare_session(conn, scale, seed)
+    loader = _Loader(conn)
     total: Counter[str] = Counter()
     for step in REFERENCE_STEPS:
-        total += _timed(task, step.label, lambda step=step: run_file(conn, step.file))
+        total += _timed(task, step.label, lambda step=step: loader.run(step.file))
     for season in play_seasons:
         total += _timed(
-            task, f"{season} play-by-play", lambda season=season: _season(conn, season, scale)
+            task, f"{season} play-by-play", lambda season=season: loader.season(season, scale)
         )
     for step in LATER_STEPS:
-        total += _timed(task, step.label, lambda step=step: run_file(conn, step.file))
-    return total
-
-
-def _season(conn: psycopg.Connection, season: int, scale: Scale) -> Counter[str]:
-    conn.execute("DROP TABLE IF EXISTS seed_sim_game, seed_sim")
-    conn.execute("TRUNCATE seed_step")
-    conn.execute("INSERT INTO seed_step (season) VALUES (%s)", (season,))
-    rows: Counter[str] = Counter()
-    for step in SEASON_STEPS:
-        if step.file == "play_stats" and season < scale.stats_first:
-            continue
-        if step.file == "game_havoc" and season < scale.havoc_first:
-            continue
-        rows += run_file(conn, step.file)
-    return rows
+        total += _timed(task, step.label, lambda step=step: loader.run(step.file))
+    return Generated(total, dict(loader.file_seconds))
 
 
 def _timed(task: TaskProgress, label: str, work: Callable[[], Counter[str]]) -> Counter[str]:
     started = time.monotonic()
     rows = work()
     seconds = max(time.monotonic() - started, 1e-6)
-    count = sum(rows.values())
-    rate = count / seconds
+    rate = sum(rows.values()) / seconds
     task.step(f"{label}: {_describe(rows.items())} in {seconds:.1f}s ({rate:,.0f} rows/s)")
     return rows
 

@@ -56,6 +56,8 @@ class SeedResult:
     rows: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     replaced: bool = False
+    # Seconds spent in each of the generator's SQL files (cfbops/demo/sql/NAME.sql).
+    file_seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def total_rows(self) -> int:
@@ -93,11 +95,18 @@ def seed_database(
                 conn.execute("SET LOCAL statement_timeout = 0")
                 if holding:
                     truncate_seeded_tables(conn)
-                generate(conn, chosen, seed, progress)
+                generated = generate(conn, chosen, seed, progress)
                 rows = count_rows(conn)
                 seconds = round(time.monotonic() - started, 3)
                 conn.execute(RECORD_RUN_SQL, (chosen.name, seed, Jsonb(rows), seconds))
-    return SeedResult(chosen.name, seed, rows, seconds, replaced=bool(holding))
+    return SeedResult(
+        chosen.name,
+        seed,
+        rows,
+        seconds,
+        replaced=bool(holding),
+        file_seconds={name: round(s, 3) for name, s in generated.file_seconds.items()},
+    )
 
 
 def require_migrated(conn: psycopg.Connection, sql_dir: Path) -> None:
