@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import json
+
 import psycopg
 import pytest
+
+from tests.conftest import run_cli
 
 
 def scalar(conn: psycopg.Connection, query: str, params: tuple = ()) -> object:
     row = conn.execute(query, params).fetchone()
     return row[0] if row else None
+
+
+def test_lint_passes_on_all_of_the_projects_sql() -> None:
+    result = run_cli("--headless", "lint", "--json")
+
+    assert result.returncode == 0, result.stdout
+    assert json.loads(result.stdout)["violations"] == []
 
 
 # --- api.team_detail ---------------------------------------------------------------
