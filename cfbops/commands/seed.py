@@ -20,7 +20,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--scale",
         choices=tuple(SCALES),
         default="small",
-        help="; ".join(f"{s.name}: {s.description}" for s in SCALES.values()) + " (default: small)",
+        help=" | ".join(f"{s.name}: {s.description}" for s in SCALES.values())
+        + " (default: small)",
     )
     parser.add_argument(
         "--seed",

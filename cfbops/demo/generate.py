@@ -75,11 +75,10 @@ SELECT %(scale)s::text AS scale,
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    """One SQL file of the generator; `per_season` files run once per play-by-play season."""
+    """One SQL file of the generator (cfbops/demo/sql/FILE.sql) and what it loads."""
 
     file: str
     label: str
-    per_season: bool = False
 
 
 REFERENCE_STEPS = (
@@ -87,14 +86,15 @@ REFERENCE_STEPS = (
     Step("teams", "teams and venues"),
     Step("games", "games"),
 )
+# Run once per season of play-by-play, in this order, on that season's simulation.
 SEASON_STEPS = (
-    Step("simulate", "simulated plays", per_season=True),
-    Step("plays", "plays", per_season=True),
-    Step("drives", "drives", per_season=True),
-    Step("game_scores", "scores", per_season=True),
-    Step("game_team_stats", "box scores", per_season=True),
-    Step("play_stats", "play stats", per_season=True),
-    Step("game_havoc", "havoc", per_season=True),
+    Step("simulate", "simulated plays"),
+    Step("plays", "plays"),
+    Step("drives", "drives"),
+    Step("game_scores", "scores"),
+    Step("game_team_stats", "box scores"),
+    Step("play_stats", "play stats"),
+    Step("game_havoc", "havoc"),
 )
 LATER_STEPS = (
     Step("lines", "betting lines"),

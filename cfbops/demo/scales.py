@@ -34,7 +34,7 @@ SCALES: dict[str, Scale] = {
     for scale in (
         Scale(
             "tiny",
-            "two seasons of games, play-by-play of four teams' games; for tests",
+            "two seasons of games, play-by-play of four teams' games (the tests' data)",
             first_season=2024,
             play_first=2024,
             stats_first=2025,
@@ -59,7 +59,7 @@ SCALES: dict[str, Scale] = {
         ),
         Scale(
             "medium",
-            "26 seasons of games, five of full play-by-play; marts take seconds",
+            "26 seasons of games, five of full play-by-play (marts take seconds to refresh)",
             first_season=2000,
             play_first=2021,
             stats_first=2023,
@@ -71,7 +71,7 @@ SCALES: dict[str, Scale] = {
         ),
         Scale(
             "full",
-            "the real warehouse's size: games since 1869, play-by-play since 2004",
+            "the real warehouse's size, games since 1869 and play-by-play since 2004",
             first_season=1869,
             play_first=2004,
             stats_first=2016,
