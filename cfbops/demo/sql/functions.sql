@@ -100,12 +100,14 @@ AS $$
 $$;
 
 -- Expected points of a snap from yards to goal, down and distance: about 1 point at
--- one's own 25 on first and ten, about 5 near the goal line.
+-- one's own 25 on first and ten, about 5 near the goal line; fourth down is worth much
+-- less (a punt or a try usually follows), so a failed third down costs EPA.
 CREATE FUNCTION pg_temp.expected_points(yards_to_goal integer, down integer, distance integer)
 RETURNS double precision
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
-    SELECT 6.0 - 0.064 * yards_to_goal - 0.5 * (coalesce(down, 1) - 1)
+    SELECT 6.0 - 0.064 * yards_to_goal
+           - CASE coalesce(down, 1) WHEN 1 THEN 0 WHEN 2 THEN 0.35 WHEN 3 THEN 0.85 ELSE 2.2 END
            - 0.04 * (least(coalesce(distance, 10), 30) - 10)
 $$;
 

@@ -68,7 +68,7 @@ WITH RECURSIVE sim (
                s.nx_ytg AS ytg, s.nx_down AS down, s.nx_distance AS distance,
                s.edge, s.recv_first_home,
                s.game_id::bigint * 1000 + s.n + 1 AS k,
-               CASE WHEN s.nx_off_home THEN s.edge ELSE -s.edge END / 16.0 AS adv,
+               greatest(-1.6, least(1.6, CASE WHEN s.nx_off_home THEN s.edge ELSE -s.edge END / 16.0)) AS adv,
                CASE WHEN s.nx_off_home THEN s.home_pts + s.home_gain - s.away_pts - s.away_gain
                     ELSE s.away_pts + s.away_gain - s.home_pts - s.home_gain END AS lead
         OFFSET 0
@@ -111,12 +111,12 @@ WITH RECURSIVE sim (
         SELECT
             CASE
                 WHEN a.action = 'rush'
-                    THEN greatest(least(floor(-1 + 6 * r.u3 + 38 * power(r.u4, 8) + st.adv)::integer,
+                    THEN greatest(least(floor(-1.5 + 6 * r.u3 + 34 * power(r.u4, 8) + st.adv)::integer,
                                         st.ytg), st.ytg - 99)
                 WHEN a.action = 'pass' AND a.pass_result = 'sack'
                     THEN greatest(-(2 + floor(8 * r.u3))::integer, st.ytg - 99)
                 WHEN a.action = 'pass' AND a.pass_result = 'complete'
-                    THEN greatest(least(floor(2 + 8 * r.u3 + 44 * power(r.u4, 6) + st.adv)::integer,
+                    THEN greatest(least(floor(3 + 8 * r.u3 + 48 * power(r.u4, 6) + st.adv)::integer,
                                         st.ytg), st.ytg - 99)
                 WHEN a.action = 'penalty'
                     THEN greatest(least(CASE WHEN r.u2 < 0.45 THEN -5 WHEN r.u2 < 0.6 THEN -10

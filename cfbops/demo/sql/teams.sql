@@ -202,7 +202,7 @@ SELECT
          ELSE 1890 + floor(100 * pg_temp.u(p.team_id, 19))::integer END,
     -- program quality in points: blue bloods well above the rest of FBS
     CASE WHEN p.blue_blood THEN 9 ELSE 0 END
-        + CASE c.tier WHEN 'power' THEN 4 WHEN 'independent' THEN 0 WHEN 'group' THEN -5 ELSE 0 END
+        + CASE c.tier WHEN 'power' THEN 4 WHEN 'independent' THEN -3 WHEN 'group' THEN -5 ELSE 0 END
         + CASE p.classification WHEN 'fbs' THEN 0 WHEN 'fcs' THEN -20 WHEN 'ii' THEN -30 ELSE -36 END
         + 12 * (pg_temp.u(p.team_id, 23) - 0.5),
     NULL
