@@ -1,7 +1,8 @@
 """The test harness: a real PostgreSQL server per test session, a fresh database per test.
 
 The server is the embedded one (started under the session's temp directory), or the one at
-CFBOPS_TEST_DATABASE_URL. Each test's database is copied from a template built once per session.
+CFBOPS_TEST_DATABASE_URL. Each test's database is copied from a template built once per
+session: migrated, holding the tiny demo dataset (cfbops seed --scale tiny), marts refreshed.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from psycopg import sql
 
 from cfbops.config import DatabaseSource, Settings
 from cfbops.db.embedded import EmbeddedServer
+from cfbops.demo.seed import seed_database
 from cfbops.migrate.apply import migrate
 from cfbops.migrate.files import default_sql_dir
 
@@ -79,16 +81,25 @@ def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerUnderT
 
 
 def build_template(server: ServerUnderTest, name: str, home: Path) -> None:
-    """Create the template every test database is copied from: the project's schema, migrated."""
+    """Create the template every test database is copied from: the project's schema,
+    migrated, holding the tiny demo dataset with its marts refreshed. Planner statistics
+    are left uncollected, as on a freshly loaded warehouse."""
     with psycopg.connect(server.admin_url, autocommit=True) as conn:
         conn.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    settings = DatabaseUnderTest(name, server.url_for(name), home).settings
-    result = migrate(settings, sql_dir=default_sql_dir())
+    database = DatabaseUnderTest(name, server.url_for(name), home)
+    result = migrate(database.settings, sql_dir=default_sql_dir())
     if not result.ok:
         raise RuntimeError(f"the test template does not migrate: {result.failed or result.drifted}")
+    seed_database(database.settings, "tiny")
+    with database.connect() as conn:
+        failed = conn.execute(
+            "SELECT view_name, error FROM marts.refresh_all() WHERE status <> 'refreshed'"
+        ).fetchall()
+    if failed:
+        raise RuntimeError(f"the test template's marts do not refresh: {failed}")
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,15 @@ class World:
     games: dict[tuple[int, int], str]
 
 
+# The test databases hold the demo dataset's picks game; a world starts without it.
+PICKS_GAME_TABLES = (
+    "nfl.results, nfl.picks, nfl.player_stats, nfl.user_season_totals, nfl.games,"
+    " nfl.weeks, nfl.users, nfl.rosters"
+)
+
+
 def build_world(conn: psycopg.Connection, users: int = 4) -> World:
+    conn.execute(f"TRUNCATE {PICKS_GAME_TABLES} RESTART IDENTITY")
     user_ids = tuple(
         conn.execute(
             "INSERT INTO nfl.users (name, email) VALUES (%s, %s) RETURNING id",

@@ -23,6 +23,6 @@ class Command:
 
 def all_commands() -> list[Command]:
     """Every headless command, in the order `--help` lists them."""
-    from cfbops.commands import lint, migrate, refresh, status
+    from cfbops.commands import lint, migrate, refresh, seed, status
 
-    return [status.COMMAND, migrate.COMMAND, lint.COMMAND, refresh.COMMAND]
+    return [status.COMMAND, migrate.COMMAND, lint.COMMAND, refresh.COMMAND, seed.COMMAND]

@@ -1,0 +1,1 @@
+"""The synthetic demo warehouse: realistic shapes and known defects, generated in SQL."""

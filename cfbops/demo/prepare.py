@@ -1,0 +1,95 @@
+"""The demo's database: its own database on the embedded server, migrated, seeded, refreshed.
+
+The demo never touches a configured warehouse: it works in `cfbops_demo` on the embedded
+server under the cfbops home (or on the server `server_url` names, for tests).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import psycopg
+from psycopg import sql
+
+from cfbops.config import DatabaseSource, Settings
+from cfbops.db.connect import connect
+from cfbops.db.embedded import EmbeddedServer
+from cfbops.demo.seed import latest_seed, seed_database
+from cfbops.errors import OperationFailed
+from cfbops.migrate.apply import migrate
+from cfbops.migrate.files import default_sql_dir
+from cfbops.progress import ProgressCallback, TaskProgress, ignore_progress
+
+DEMO_DATABASE = "cfbops_demo"
+
+REFRESH_ALL_SQL = "SELECT view_name, status, error FROM marts.refresh_all()"
+
+
+@dataclass(frozen=True, slots=True)
+class DemoDatabase:
+    """Where the demo's data is, and what preparing it did."""
+
+    settings: Settings
+    scale: str
+    seeded: bool
+    marts_refreshed: int
+
+
+def prepare_demo(
+    settings: Settings,
+    scale: str,
+    *,
+    fresh: bool = False,
+    server_url: str | None = None,
+    database: str = DEMO_DATABASE,
+    progress: ProgressCallback = ignore_progress,
+) -> DemoDatabase:
+    """Create (or with `fresh`, recreate) the demo database, then migrate, seed, refresh."""
+    admin_url = server_url or EmbeddedServer(settings.home).ensure_running().url("postgres")
+    task = TaskProgress(progress, "demo", 4)
+    created = _create_database(admin_url, database, drop_first=fresh)
+    task.step(f"database {database} {'created' if created else 'found'}")
+    demo = dataclasses.replace(
+        settings,
+        database_url=str(psycopg.conninfo.make_conninfo(admin_url, dbname=database)),
+        database_source=DatabaseSource.EMBEDDED,
+        read_only=False,
+    )
+    result = migrate(demo, sql_dir=default_sql_dir(), progress=progress)
+    if not result.ok:
+        failure = result.failed.error if result.failed else "applied files were edited (drift)"
+        raise OperationFailed(f"the demo database does not migrate: {failure}")
+    task.step(f"{len(result.applied)} migration(s) applied")
+    with connect(demo, application_name="cfbops demo") as conn:
+        previous = latest_seed(conn)
+    seeded = previous is None or previous.scale != scale
+    if seeded:
+        seed_database(demo, scale, progress=progress)
+        task.step(f"seeded at scale {scale}")
+    else:
+        task.step(f"already seeded at scale {scale} (--fresh starts over)")
+    refreshed = _refresh_marts(demo)
+    task.step(f"{refreshed} marts refreshed")
+    return DemoDatabase(demo, scale, seeded, refreshed)
+
+
+def _create_database(admin_url: str, database: str, *, drop_first: bool) -> bool:
+    name = sql.Identifier(database)
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        if drop_first:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,))
+        if exists.fetchone():
+            return False
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
+        return True
+
+
+def _refresh_marts(settings: Settings) -> int:
+    with connect(settings, application_name="cfbops demo") as conn:
+        rows = conn.execute(REFRESH_ALL_SQL).fetchall()
+    broken = [f"{name}: {error}" for name, status, error in rows if status == "failed"]
+    if broken:
+        raise OperationFailed("demo marts failed to refresh: " + "; ".join(broken))
+    return sum(1 for _, status, _ in rows if status == "refreshed")

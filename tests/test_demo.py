@@ -1,0 +1,68 @@
+"""`cfbops demo` prepares its own database: migrated, seeded once per scale, marts refreshed."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from cfbops.config import DatabaseSource, Settings
+from cfbops.demo.prepare import prepare_demo
+from tests.conftest import ServerUnderTest
+
+
+@pytest.fixture
+def demo_name(pg_server: ServerUnderTest) -> Iterator[str]:
+    name = f"cfbops_demo_{uuid.uuid4().hex[:10]}"
+    yield name
+    with psycopg.connect(pg_server.admin_url, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
+def settings_for(home: Path) -> Settings:
+    return Settings(database_url=None, database_source=DatabaseSource.EMBEDDED, home=home)
+
+
+def plays_and_mart_rows(settings: Settings) -> tuple[int, int]:
+    assert settings.database_url is not None
+    with psycopg.connect(settings.database_url) as conn:
+        row = conn.execute(
+            "SELECT (SELECT count(*) FROM core.plays), (SELECT count(*) FROM marts.play_epa)"
+        ).fetchone()
+    return row[0], row[1]
+
+
+def test_the_demo_database_is_migrated_seeded_and_refreshed(
+    pg_server: ServerUnderTest, demo_name: str, tmp_path: Path
+) -> None:
+    demo = prepare_demo(
+        settings_for(tmp_path), "tiny", server_url=pg_server.admin_url, database=demo_name
+    )
+
+    assert demo.seeded
+    assert demo.marts_refreshed == 19
+    plays, epa_rows = plays_and_mart_rows(demo.settings)
+    assert plays > 0 and epa_rows > 0
+
+
+def test_a_second_demo_at_the_same_scale_keeps_the_data_and_fresh_starts_over(
+    pg_server: ServerUnderTest, demo_name: str, tmp_path: Path
+) -> None:
+    settings = settings_for(tmp_path)
+    prepare_demo(settings, "tiny", server_url=pg_server.admin_url, database=demo_name)
+
+    again = prepare_demo(settings, "tiny", server_url=pg_server.admin_url, database=demo_name)
+    fresh = prepare_demo(
+        settings, "tiny", fresh=True, server_url=pg_server.admin_url, database=demo_name
+    )
+
+    assert not again.seeded
+    assert fresh.seeded
+    with psycopg.connect(fresh.settings.database_url) as conn:
+        assert conn.execute("SELECT count(*) FROM ops.seed_runs").fetchone()[0] == 1

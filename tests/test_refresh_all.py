@@ -1,0 +1,223 @@
+"""marts.refresh_all(): every mart, in an order the catalog allows, failures isolated."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from cfbops.db.embedded import find_binaries
+from tests.conftest import REPO, DatabaseUnderTest
+
+MART_COUNT = 19
+
+# What each mart reads, straight from the catalog (pg_rewrite + pg_depend), following
+# plain views: written here independently of marts.refresh_plan, to check it.
+CATALOG_DEPENDENCIES_SQL = """
+WITH RECURSIVE
+marts AS (
+    SELECT c.oid, format('%I.%I', n.nspname, c.relname) AS name
+    FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace
+    WHERE c.relkind = 'm' AND n.nspname IN ('marts', 'scouting')
+),
+reads AS (
+    SELECT DISTINCT r.ev_class AS reader, d.refobjid AS read
+    FROM pg_rewrite AS r
+    JOIN pg_depend AS d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
+                       AND d.refclassid = 'pg_class'::regclass
+    WHERE d.refobjid <> r.ev_class
+),
+reached (mart, rel) AS (
+    SELECT m.oid, rd.read FROM marts AS m JOIN reads AS rd ON rd.reader = m.oid
+    UNION
+    SELECT re.mart, rd.read
+    FROM reached AS re
+    JOIN pg_class AS c ON c.oid = re.rel AND c.relkind = 'v'
+    JOIN reads AS rd ON rd.reader = re.rel
+)
+SELECT m.name, array_remove(array_agg(DISTINCT up.name), NULL)
+FROM marts AS m
+LEFT JOIN reached AS re ON re.mart = m.oid
+LEFT JOIN marts AS up ON up.oid = re.rel AND up.oid <> m.oid
+GROUP BY m.name
+"""
+
+
+def catalog_dependencies(conn: psycopg.Connection) -> dict[str, set[str]]:
+    return {name: set(ups) for name, ups in conn.execute(CATALOG_DEPENDENCIES_SQL)}
+
+
+def dependents_of(mart: str, dependencies: dict[str, set[str]]) -> set[str]:
+    """Every mart that reads `mart`, directly or through other marts."""
+    found: set[str] = set()
+    frontier = {mart}
+    while frontier:
+        frontier = {m for m, ups in dependencies.items() if ups & frontier} - found
+        found |= frontier
+    return found
+
+
+def refresh_all(conn: psycopg.Connection) -> list[tuple]:
+    """(view_name, status, refresh_mode, refreshed_at, error) in the order refreshed."""
+    return conn.execute(
+        "SELECT view_name, status, refresh_mode, refreshed_at, error FROM marts.refresh_all()"
+    ).fetchall()
+
+
+def by_status(run: list[tuple], status: str) -> set[str]:
+    return {row[0] for row in run if row[1] == status}
+
+
+def test_refresh_all_lists_all_19_marts_once(db_conn) -> None:
+    run = refresh_all(db_conn)
+    names = [row[0] for row in run]
+
+    assert len(names) == len(set(names)) == MART_COUNT
+    assert set(names) == set(catalog_dependencies(db_conn))
+    assert "scouting.player_mart" in names
+
+
+def test_each_mart_is_refreshed_after_everything_it_reads(db_conn) -> None:
+    dependencies = catalog_dependencies(db_conn)
+    position = {row[0]: n for n, row in enumerate(refresh_all(db_conn))}
+
+    late = [
+        (mart, upstream)
+        for mart, ups in dependencies.items()
+        for upstream in ups
+        if position[upstream] > position[mart]
+    ]
+    assert late == []
+    assert dependencies["scouting.player_mart"] == {"marts.player_season_epa"}
+    assert dependencies["marts.team_season_trajectory"] == {
+        "marts.team_epa_season",
+        "marts.team_season_summary",
+    }
+
+
+def test_populated_marts_with_a_unique_key_refresh_concurrently(db_conn) -> None:
+    run = refresh_all(db_conn)
+
+    assert by_status(run, "refreshed") == {row[0] for row in run}
+    assert {row[2] for row in run} == {"concurrent"}
+    assert all(row[3] is not None and row[4] is None for row in run)
+
+
+def test_an_unpopulated_mart_refreshes_plainly(db_conn) -> None:
+    db_conn.execute("REFRESH MATERIALIZED VIEW marts.coach_record WITH NO DATA")
+
+    modes = {row[0]: row[2] for row in refresh_all(db_conn)}
+
+    assert modes["marts.coach_record"] == "plain"
+    assert db_conn.execute("SELECT count(*) FROM marts.coach_record").fetchone()[0] > 0
+
+
+def test_a_mart_read_through_a_plain_view_is_ordered_after_what_the_view_reads(db_conn) -> None:
+    db_conn.execute("CREATE VIEW marts.tmp_passthrough AS SELECT * FROM marts.team_epa_season")
+    db_conn.execute(
+        "CREATE MATERIALIZED VIEW marts.tmp_through_view AS"
+        " SELECT team_id, season FROM marts.tmp_passthrough"
+    )
+
+    run = refresh_all(db_conn)
+    position = {row[0]: n for n, row in enumerate(run)}
+    modes = {row[0]: row[2] for row in run}
+
+    assert position["marts.tmp_through_view"] > position["marts.team_epa_season"]
+    assert modes["marts.tmp_through_view"] == "plain"  # no unique index: not concurrently
+
+
+def test_a_broken_helper_fails_its_callers_and_skips_exactly_their_dependents(db_conn) -> None:
+    dependencies = catalog_dependencies(db_conn)
+    db_conn.execute(
+        "CREATE OR REPLACE FUNCTION marts.is_passing_down(down integer, distance integer)"
+        " RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'broken on purpose'; END $$"
+    )
+
+    run = refresh_all(db_conn)
+
+    failed = by_status(run, "failed")
+    assert failed == {"marts.play_epa", "marts.situational_splits"}
+    expected_skipped = set().union(*(dependents_of(mart, dependencies) for mart in failed))
+    assert (
+        by_status(run, "skipped")
+        == expected_skipped
+        == {
+            "marts.matchup_edges",
+            "marts.player_game_epa",
+            "marts.player_season_epa",
+            "marts.team_style_profile",
+            "scouting.player_mart",
+        }
+    )
+    assert by_status(run, "refreshed") == set(dependencies) - failed - expected_skipped
+    assert all("broken on purpose" in row[4] for row in run if row[1] == "failed")
+    assert all("depends on" in row[4] for row in run if row[1] == "skipped")
+    assert all(row[3] is None for row in run if row[1] != "refreshed")
+
+
+def test_a_mart_its_owner_cannot_read_fails_alone_and_skips_its_three_dependents(
+    db_conn,
+) -> None:
+    dependencies = catalog_dependencies(db_conn)
+    role = "cfbops_test_no_access_" + db_conn.info.dbname[-12:]
+    try:
+        db_conn.execute(f"CREATE ROLE {role} NOLOGIN")
+    except psycopg.errors.InsufficientPrivilege:
+        pytest.skip("the test server's role may not create roles")
+    try:
+        db_conn.execute(f"ALTER MATERIALIZED VIEW marts.team_epa_season OWNER TO {role}")
+
+        run = refresh_all(db_conn)
+
+        assert by_status(run, "failed") == {"marts.team_epa_season"}
+        assert next(row[4] for row in run if row[1] == "failed").startswith("42501:")
+        assert by_status(run, "skipped") == dependents_of("marts.team_epa_season", dependencies)
+        assert by_status(run, "skipped") == {
+            "marts.conference_era_summary",
+            "marts.team_season_trajectory",
+            "marts.team_tempo_metrics",
+        }
+        assert len(by_status(run, "refreshed")) == MART_COUNT - 4
+    finally:
+        db_conn.execute("ALTER MATERIALIZED VIEW marts.team_epa_season OWNER TO CURRENT_USER")
+        db_conn.execute(f"DROP ROLE {role}")
+
+
+def test_a_failed_run_keeps_the_failed_marts_data(db_conn) -> None:
+    before = db_conn.execute("SELECT count(*) FROM marts.play_epa").fetchone()[0]
+    db_conn.execute(
+        "CREATE OR REPLACE FUNCTION marts.is_passing_down(down integer, distance integer)"
+        " RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'broken on purpose'; END $$"
+    )
+
+    refresh_all(db_conn)
+
+    assert db_conn.execute("SELECT count(*) FROM marts.play_epa").fetchone()[0] == before > 0
+
+
+def _psql() -> str | None:
+    bin_dir = find_binaries()
+    if bin_dir is not None and (bin_dir / "psql").exists():
+        return str(bin_dir / "psql")
+    return shutil.which("psql")
+
+
+@pytest.mark.skipif(_psql() is None, reason="no psql client on this machine")
+def test_the_psql_script_prints_all_19_marts_and_their_timings(db: DatabaseUnderTest) -> None:
+    script = Path(REPO) / "scripts" / "refresh_marts.sql"
+    result = subprocess.run(
+        [_psql(), db.url, "-X", "-f", str(script)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    listed = [line for line in result.stdout.splitlines() if "| refreshed" in line]
+    assert len(listed) == MART_COUNT
+    assert "marts.play_epa" in result.stdout and "scouting.player_mart" in result.stdout
