@@ -80,10 +80,10 @@ def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerUnderT
             embedded.stop()
 
 
-def build_template(server: ServerUnderTest, name: str, home: Path) -> None:
-    """Create the template every test database is copied from: the project's schema,
-    migrated, holding the tiny demo dataset with its marts refreshed. Planner statistics
-    are left uncollected, as on a freshly loaded warehouse."""
+def build_template(server: ServerUnderTest, name: str, home: Path, *, seeded: bool) -> None:
+    """Create a template for test databases: the project's schema, migrated, and when
+    `seeded` the tiny demo dataset with its marts refreshed. Planner statistics are left
+    uncollected, as on a freshly loaded warehouse."""
     with psycopg.connect(server.admin_url, autocommit=True) as conn:
         conn.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
@@ -93,6 +93,8 @@ def build_template(server: ServerUnderTest, name: str, home: Path) -> None:
     result = migrate(database.settings, sql_dir=default_sql_dir())
     if not result.ok:
         raise RuntimeError(f"the test template does not migrate: {result.failed or result.drifted}")
+    if not seeded:
+        return
     seed_database(database.settings, "tiny")
     with database.connect() as conn:
         failed = conn.execute(
@@ -106,14 +108,16 @@ def build_template(server: ServerUnderTest, name: str, home: Path) -> None:
 def migrated_template(pg_server: ServerUnderTest, tmp_path_factory: pytest.TempPathFactory) -> str:
     """The project's schema, migrated, with no data."""
     name = f"cfbops_migrated_{_worker_id()}"
-    build_template(pg_server, name, tmp_path_factory.mktemp("template-home"))
+    build_template(pg_server, name, tmp_path_factory.mktemp("template-home"), seeded=False)
     return name
 
 
 @pytest.fixture(scope="session")
-def template_database(migrated_template: str) -> str:
-    """The template `db` copies."""
-    return migrated_template
+def template_database(pg_server: ServerUnderTest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The template `db` copies: migrated, with the tiny dataset and its marts refreshed."""
+    name = f"cfbops_template_{_worker_id()}"
+    build_template(pg_server, name, tmp_path_factory.mktemp("template-home"), seeded=True)
+    return name
 
 
 def _create_database(server: ServerUnderTest, name: str, template: str) -> None:
