@@ -7,6 +7,7 @@ session: migrated, holding the tiny demo dataset (cfbops seed --scale tiny), mar
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -139,17 +140,25 @@ def _drop_database(server: ServerUnderTest, name: str) -> None:
         )
 
 
+@contextlib.contextmanager
+def _database_copy(
+    server: ServerUnderTest, template: str, prefix: str, tmp_path: Path
+) -> Iterator[DatabaseUnderTest]:
+    name = f"cfbops_{prefix}_{uuid.uuid4().hex[:12]}"
+    _create_database(server, name, template)
+    try:
+        yield DatabaseUnderTest(name, server.url_for(name), tmp_path / "home")
+    finally:
+        _drop_database(server, name)
+
+
 @pytest.fixture
 def db(
     pg_server: ServerUnderTest, template_database: str, tmp_path: Path
 ) -> Iterator[DatabaseUnderTest]:
     """A fresh database for this test, copied from the session's template."""
-    name = f"cfbops_test_{uuid.uuid4().hex[:12]}"
-    _create_database(pg_server, name, template_database)
-    try:
-        yield DatabaseUnderTest(name, pg_server.url_for(name), tmp_path / "home")
-    finally:
-        _drop_database(pg_server, name)
+    with _database_copy(pg_server, template_database, "test", tmp_path) as database:
+        yield database
 
 
 @pytest.fixture
@@ -157,12 +166,8 @@ def migrated_db(
     pg_server: ServerUnderTest, migrated_template: str, tmp_path: Path
 ) -> Iterator[DatabaseUnderTest]:
     """A fresh database holding the migrated schema and no data."""
-    name = f"cfbops_schema_{uuid.uuid4().hex[:12]}"
-    _create_database(pg_server, name, migrated_template)
-    try:
-        yield DatabaseUnderTest(name, pg_server.url_for(name), tmp_path / "home")
-    finally:
-        _drop_database(pg_server, name)
+    with _database_copy(pg_server, migrated_template, "schema", tmp_path) as database:
+        yield database
 
 
 @pytest.fixture
@@ -175,12 +180,8 @@ def db_conn(db: DatabaseUnderTest) -> Iterator[psycopg.Connection]:
 @pytest.fixture
 def empty_db(pg_server: ServerUnderTest, tmp_path: Path) -> Iterator[DatabaseUnderTest]:
     """A fresh database with nothing in it (copied from template0)."""
-    name = f"cfbops_empty_{uuid.uuid4().hex[:12]}"
-    _create_database(pg_server, name, "template0")
-    try:
-        yield DatabaseUnderTest(name, pg_server.url_for(name), tmp_path / "home")
-    finally:
-        _drop_database(pg_server, name)
+    with _database_copy(pg_server, "template0", "empty", tmp_path) as database:
+        yield database
 
 
 def cli_env(**overrides: str) -> dict[str, str]:
@@ -205,3 +206,26 @@ def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 120)
         cwd=REPO,
         check=False,
     )
+
+
+def ui_modules_after(*argv: str) -> tuple[int, list[str]]:
+    """Run `cfbops ARGV` in a fresh interpreter; its exit code and the UI libraries it imported."""
+    probe = (
+        "import sys\n"
+        "from cfbops.cli import main\n"
+        f"code = main({list(argv)!r})\n"
+        "loaded = sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'rich'})\n"
+        "sys.stderr.write('UI-MODULES:' + ','.join(loaded) + '\\n')\n"
+        "sys.exit(code)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        env=cli_env(),
+        cwd=REPO,
+        timeout=60,
+        check=False,
+    )
+    marker = result.stderr.rsplit("UI-MODULES:", 1)[-1].strip()
+    return result.returncode, [name for name in marker.split(",") if name]

@@ -12,7 +12,14 @@ import pytest
 
 from cfbops.db.connect import connect
 from cfbops.db.embedded import EmbeddedServer
-from tests.conftest import REPO, DatabaseUnderTest, ServerUnderTest, cli_env, run_cli
+from tests.conftest import (
+    REPO,
+    DatabaseUnderTest,
+    ServerUnderTest,
+    cli_env,
+    run_cli,
+    ui_modules_after,
+)
 
 
 @pytest.fixture
@@ -100,25 +107,9 @@ def test_unreadable_config_file_exits_2(tmp_path: Path) -> None:
 
 
 def test_headless_status_never_imports_textual_or_rich(db: DatabaseUnderTest) -> None:
-    probe = (
-        "import sys\n"
-        "from cfbops.cli import main\n"
-        f"code = main(['--database-url', {db.url!r}, '--headless', 'status', '--json'])\n"
-        "loaded = sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'rich'})\n"
-        "sys.stderr.write('UI-MODULES:' + ','.join(loaded) + '\\n')\n"
-        "sys.exit(code)\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        env=cli_env(),
-        cwd=REPO,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "UI-MODULES:\n" in result.stderr
+    code, loaded = ui_modules_after("--database-url", db.url, "--headless", "status", "--json")
+    assert code == 0
+    assert loaded == []
 
 
 def test_connections_name_themselves_cfbops(db: DatabaseUnderTest) -> None:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
-from tests.conftest import REPO, DatabaseUnderTest, cli_env, run_cli
+from tests.conftest import DatabaseUnderTest, run_cli, ui_modules_after
 from tests.marts.world import ALL_MARTS, make_fragile_fail
 
 VIEW_KEYS = {"name", "status", "mode", "duration_ms", "rows", "error"}
@@ -113,25 +111,9 @@ def test_empty_database_has_nothing_to_refresh(empty_db: DatabaseUnderTest) -> N
 
 
 def test_headless_refresh_never_imports_textual_or_rich(world: DatabaseUnderTest) -> None:
-    probe = (
-        "import sys\n"
-        "from cfbops.cli import main\n"
-        f"code = main(['--database-url', {world.url!r}, '--headless', 'refresh', '--json'])\n"
-        "loaded = sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'rich'})\n"
-        "sys.stderr.write('UI-MODULES:' + ','.join(loaded) + '\\n')\n"
-        "sys.exit(code)\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        env=cli_env(),
-        cwd=REPO,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "UI-MODULES:\n" in result.stderr
+    code, loaded = ui_modules_after("--database-url", world.url, "--headless", "refresh", "--json")
+    assert code == 0
+    assert loaded == []
 
 
 def test_status_shows_the_last_run_and_what_is_stale(world: DatabaseUnderTest) -> None:
