@@ -12,6 +12,7 @@ from psycopg import sql
 
 from cfbops.config import DatabaseSource, Settings
 from cfbops.demo.prepare import prepare_demo
+from cfbops.status import collect_status
 from tests.conftest import ServerUnderTest
 
 
@@ -49,6 +50,18 @@ def test_the_demo_database_is_migrated_seeded_and_refreshed(
     assert demo.marts_refreshed == 19
     plays, epa_rows = plays_and_mart_rows(demo.settings)
     assert plays > 0 and epa_rows > 0
+
+
+def test_the_console_names_the_demo_database_as_embedded(
+    pg_server: ServerUnderTest, demo_name: str, tmp_path: Path
+) -> None:
+    demo = prepare_demo(
+        settings_for(tmp_path), "tiny", server_url=pg_server.admin_url, database=demo_name
+    )
+
+    identity = collect_status(demo.settings).database
+    assert identity.embedded is True
+    assert demo_name in identity.url
 
 
 def test_a_second_demo_at_the_same_scale_keeps_the_data_and_fresh_starts_over(

@@ -37,7 +37,8 @@ def _embedded_target(home: Path) -> DatabaseTarget:
 def resolve_target(settings: Settings) -> DatabaseTarget:
     """The configured database, or the embedded server (started if it is not running)."""
     if settings.database_url is not None:
-        return DatabaseTarget(settings.database_url, embedded=False)
+        # A URL with the embedded source names a database on the embedded server (the demo).
+        return DatabaseTarget(settings.database_url, embedded=settings.embedded)
     return _embedded_target(settings.home)
 
 

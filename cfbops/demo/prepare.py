@@ -46,13 +46,18 @@ def prepare_demo(
     progress: ProgressCallback = ignore_progress,
 ) -> DemoDatabase:
     """Create (or with `fresh`, recreate) the demo database, then migrate, seed, refresh."""
-    admin_url = server_url or EmbeddedServer(settings.home).ensure_running().url("postgres")
+    address = None if server_url else EmbeddedServer(settings.home).ensure_running()
+    admin_url = server_url or address.url("postgres")
     task = TaskProgress(progress, "demo", 4)
     created = _create_database(admin_url, database, drop_first=fresh)
     task.step(f"database {database} {'created' if created else 'found'}")
     demo = dataclasses.replace(
         settings,
-        database_url=str(psycopg.conninfo.make_conninfo(admin_url, dbname=database)),
+        database_url=(
+            address.url(database)
+            if address
+            else str(psycopg.conninfo.make_conninfo(admin_url, dbname=database))
+        ),
         database_source=DatabaseSource.EMBEDDED,
         read_only=False,
     )
