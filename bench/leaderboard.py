@@ -19,9 +19,9 @@ from pathlib import Path
 
 import psycopg
 from psycopg import sql
+from scratch import scratch_database
 
 from cfbops.config import DatabaseSource, Settings
-from cfbops.db.embedded import EmbeddedServer
 from cfbops.migrate.apply import migrate
 from cfbops.migrate.files import default_sql_dir
 
@@ -263,18 +263,6 @@ def server_side_ms(conn: psycopg.Connection, query: str, season: int) -> float:
     return float(document["Planning Time"]) + float(document["Execution Time"])
 
 
-@contextmanager
-def database(url: str | None) -> Iterator[str]:
-    if url:
-        yield url
-        return
-    server = EmbeddedServer(Path(tempfile.mkdtemp(prefix="cfbops-bench-")))
-    try:
-        yield server.ensure_running().url()
-    finally:
-        server.stop()
-
-
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="an empty database (default: a scratch server)")
@@ -296,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
     def say(line: str) -> None:
         print(line, flush=True)
 
-    with database(args.database_url) as url, psycopg.connect(url, autocommit=True) as conn:
+    with scratch_database(args.database_url) as url, psycopg.connect(url, autocommit=True) as conn:
         taken = conn.execute("SELECT to_regclass('nfl.picks') IS NOT NULL").fetchone()[0]
         if taken:
             print("the database already has nfl.picks: give an empty database", file=sys.stderr)

@@ -23,15 +23,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
+from scratch import scratch_database
 
 from cfbops.config import DatabaseSource, Settings
-from cfbops.db.embedded import EmbeddedServer
 from cfbops.migrate.apply import migrate
 from cfbops.migrate.files import default_sql_dir
 
@@ -180,18 +179,6 @@ def facts(url: str, scale: str, rounds: int) -> str:
     )
 
 
-@contextmanager
-def database(url: str | None) -> Iterator[str]:
-    if url:
-        yield url
-        return
-    server = EmbeddedServer(Path(tempfile.mkdtemp(prefix="cfbops-bench-")))
-    try:
-        yield server.ensure_running().url()
-    finally:
-        server.stop()
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="a database to migrate and seed (default: scratch)")
@@ -202,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     def say(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
 
-    with database(args.database_url) as url:
+    with scratch_database(args.database_url) as url:
         say("preparing: migrate, seed")
         prepare(url, args.scale, say)
         say("warm-up: refresh_all(), then one cfbops run to record every mart's inputs")
