@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from cfbops.commands import Command
+from cfbops.commands.arguments import seconds
 from cfbops.config import Settings
 from cfbops.errors import ExitCode, UsageError
 from cfbops.headless import Outcome, render_table
@@ -26,7 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     wait.add_argument(
         "--wait",
         metavar="SECONDS",
-        type=float,
+        type=seconds,
         default=60.0,
         help="how long to wait for another run's lock (default 60)",
     )
@@ -61,8 +62,6 @@ def sql_dir_from(args: argparse.Namespace) -> Path:
 
 
 def run(settings: Settings, args: argparse.Namespace, progress: ProgressCallback) -> Outcome:
-    if args.wait < 0:
-        raise UsageError("--wait takes a number of seconds >= 0")
     if args.plan:
         from cfbops.commands.plan import run_plan
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from cfbops.commands import Command
+from cfbops.commands.arguments import positive_int, seconds
 from cfbops.config import Settings
 from cfbops.db.locks import DEFAULT_WAIT_S
 from cfbops.errors import ExitCode, UsageError
@@ -32,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--workers",
         metavar="N",
-        type=_positive_int,
+        type=positive_int,
         default=1,
         help="connections refreshing at once",
     )
@@ -52,7 +53,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     wait.add_argument(
         "--wait",
         metavar="SECONDS",
-        type=_seconds,
+        type=seconds,
         default=DEFAULT_WAIT_S,
         help="how long to wait for another run or a migration to finish "
         f"(default {DEFAULT_WAIT_S:.0f})",
@@ -158,26 +159,6 @@ def _note(
     if status is MartStatus.FRESH:
         return reason
     return ""
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("must not be negative")
-    return value
 
 
 COMMAND = Command("refresh", "refresh marts in dependency order", add_arguments, run)
