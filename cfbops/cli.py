@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from cfbops import __version__
-from cfbops.errors import CfbopsError, ConfigError, ExitCode, UsageError
+from cfbops.errors import CfbopsError, ExitCode, UsageError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -148,4 +148,4 @@ def entry() -> NoReturn:
     sys.exit(main())
 
 
-__all__ = ["ConfigError", "build_parser", "entry", "main"]
+__all__ = ["build_parser", "entry", "main"]

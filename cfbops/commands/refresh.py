@@ -8,7 +8,7 @@ from cfbops.commands import Command
 from cfbops.commands.arguments import positive_int, seconds
 from cfbops.config import Settings
 from cfbops.db.locks import DEFAULT_WAIT_S
-from cfbops.errors import ExitCode, UsageError
+from cfbops.errors import ExitCode
 from cfbops.headless import Outcome, render_table
 from cfbops.marts.models import MartStatus, RefreshMode, RefreshPlan, RefreshRun
 from cfbops.marts.runner import preview_refresh, refresh_marts
@@ -163,4 +163,4 @@ def _note(
 
 COMMAND = Command("refresh", "refresh marts in dependency order", add_arguments, run)
 
-__all__ = ["COMMAND", "UsageError"]
+__all__ = ["COMMAND"]
