@@ -23,7 +23,7 @@ class Command:
 
 def all_commands() -> list[Command]:
     """Every headless command, in the order `--help` lists them."""
-    from cfbops.commands import grade, lint, migrate, refresh, seed, status
+    from cfbops.commands import grade, import_fast6, lint, migrate, refresh, seed, status
 
     return [
         status.COMMAND,
@@ -32,4 +32,5 @@ def all_commands() -> list[Command]:
         refresh.COMMAND,
         seed.COMMAND,
         grade.COMMAND,
+        import_fast6.COMMAND,
     ]
