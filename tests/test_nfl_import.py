@@ -547,3 +547,20 @@ def test_the_cli_dry_run_prints_what_would_change(db, db_conn, backup):
     assert "Dry run: nothing was changed." in result.stdout
     assert "would be inserted" in result.stdout
     assert db_conn.execute("SELECT count(*) FROM nfl.picks").fetchone()[0] == 0
+
+
+def test_positions_come_from_the_rosters_and_the_rest_are_counted(db, db_conn, backup):
+    db_conn.execute(
+        "INSERT INTO nfl.rosters (season, team, player_name, position, gsis_id) VALUES"
+        " (2025, 'KC', 'Travis Kelce', 'TE', '00-0030506'),"
+        " (2025, 'BUF', 'Josh Allen', 'QB', '00-0034857')"
+    )
+
+    result = import_fast6(db.settings, backup)
+
+    positions = db_conn.execute(
+        "SELECT player_name, position FROM nfl.picks WHERE position IS NOT NULL"
+        " ORDER BY player_name"
+    ).fetchall()
+    assert positions == [("Josh Allen", "QB"), ("Travis Kelce", "TE")]
+    assert (result.unknown_positions, result.imported_picks) == (3, 5)
