@@ -564,3 +564,25 @@ def test_positions_come_from_the_rosters_and_the_rest_are_counted(db, db_conn, b
     ).fetchall()
     assert positions == [("Josh Allen", "QB"), ("Travis Kelce", "TE")]
     assert (result.unknown_positions, result.imported_picks) == (3, 5)
+
+
+def test_a_second_result_of_one_pick_wins_and_the_first_is_logged(db, db_conn, tmp_path):
+    later = {**RESULTS[2], "id": 9, "is_correct": 0, "actual_scorer": "James Cook"}
+    path = backup_file(
+        tmp_path / "two-results.db",
+        {
+            "users": USERS[1:2],
+            "weeks": WEEKS[:1],
+            "picks": [PICKS[3]],
+            "results": [RESULTS[2], later],
+        },
+    )
+
+    result = import_fast6(db.settings, path)
+
+    assert results_by_source(db_conn)[("bob", "Josh Allen")][:2] == ("James Cook", False)
+    assert [
+        (f.source_id, f.row["actual_scorer"])
+        for f in result.findings
+        if f.kind == "duplicate_result"
+    ] == [(3, "Josh Allen")]
