@@ -13,7 +13,7 @@ from fast6_app import backup_file, current_file
 
 from cfbops.errors import UsageError
 from cfbops.nfl.fast6_import import import_fast6
-from tests.conftest import DatabaseUnderTest, run_cli
+from tests.conftest import DatabaseUnderTest, run_cli, ui_modules_after
 
 USERS = [
     {
@@ -586,3 +586,13 @@ def test_a_second_result_of_one_pick_wins_and_the_first_is_logged(db, db_conn, t
         for f in result.findings
         if f.kind == "duplicate_result"
     ] == [(3, "Josh Allen")]
+
+
+def test_import_and_grade_load_no_ui_library(tmp_path):
+    for argv in (
+        ("--headless", "import", "fast6", str(tmp_path / "missing.db")),
+        ("--headless", "grade", "--week", "0"),
+    ):
+        code, loaded = ui_modules_after(*argv)
+        assert code == 2
+        assert loaded == []
