@@ -13,7 +13,7 @@ from dataclasses import replace
 import psycopg
 
 from cfbops.config import Settings
-from cfbops.db.connect import connect
+from cfbops.db.connect import connect, connection_lost, describe_lost_connection
 from cfbops.db.locks import DEFAULT_WAIT_S, OPERATIONS_LOCK, LockHolder, advisory_lock
 from cfbops.errors import DatabaseUnreachable, OperationFailed, UsageError
 from cfbops.marts.catalog import MartCatalog, read_catalog
@@ -179,8 +179,8 @@ def _one_line_errors() -> Iterator[None]:
     except psycopg.Error as exc:
         lines = str(exc).strip().splitlines()
         message = exc.diag.message_primary or (lines[0] if lines else type(exc).__name__)
-        if isinstance(exc, psycopg.OperationalError) and exc.sqlstate is None:
-            raise DatabaseUnreachable(f"lost the database connection: {message}") from None
+        if connection_lost(exc):
+            raise DatabaseUnreachable(describe_lost_connection(exc)) from None
         raise OperationFailed(f"refresh could not run: {message}") from None
 
 
