@@ -18,7 +18,6 @@ from cfbops.db.locks import DEFAULT_WAIT_S, OPERATIONS_LOCK, LockHolder, advisor
 from cfbops.errors import DatabaseUnreachable, OperationFailed, UsageError
 from cfbops.marts.catalog import MartCatalog, read_catalog
 from cfbops.marts.history import (
-    abandon_unfinished_runs,
     ensure_history_schema,
     finish_run,
     last_refreshes,
@@ -34,6 +33,7 @@ from cfbops.marts.models import (
     RunStatus,
 )
 from cfbops.marts.plan import plan_refresh
+from cfbops.marts.runs import mark_dead_runs
 from cfbops.marts.scheduler import execute_plan
 from cfbops.marts.steps import MartOutcome
 from cfbops.progress import Progress, ProgressCallback, ignore_progress
@@ -66,7 +66,7 @@ def refresh_marts(
         with advisory_lock(conn, OPERATIONS_LOCK, wait_s=wait_s, on_wait=lock_reporter):
             began = time.monotonic()
             ensure_history_schema(conn)
-            abandon_unfinished_runs(conn)
+            mark_dead_runs(conn)
             catalog = read_catalog(conn)
             plan = plan_refresh(
                 conn,

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 import psycopg
 import pytest
 
-from tests.conftest import REPO, DatabaseUnderTest, cli_env
+from tests.conftest import REPO, DatabaseUnderTest, cli_env, run_cli
 
 # Refreshing this mart takes ten minutes: long enough that only cfbops ends it in a test.
 STALLED_SQL = """
@@ -139,3 +139,94 @@ def test_a_terminated_session_exits_3_with_one_line(stalled: DatabaseUnderTest) 
     assert process.returncode == 3, stderr
     assert stderr.strip().splitlines()[-1].startswith("cfbops: error: lost the database connection")
     assert json.loads(stdout)["ok"] is False
+
+
+def status_marts(db: DatabaseUnderTest, *args: str) -> dict:
+    result = run_cli("--database-url", db.url, *args, "--headless", "status", "--json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)["marts"]
+
+
+def lock_released(conn: psycopg.Connection) -> bool:
+    row = conn.execute(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+    ).fetchone()
+    return row == (0,)
+
+
+def kill_mid_refresh(db: DatabaseUnderTest) -> None:
+    process = start_refresh(db, "--select", "stalled")
+    refresh_running(db, process)
+    os.kill(process.pid, signal.SIGKILL)
+    process.communicate()
+    with db.connect() as conn:
+        wait_until(lambda: lock_released(conn), "the killed run's session to end")
+
+
+def test_a_killed_run_is_abandoned_with_finished_at_when_status_reads_it(
+    stalled: DatabaseUnderTest,
+) -> None:
+    kill_mid_refresh(stalled)
+    marts = status_marts(stalled)
+    assert marts["run_status"] == "abandoned"
+    assert marts["finished_at"] is not None
+    assert [r["run_id"] for r in marts["abandoned"]] == [marts["run_id"]]
+    assert marts["running"] is None
+    with stalled.connect() as conn:
+        row = conn.execute("SELECT status, finished_at IS NOT NULL FROM ops.refresh_run").fetchone()
+    assert row == ("abandoned", True)
+
+
+def test_read_only_status_shows_a_killed_run_as_abandoned_and_writes_nothing(
+    stalled: DatabaseUnderTest,
+) -> None:
+    kill_mid_refresh(stalled)
+    marts = status_marts(stalled, "--read-only")
+    assert marts["run_status"] == "abandoned"
+    with stalled.connect() as conn:
+        row = conn.execute("SELECT status FROM ops.refresh_run").fetchone()
+    assert row == ("running",)
+
+
+def test_status_shows_a_run_in_progress_beside_the_last_one_that_ended(
+    stalled: DatabaseUnderTest,
+) -> None:
+    assert (
+        run_cli(
+            "--database-url", stalled.url, "--headless", "refresh", "--select", "team_names"
+        ).returncode
+        == 0
+    )
+    process = start_refresh(stalled, "--select", "stalled")
+    try:
+        refresh_running(stalled, process)
+        marts = status_marts(stalled)
+        text = run_cli("--database-url", stalled.url, "--headless", "status").stdout
+    finally:
+        process.send_signal(signal.SIGINT)
+        finish(process)
+    assert marts["run_status"] == "succeeded"
+    assert [v["name"] for v in marts["views"]] == ["marts.team_names"]
+    assert marts["running"]["run_id"] == marts["run_id"] + 1
+    assert marts["running"]["client"] == "cfbops refresh"
+    assert f"refreshing now: run {marts['run_id'] + 1}" in text
+
+
+def test_status_shows_the_last_run_even_when_it_was_interrupted(
+    stalled: DatabaseUnderTest,
+) -> None:
+    assert (
+        run_cli(
+            "--database-url", stalled.url, "--headless", "refresh", "--select", "team_names"
+        ).returncode
+        == 0
+    )
+    process = start_refresh(stalled, "--select", "stalled")
+    refresh_running(stalled, process)
+    process.send_signal(signal.SIGTERM)
+    finish(process)
+    marts = status_marts(stalled)
+    assert marts["run_status"] == "interrupted"
+    assert marts["abandoned"] == [] and marts["running"] is None
+    text = run_cli("--database-url", stalled.url, "--headless", "status").stdout
+    assert f"last run {marts['run_id']}" in text and "interrupted" in text
