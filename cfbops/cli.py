@@ -129,11 +129,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return emit_error(error, as_json=as_json)
     except KeyboardInterrupt as interrupt:
+        from cfbops.headless import say
+
         # 128 + the signal number, as a shell reports a process ended by it.
         if isinstance(interrupt, Terminated):
-            print("cfbops: terminated", file=sys.stderr)
+            say("cfbops: terminated")
             return 128 + signal.SIGTERM
-        print("cfbops: interrupted", file=sys.stderr)
+        say("cfbops: interrupted")
         return 128 + signal.SIGINT
     except Exception as error:
         from cfbops.db.connect import connection_lost, describe_lost_connection
@@ -147,7 +149,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A bug: say so in one line, full detail only with -v.
         if "-v" in argv or "--verbose" in argv:
             traceback.print_exc()
-        print(f"cfbops: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+        from cfbops.headless import say
+
+        say(f"cfbops: internal error: {type(error).__name__}: {error}")
         return int(ExitCode.FAILED)
 
 
