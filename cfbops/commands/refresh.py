@@ -153,12 +153,18 @@ def _note(
     status: MartStatus, error: str | None, reason: str, regression: bool, median_ms: float | None
 ) -> str:
     if status in (MartStatus.FAILED, MartStatus.SKIPPED):
-        return error or ""
+        return first_line(error)
     if regression and median_ms is not None:
-        return f"slow: over 2x its median {median_ms / 1000:.1f}s"
+        median = f"{median_ms:.0f}ms" if median_ms < 1000 else f"{median_ms / 1000:.1f}s"
+        return f"slow: over 2x its median {median}"
     if status is MartStatus.FRESH:
         return reason
     return ""
+
+
+def first_line(text: str | None) -> str:
+    """A table cell keeps PostgreSQL's message; the JSON keeps its DETAIL and CONTEXT too."""
+    return (text or "").strip().split("\n", 1)[0]
 
 
 COMMAND = Command("refresh", "refresh marts in dependency order", add_arguments, run)

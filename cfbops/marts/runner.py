@@ -163,7 +163,8 @@ def _describe(result: MartResult) -> str:
         mode = result.mode.value if result.mode else "?"
         rows = "" if result.rows is None else f", {result.rows:,} row{'s' * (result.rows != 1)}"
         return f"{result.name} refreshed ({mode}, {_duration(result.duration_ms)}{rows})"
-    return f"{result.name} {result.status.value}: {result.error}"
+    first_line = (result.error or "").strip().split("\n", 1)[0]
+    return f"{result.name} {result.status.value}: {first_line}"
 
 
 def _duration(ms: float | None) -> str:
