@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from cfbops.commands import Command
-from cfbops.commands.arguments import positive_int, seconds
+from cfbops.commands.arguments import duration, mart_selector, positive_int, seconds
 from cfbops.config import Settings
 from cfbops.db.locks import DEFAULT_WAIT_S
 from cfbops.errors import ExitCode
@@ -19,6 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--select",
         metavar="NAME",
+        type=mart_selector,
         nargs="+",
         action="extend",
         default=[],
@@ -46,6 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--statement-timeout",
         metavar="DURATION",
+        type=duration,
         help="limit for each mart's refresh, e.g. 10min (default: the configured one; "
         "ops.mart_setting overrides it per mart)",
     )
