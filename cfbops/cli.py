@@ -94,10 +94,25 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     child_globals = _global_options(suppress=True)
     demo = sub.add_parser(
-        "demo", parents=[child_globals], help="embedded database + demo data, then the console"
+        "demo",
+        parents=[child_globals],
+        help="embedded database + demo data, then the console",
+        description="Start the embedded server, create and migrate the cfbops_demo database, "
+        "seed it, refresh its marts and open the console on it. A configured database is "
+        "never touched.",
     )
-    demo.add_argument("--scale", choices=("tiny", "small", "medium", "full"), default="small")
-    demo.add_argument("--fresh", action="store_true", help="drop the demo database first")
+    demo.add_argument(
+        "--scale",
+        choices=("tiny", "small", "medium", "full"),
+        default="small",
+        help="how much demo data: tiny (seconds), small, medium, full (the real warehouse's "
+        "row counts, minutes) (default: small)",
+    )
+    demo.add_argument(
+        "--fresh",
+        action="store_true",
+        help="drop the demo database and seed it again (default: reuse it if already seeded)",
+    )
     for command in all_commands():
         child = sub.add_parser(command.name, parents=[child_globals], help=command.help)
         command.add_arguments(child)
