@@ -123,7 +123,7 @@ def lint_paths(paths: Iterable[str | Path]) -> list[Violation]:
 def _lint_chunks(chunks: Callable[[], Iterable[Chunk]], file: str) -> list[Violation]:
     """Lint statements chunk by chunk: a first pass reads the directives (they apply to the
     whole file), the second parses and checks each chunk, keeping only what it found."""
-    directives, chunk_count, statement_total = _scan_directives(chunks(), file)
+    directives, chunk_count, statement_total = _scan_directives(chunks())
     state: FileState | None = None
     spans: list[tuple[int, int]] = []
     found: list[tuple[int, Violation]] = []
@@ -153,10 +153,9 @@ def _lint_chunks(chunks: Callable[[], Iterable[Chunk]], file: str) -> list[Viola
     return sorted(violations, key=lambda v: (v.line, v.rule))
 
 
-def _scan_directives(chunks: Iterable[Chunk], file: str) -> tuple[FileDirectives, int, int]:
+def _scan_directives(chunks: Iterable[Chunk]) -> tuple[FileDirectives, int, int]:
     """The file's directives (lines counted from the file's start), its number of chunks
     and of statements."""
-    del file
     no_transaction = False
     suppressions: list[Suppression] = []
     problems: list[DirectiveProblem] = []

@@ -83,6 +83,17 @@ def finish(process: subprocess.Popen[str]) -> tuple[str, str]:
         pytest.fail("the refresh process did not end")
 
 
+def test_every_cfbops_session_asks_the_server_to_watch_for_a_vanished_client(
+    world: DatabaseUnderTest,
+) -> None:
+    from cfbops.db.connect import connect
+
+    for autocommit in (True, False):
+        with connect(world.settings, autocommit=autocommit) as conn:
+            row = conn.execute("SHOW client_connection_check_interval").fetchone()
+            assert row == ("1s",)
+
+
 def test_kill_9_of_refresh_leaves_no_refresh_running_on_the_server(
     stalled: DatabaseUnderTest,
 ) -> None:
