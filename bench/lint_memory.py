@@ -75,8 +75,8 @@ def main() -> int:
         copies = build_file(path, args.mb)
         size_mb = path.stat().st_size / 1024 / 1024
         print(f"file: {size_mb:.1f} MB, {copies} copies of the project's migrations")
-        # Each run is a fresh child, and ru_maxrss of RUSAGE_CHILDREN is the largest child so
-        # far: runs are made largest-last-safe by running them in their own interpreter each.
+        # ru_maxrss of RUSAGE_CHILDREN is the largest child so far, so each run is measured
+        # from an interpreter of its own (`--one`), whose only child is that lint.
         runs = []
         for index in range(args.repeat):
             probe = subprocess.run(
