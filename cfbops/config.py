@@ -60,9 +60,16 @@ class Settings:
         return self.database_source is DatabaseSource.EMBEDDED
 
 
+# As root the server runs as a system user, which must reach the home: a system
+# location it can, not /root/.local/share (cfbops will not open /root to others).
+ROOT_DEFAULT_HOME = Path("/var/lib/cfbops")
+
+
 def default_home() -> Path:
     from platformdirs import user_data_path
 
+    if os.geteuid() == 0:
+        return ROOT_DEFAULT_HOME
     return user_data_path("cfbops", appauthor=False)
 
 
