@@ -20,9 +20,9 @@ DEADLINE_S = 90.0
 
 
 @pytest.fixture
-def home(tmp_path: Path) -> Iterator[Path]:
+def home(scratch_dir: Path) -> Iterator[Path]:
     """A home for the embedded default; its server is stopped after the test."""
-    path = tmp_path / "cfbops-home"
+    path = scratch_dir / "cfbops-home"
     yield path
     EmbeddedServer(path).stop()
 
@@ -116,12 +116,12 @@ def test_a_stale_pid_file_naming_another_process_does_not_block_the_server(home:
         other.wait()
 
 
-def test_a_home_with_shell_characters_works_and_runs_nothing(tmp_path: Path) -> None:
-    odd = tmp_path / 'h x`touch pwned1`$(touch pwned2)"q'
+def test_a_home_with_shell_characters_works_and_runs_nothing(scratch_dir: Path) -> None:
+    odd = scratch_dir / 'h x`touch pwned1`$(touch pwned2)"q'
     try:
         result = status(odd)
         assert result.returncode == 0, result.stderr
-        assert list(tmp_path.rglob("pwned*")) == []
+        assert list(scratch_dir.rglob("pwned*")) == []
         assert list(REPO.glob("pwned*")) == []
     finally:
         EmbeddedServer(odd).stop()
