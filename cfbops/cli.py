@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -120,10 +121,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("cfbops: interrupted", file=sys.stderr)
         return 130
     except Exception as error:  # a bug: say so in one line, full detail only with -v
+        from cfbops.db.urls import scrub_known_secrets
+
+        urls, secrets = _secrets_in_play(argv)
         if "-v" in argv or "--verbose" in argv:
-            traceback.print_exc()
-        print(f"cfbops: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+            sys.stderr.write(scrub_known_secrets(traceback.format_exc(), urls, secrets))
+        line = f"cfbops: internal error: {type(error).__name__}: {error}"
+        print(scrub_known_secrets(line, urls, secrets), file=sys.stderr)
         return int(ExitCode.FAILED)
+
+
+def _secrets_in_play(argv: Sequence[str]) -> tuple[list[str], list[str]]:
+    """URLs and secrets this run was given, so no error text can carry them."""
+    urls = [os.environ.get("DATABASE_URL", ""), os.environ.get("CFBOPS_DATABASE_URL", "")]
+    for i, arg in enumerate(argv):
+        if arg == "--database-url" and i + 1 < len(argv):
+            urls.append(argv[i + 1])
+        elif arg.startswith("--database-url="):
+            urls.append(arg.partition("=")[2])
+    secrets = [os.environ.get(name, "") for name in ("PGPASSWORD", "CFBD_API_KEY")]
+    return urls, secrets
 
 
 def _dispatch(args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from cfbops.db.urls import check_database_url
 from cfbops.errors import ConfigError
 
 CONFIG_FILE_NAME = "cfbops.toml"
@@ -54,10 +55,24 @@ class Settings:
     lock_timeout: str = "2s"
     statement_timeout: str = "0"
     config_file: Path | None = None
+    # Where database_url came from, in the words an error message should use.
+    database_origin: str = ""
 
     @property
     def embedded(self) -> bool:
         return self.database_source is DatabaseSource.EMBEDDED
+
+    @property
+    def database_origin_text(self) -> str:
+        if self.database_origin:
+            return self.database_origin
+        return {
+            DatabaseSource.FLAG: "--database-url",
+            DatabaseSource.ENVIRONMENT: "DATABASE_URL",
+            DatabaseSource.LIBPQ_ENVIRONMENT: "the PG* environment variables",
+            DatabaseSource.CONFIG_FILE: f"database_url in {self.config_file or 'the config file'}",
+            DatabaseSource.EMBEDDED: f"the embedded server under {self.home}",
+        }[self.database_source]
 
 
 # As root the server runs as a system user, which must reach the home: a system
@@ -142,7 +157,9 @@ def load_settings(
     config = config or _env_path(env, "CFBOPS_CONFIG")
     config_file, table = find_config_file(cwd, config)
 
-    url, source = _resolve_database(database_url, env, table)
+    url, source, origin = _resolve_database(database_url, env, table, config_file)
+    if url is not None and source is not DatabaseSource.EMBEDDED:
+        check_database_url(url, origin)
     home_value = home or _env_path(env, "CFBOPS_HOME") or _file_path(table, "home", config_file)
     return Settings(
         database_url=url,
@@ -157,23 +174,24 @@ def load_settings(
         statement_timeout=env.get("CFBOPS_STATEMENT_TIMEOUT")
         or table.get("statement_timeout", "0"),
         config_file=config_file,
+        database_origin=origin,
     )
 
 
 def _resolve_database(
-    flag: str | None, env: Mapping[str, str], table: Mapping[str, Any]
-) -> tuple[str | None, DatabaseSource]:
+    flag: str | None, env: Mapping[str, str], table: Mapping[str, Any], config_file: Path | None
+) -> tuple[str | None, DatabaseSource, str]:
     if flag:
-        return flag, DatabaseSource.FLAG
+        return flag, DatabaseSource.FLAG, "--database-url"
     for name in ("CFBOPS_DATABASE_URL", "DATABASE_URL"):
         if env.get(name):
-            return env[name], DatabaseSource.ENVIRONMENT
+            return env[name], DatabaseSource.ENVIRONMENT, name
     if any(env.get(name) for name in LIBPQ_TARGET_VARS):
         # An empty conninfo lets libpq take host, port, user and password from PG*.
-        return "", DatabaseSource.LIBPQ_ENVIRONMENT
+        return "", DatabaseSource.LIBPQ_ENVIRONMENT, "the PG* environment variables"
     if table.get("database_url"):
-        return table["database_url"], DatabaseSource.CONFIG_FILE
-    return None, DatabaseSource.EMBEDDED
+        return table["database_url"], DatabaseSource.CONFIG_FILE, f"database_url in {config_file}"
+    return None, DatabaseSource.EMBEDDED, ""
 
 
 def _env_path(env: Mapping[str, str], name: str) -> Path | None:

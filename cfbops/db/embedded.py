@@ -400,7 +400,9 @@ class EmbeddedServer:
 
     def _failure(self, program: str, started: float, output: str) -> DatabaseUnreachable:
         lines = [line.strip() for line in output.strip().splitlines() if line.strip()]
-        last = " | ".join(lines) if lines else "no output"
+        # The line that says why, not the clean-up chatter that follows it.
+        telling = [line for line in lines if any(w in line for w in ("FATAL", "PANIC", "error"))]
+        last = (telling or lines or ["no output"])[-1 if not telling else 0]
         return DatabaseUnreachable(
             f"embedded PostgreSQL under {_shorten(str(self.home))}: {program} failed after "
             f"{time.monotonic() - started:.1f}s: {last} (log: {self.log_file})"
