@@ -87,6 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--scale", choices=("tiny", "small", "medium", "full"), default="small")
     demo.add_argument("--fresh", action="store_true", help="drop the demo database first")
+    sub.add_parser(
+        "psql",
+        parents=[child_globals],
+        help="psql on the configured database (the connection in its environment); "
+        "arguments after 'psql' go to psql",
+    )
     for command in all_commands():
         child = sub.add_parser(command.name, parents=[child_globals], help=command.help)
         command.add_arguments(child)
@@ -110,7 +116,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     as_json = "--json" in argv
     try:
-        args = build_parser().parse_args(argv)
+        # Everything after `psql` belongs to psql (its -v, -c, …), not to cfbops.
+        ours, psql_args = _split_at_psql(argv)
+        args = build_parser().parse_args(ours)
+        args.psql_args = psql_args
         as_json = args.json
         return _dispatch(args)
     except CfbopsError as error:
@@ -143,15 +152,51 @@ def _secrets_in_play(argv: Sequence[str]) -> tuple[list[str], list[str]]:
     return urls, secrets
 
 
+# Global options that take a value, so the command word can be told from that value.
+_VALUED_GLOBALS = ("--database-url", "--config", "--home")
+
+
+def _split_at_psql(argv: list[str]) -> tuple[list[str], list[str]]:
+    """cfbops's arguments up to the command word `psql`, and psql's after it."""
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "psql":
+            return argv[: i + 1], argv[i + 1 :]
+        if not arg.startswith("-"):
+            break  # another command
+        i += 2 if arg in _VALUED_GLOBALS else 1
+    return argv, []
+
+
+def _require_terminal(what: str) -> None:
+    # Textual on a pipe (cron without --headless) would write escape codes and wait forever.
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError(
+            f"no terminal for {what}; use cfbops --headless COMMAND (e.g. cfbops --headless status)"
+        )
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     settings = load_settings_from(args)
+    if args.command == "psql":
+        from cfbops.commands.psql import run_psql
+
+        return run_psql(settings, args.psql_args)
     if args.command == "demo":
         from cfbops.tui.launch import run_demo
 
+        if settings.read_only:
+            raise UsageError(
+                "demo writes its own database (migrate, seed, refresh), which --read-only "
+                "forbids; run cfbops demo without --read-only: it never touches a configured one"
+            )
+        _require_terminal("the demo's console")
         return run_demo(settings, scale=args.scale, fresh=args.fresh)
     if args.command is None:
         if args.headless:
             raise UsageError("--headless needs a COMMAND (see 'cfbops --help')")
+        _require_terminal("the console")
         from cfbops.tui.launch import run_console
 
         return run_console(settings)
