@@ -109,6 +109,7 @@ def load_settings_from(args: argparse.Namespace):
         home=args.home,
         read_only=args.read_only,
         verbose=args.verbose,
+        sql_dir=getattr(args, "sql_dir", None),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -29,7 +30,16 @@ FILE_KEYS: dict[str, type] = {
     "connect_timeout": int,
     "lock_timeout": str,
     "statement_timeout": str,
+    "sql_dir": str,
 }
+
+
+def default_sql_dir() -> Path:
+    """The project's own `sql/`: beside the package in a checkout, else as installed."""
+    checkout = Path(__file__).resolve().parent.parent / "sql"
+    if checkout.is_dir():
+        return checkout
+    return Path(sys.prefix) / "share" / "cfbops" / "sql"
 
 
 class DatabaseSource(Enum):
@@ -57,6 +67,8 @@ class Settings:
     config_file: Path | None = None
     # Where database_url came from, in the words an error message should use.
     database_origin: str = ""
+    # Migrations and repeatables: one place, so every command, status and the console agree.
+    sql_dir: Path = field(default_factory=default_sql_dir)
 
     @property
     def embedded(self) -> bool:
@@ -148,6 +160,7 @@ def load_settings(
     home: Path | None = None,
     read_only: bool = False,
     verbose: bool = False,
+    sql_dir: Path | None = None,
     env: Mapping[str, str] | None = None,
     cwd: Path | None = None,
 ) -> Settings:
@@ -161,6 +174,9 @@ def load_settings(
     if url is not None and source is not DatabaseSource.EMBEDDED:
         check_database_url(url, origin)
     home_value = home or _env_path(env, "CFBOPS_HOME") or _file_path(table, "home", config_file)
+    sql_dir_value = (
+        sql_dir or _env_path(env, "CFBOPS_SQL_DIR") or _file_path(table, "sql_dir", config_file)
+    )
     return Settings(
         database_url=url,
         database_source=source,
@@ -175,6 +191,7 @@ def load_settings(
         or table.get("statement_timeout", "0"),
         config_file=config_file,
         database_origin=origin,
+        sql_dir=sql_dir_value.expanduser().resolve() if sql_dir_value else default_sql_dir(),
     )
 
 
