@@ -21,6 +21,7 @@ BAD_URLS = {
     "broken IPv6 host": f"postgresql://u:{SECRET}%ZZ@[::1/db",
     "unknown parameter": f"postgresql://u:{SECRET}@127.0.0.1/db?colour=blue",
     "port not a number": f"postgresql://u:{SECRET}@127.0.0.1:abc/db",
+    "broken keyword form": f"host=127.0.0.1 password={SECRET} port",
 }
 SOURCES = ("flag", "DATABASE_URL", "CFBOPS_DATABASE_URL", "config file")
 
@@ -110,3 +111,28 @@ def test_an_embedded_server_that_cannot_start_does_not_blame_database_url(
     assert len(result.stderr.strip().splitlines()) == 1
     assert "DATABASE_URL" not in result.stderr
     assert "embedded PostgreSQL" in result.stderr and "postgres.log" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("--headless", "migrate"),
+        ("--headless", "migrate", "--plan"),
+        ("--headless", "refresh"),
+        ("--headless", "seed", "--scale", "tiny"),
+        ("--headless", "server", "url"),
+        ("psql", "-c", "SELECT 1"),
+        ("demo", "--scale", "tiny"),
+        (),  # the console
+    ],
+    ids=lambda command: " ".join(command) or "console",
+)
+def test_every_command_refuses_a_bad_url_the_same_way(command: tuple[str, ...]) -> None:
+    env = cli_env(DATABASE_URL=BAD_URLS["bad percent-encoding"])
+
+    result = run_cli("-v", *command, env=env)
+
+    assert result.returncode == 2, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert SECRET not in result.stderr + result.stdout
+    assert "DATABASE_URL" in result.stderr
