@@ -99,6 +99,18 @@ def test_a_home_bricked_by_an_old_interrupted_initdb_is_repaired(home: Path) -> 
     assert "KeyError" not in result.stderr
 
 
+def test_an_unfinished_data_directory_of_unknown_origin_is_kept_aside(home: Path) -> None:
+    (home / "pgdata").mkdir(parents=True)
+    (home / "pgdata" / "PG_VERSION").write_text("18\n")
+    (home / "pgdata" / "precious").write_text("not cfbops's to delete\n")
+
+    result = status(home)
+
+    assert result.returncode == 0, result.stderr
+    [kept] = home.glob("pgdata.incomplete-*")
+    assert (kept / "precious").read_text() == "not cfbops's to delete\n"
+
+
 def test_a_stale_pid_file_naming_another_process_does_not_block_the_server(home: Path) -> None:
     assert status(home).returncode == 0
     EmbeddedServer(home).stop()

@@ -21,7 +21,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import threading
@@ -31,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cfbops.db import service_user
+from cfbops.db.postmaster import Postmaster, free_port, port_is_free, read_postmaster, reap
 from cfbops.errors import ConfigError, DatabaseUnreachable
 
 SUPERUSER = "cfbops"
@@ -79,15 +79,6 @@ class ServerAddress:
             f"postgresql://{self.user}:{self.password}@{self.host}:{self.port}/"
             f"{database or self.database}"
         )
-
-
-@dataclass(frozen=True, slots=True)
-class Postmaster:
-    """The running postmaster of a data directory, as its postmaster.pid describes it."""
-
-    pid: int
-    port: int
-    ready: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,14 +199,14 @@ class EmbeddedServer:
             os.kill(postmaster.pid, signal.SIGINT)
             deadline = time.monotonic() + STOP_TIMEOUT_S
             while self.postmaster() is not None:
-                _reap(postmaster.pid)
+                reap(postmaster.pid)
                 if time.monotonic() > deadline:
                     raise DatabaseUnreachable(
                         f"embedded PostgreSQL (pid {postmaster.pid}) did not stop within "
                         f"{STOP_TIMEOUT_S:.0f}s (log: {self.log_file})"
                     )
                 time.sleep(0.05)
-            _reap(postmaster.pid)
+            reap(postmaster.pid)
         return True
 
     def is_running(self) -> bool:
@@ -235,19 +226,7 @@ class EmbeddedServer:
 
     def postmaster(self) -> Postmaster | None:
         """This data directory's live postmaster; a pid file naming any other process is stale."""
-        try:
-            lines = (self.data_dir / "postmaster.pid").read_text().splitlines()
-            pid = int(lines[0])
-        except (OSError, ValueError, IndexError):
-            return None
-        if pid <= 0 or pid == os.getpid() or not _is_postmaster_of(pid, self.data_dir):
-            return None
-        try:
-            port = int(lines[3])
-        except (ValueError, IndexError):
-            port = 0
-        ready = len(lines) >= 8 and lines[7].strip() == "ready"
-        return Postmaster(pid, port, ready)
+        return read_postmaster(self.data_dir)
 
     def _make_home(self) -> None:
         check_home(self.home)
@@ -300,9 +279,17 @@ class EmbeddedServer:
         for workspace in self.home.glob(INITDB_WORKSPACE_PREFIX + "*"):
             if workspace.is_dir():
                 shutil.rmtree(workspace, ignore_errors=True)
-        (self.home / LEGACY_PASSWORD_FILE).unlink(missing_ok=True)
-        if self.data_dir.exists() and not self._initialised() and self.postmaster() is None:
+        legacy_password = self.home / LEGACY_PASSWORD_FILE
+        interrupted = legacy_password.exists()  # an older cfbops's initdb never finished
+        legacy_password.unlink(missing_ok=True)
+        if not self.data_dir.exists() or self._initialised() or self.postmaster() is not None:
+            return
+        if interrupted or not any(self.data_dir.iterdir()):
             shutil.rmtree(self.data_dir)
+        else:
+            # Unfinished, but not certainly ours to delete: keep it, out of the way.
+            stamp = time.strftime("%Y%m%d-%H%M%S")
+            self.data_dir.rename(self.data_dir.with_name(f"pgdata.incomplete-{stamp}"))
 
     def _initdb(self) -> dict:
         password = secrets.token_urlsafe(24)
@@ -365,8 +352,8 @@ class EmbeddedServer:
 
     def _start(self, state: dict) -> int:
         port = state.get("port")
-        if not isinstance(port, int) or not _port_is_free(port):
-            port = _free_port()
+        if not isinstance(port, int) or not port_is_free(port):
+            port = free_port()
         stale = self.data_dir / "postmaster.pid"
         if stale.exists() and self.postmaster() is None:
             stale.unlink()  # left by a crash; its pid is not this data directory's postmaster
@@ -458,39 +445,6 @@ def _feed_pipe(pipe: Path, text: str, reader: subprocess.Popen) -> None:
         handle.write(text)
 
 
-def _is_postmaster_of(pid: int, data_dir: Path) -> bool:
-    """Whether `pid` is alive and runs in `data_dir` (the postmaster chdirs into it)."""
-    proc = Path(f"/proc/{pid}")
-    if not Path("/proc/self").exists():
-        return _pid_alive(pid)  # no /proc to ask: trust a live pid
-    try:
-        return Path(os.readlink(proc / "cwd")) == data_dir.resolve()
-    except FileNotFoundError:
-        return False  # gone, or a zombie
-    except PermissionError:
-        try:
-            argv = (proc / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            return False
-        return os.fsencode(str(data_dir)) in argv and Path(os.fsdecode(argv[0])).name == "postgres"
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _reap(pid: int) -> None:
-    """Collect the exit status of a postmaster this process started, so it leaves no zombie."""
-    with contextlib.suppress(ChildProcessError, OSError):
-        os.waitpid(pid, os.WNOHANG)
-
-
 @contextlib.contextmanager
 def _terminate_as_exit() -> Iterator[None]:
     """While initialising, let SIGTERM unwind (killing initdb, removing its workspace)."""
@@ -506,18 +460,3 @@ def _terminate_as_exit() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
-
-
-def _port_is_free(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
