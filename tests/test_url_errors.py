@@ -136,3 +136,22 @@ def test_every_command_refuses_a_bad_url_the_same_way(command: tuple[str, ...]) 
     assert len(result.stderr.strip().splitlines()) == 1
     assert SECRET not in result.stderr + result.stdout
     assert "DATABASE_URL" in result.stderr
+
+
+def test_an_internal_error_never_carries_a_password(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cfbops import cli
+
+    url = f"postgresql://u:{SECRET}@127.0.0.1/db"
+
+    def a_bug(args: object) -> int:  # stands in for any unforeseen failure quoting the URL
+        raise RuntimeError(f"boom while using {url}")
+
+    monkeypatch.setattr(cli, "_dispatch", a_bug)
+    code = cli.main(["-v", "--database-url", url, "--headless", "status"])
+
+    stderr = capsys.readouterr().err
+    assert code == 1
+    assert "Traceback" in stderr and "internal error: RuntimeError" in stderr
+    assert SECRET not in stderr
