@@ -41,6 +41,7 @@ from pathlib import Path
 
 from cfbops.errors import UsageError
 from cfbops.migrate.checks import check_statement
+from cfbops.migrate.files import decode_sql
 from cfbops.migrate.rules import RULES, FileState, Finding, Severity
 from cfbops.migrate.statements import (
     FileDirectives,
@@ -109,8 +110,8 @@ def lint_paths(paths: Iterable[str | Path]) -> list[Violation]:
     violations: list[Violation] = []
     for path in _sql_files(paths):
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
+            text = decode_sql(path.read_bytes(), str(path))
+        except OSError as exc:
             raise UsageError(f"{path}: cannot read ({exc}); pass a readable .sql file") from None
         violations += lint_sql(text, str(path))
     return violations

@@ -1,0 +1,121 @@
+"""Who keeps a migration waiting: pg_blocking_pids of the engine's backend, sampled on the side.
+
+A statement that gives up after a short lock_timeout no longer waits, so by then
+pg_blocking_pids has nothing to say; a watcher on its own connection samples it while the
+engine's statements wait for a lock.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime
+
+import psycopg
+
+from cfbops.config import Settings
+from cfbops.db.connect import connect
+
+# Lock waits happen as a statement starts (DDL takes its locks first); look closely then,
+# and only now and then while a long statement works.
+FAST_POLL_S = 0.01
+FAST_WINDOW_S = 1.0
+SLOW_POLL_S = 0.5
+
+# pg_blocking_pids needs the lock manager's shared state; ask only while the engine waits.
+WAITING_SQL = "SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = %s"
+BLOCKERS_SQL = """
+SELECT a.pid, coalesce(a.application_name, ''), a.state,
+       extract(epoch FROM clock_timestamp() - a.xact_start)::float8,
+       a.query_start, left(regexp_replace(coalesce(a.query, ''), '\\s+', ' ', 'g'), 80)
+FROM unnest(pg_blocking_pids(%s)) AS b(pid)
+JOIN pg_stat_activity a ON a.pid = b.pid
+ORDER BY a.xact_start NULLS LAST
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Blocker:
+    """A session holding a lock the engine waited for."""
+
+    pid: int
+    application_name: str
+    state: str | None
+    transaction_age_s: float | None
+    query_start: datetime | None
+    query: str
+
+    def describe(self) -> str:
+        parts = [self.application_name or "unnamed client", self.state or "state unknown"]
+        if self.transaction_age_s is not None:
+            parts.append(f"transaction open {self.transaction_age_s:.1f}s")
+        if self.query_start is not None:
+            parts.append(f"query started {self.query_start:%H:%M:%S}")
+        text = f"pid {self.pid} ({', '.join(parts)})"
+        return f"{text}: {self.query}" if self.query else text
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "pid": self.pid,
+            "application_name": self.application_name,
+            "state": self.state,
+            "transaction_age_s": self.transaction_age_s,
+            "query_start": self.query_start.isoformat() if self.query_start else None,
+            "query": self.query,
+        }
+
+
+def blocking_sessions(conn: psycopg.Connection, pid: int) -> tuple[Blocker, ...]:
+    """The sessions backend `pid` is waiting for right now (none when it is not waiting)."""
+    row = conn.execute(WAITING_SQL, (pid,)).fetchone()
+    if not row or not row[0]:
+        return ()
+    return tuple(Blocker(*r) for r in conn.execute(BLOCKERS_SQL, (pid,)).fetchall())
+
+
+class BlockerWatch:
+    """Samples the blockers of one backend from a thread with its own connection."""
+
+    def __init__(self, settings: Settings, pid: int) -> None:
+        self._settings, self._pid = settings, pid
+        self._seen: dict[int, Blocker] = {}
+        self._guard = threading.Lock()
+        self._stop = threading.Event()
+        self._statement_started = time.monotonic()
+        self._thread = threading.Thread(target=self._run, name="blocker watch", daemon=True)
+        self._conn: psycopg.Connection | None = None
+
+    def __enter__(self) -> BlockerWatch:
+        self._conn = connect(self._settings, application_name="cfbops migrate (lock watch)")
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join(10)
+        if self._conn is not None:
+            self._conn.close()
+
+    def statement_started(self) -> None:
+        """The engine is about to run a statement: watch closely for a while."""
+        self._statement_started = time.monotonic()
+
+    def take(self) -> tuple[Blocker, ...]:
+        """Blockers seen since the last call, oldest transaction first."""
+        with self._guard:
+            seen, self._seen = self._seen, {}
+        return tuple(sorted(seen.values(), key=lambda b: -(b.transaction_age_s or 0)))
+
+    def _run(self) -> None:
+        assert self._conn is not None
+        while not self._stop.is_set():
+            try:
+                found = blocking_sessions(self._conn, self._pid)
+            except psycopg.Error:
+                return  # naming blockers is a courtesy; the migration goes on without it
+            if found:
+                with self._guard:
+                    self._seen.update((b.pid, b) for b in found)
+            recent = time.monotonic() - self._statement_started < FAST_WINDOW_S
+            self._stop.wait(FAST_POLL_S if recent else SLOW_POLL_S)
