@@ -59,11 +59,11 @@ def execute_alone(conn: psycopg.Connection, file: MigrationFile, retry: LockRetr
                 if concurrent_index:
                     drop_invalid_index(conn, statement)
                 raise
-            statement_marks.mark_done(conn, file, index, statement.line)
+            statement_marks.mark_done(conn, file, index)
         else:
             with conn.transaction():  # the statement and its mark commit together
                 execute(conn, file, statement, index, retry)
-                statement_marks.mark_done(conn, file, index, statement.line)
+                statement_marks.mark_done(conn, file, index)
         retry.progress.note(
             f"{file.display_path}: statement {index}/{count} (line {statement.line}) committed"
         )
