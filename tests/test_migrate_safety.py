@@ -312,3 +312,26 @@ def test_concurrent_statement_in_a_no_transaction_file_runs_alone_in_autocommit(
     )
     result = migrate(db.settings, sql_dir=sql_dir)
     assert result.ok, result.failed
+
+
+def test_plan_preflight_that_meets_a_lock_retries_then_exits_4_in_one_line(
+    db: DatabaseUnderTest, tmp_path: Path
+):
+    sql_dir = write_migrations(
+        tmp_path / "sql",
+        {
+            "migrations/V0001__t.sql": "CREATE TABLE codes (code text);",
+            "migrations/V0002__unique.sql": "CREATE UNIQUE INDEX codes_code ON codes (code);",
+        },
+    )
+    migrate(db.settings, sql_dir=sql_dir, to_version="0001")
+    with db.connect(autocommit=False) as holder:
+        holder.execute("LOCK TABLE codes IN ACCESS EXCLUSIVE MODE")
+        result = run_cli(
+            "--database-url", db.url, "--headless", "migrate", "--plan", "--lock-wait", "1",
+            "--sql-dir", str(sql_dir),
+        )  # fmt: skip
+        holder.rollback()
+    assert result.returncode == 4, result.stdout + result.stderr
+    assert "planning sql/migrations/V0002__unique.sql: gave up after" in result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr

@@ -16,6 +16,7 @@ import psycopg
 
 from cfbops.config import Settings
 from cfbops.db.connect import connect
+from cfbops.errors import CfbopsError
 
 # Lock waits happen as a statement starts (DDL takes its locks first); look closely then,
 # and only now and then while a long statement works.
@@ -87,13 +88,17 @@ class BlockerWatch:
         self._conn: psycopg.Connection | None = None
 
     def __enter__(self) -> BlockerWatch:
-        self._conn = connect(self._settings, application_name="cfbops migrate (lock watch)")
+        try:
+            self._conn = connect(self._settings, application_name="cfbops migrate (lock watch)")
+        except CfbopsError:
+            return self  # no spare connection: migrate still works, it just names no one
         self._thread.start()
         return self
 
     def __exit__(self, *_: object) -> None:
         self._stop.set()
-        self._thread.join(10)
+        if self._thread.is_alive():
+            self._thread.join(10)
         if self._conn is not None:
             self._conn.close()
 

@@ -39,8 +39,8 @@ class LockWaitExhausted(Exception):
         who = "; ".join(b.describe() for b in blockers) or "sessions cfbops could not name"
         super().__init__(
             f"{what}: gave up after {waited_s:.0f}s and {attempts} tries to take its locks; "
-            f"blocked by {who}. Nothing of it was applied; end those sessions or try again "
-            "later (--lock-wait SECONDS waits longer)"
+            f"blocked by {who}. End those sessions or try again later (--lock-wait SECONDS "
+            "waits longer)"
         )
 
 

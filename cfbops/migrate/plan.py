@@ -12,10 +12,16 @@ from psycopg import sql
 
 from cfbops.config import Settings
 from cfbops.db.connect import connect
+from cfbops.errors import LockBusy
 from cfbops.migrate.dropped_objects import cascade_victims
 from cfbops.migrate.files import MigrationFile, load_migrations
 from cfbops.migrate.lint import Violation, lint_sql
-from cfbops.migrate.lock_attempts import ATTEMPT_LOCK_TIMEOUT, DEFAULT_LOCK_WAIT_S, LockRetry
+from cfbops.migrate.lock_attempts import (
+    ATTEMPT_LOCK_TIMEOUT,
+    DEFAULT_LOCK_WAIT_S,
+    LockRetry,
+    LockWaitExhausted,
+)
 from cfbops.migrate.locks import LEVELS, NONE, LockImpact, lock_for
 from cfbops.migrate.preflight import PreflightResult, run_preflight
 from cfbops.migrate.repeatables import defined_objects
@@ -142,12 +148,14 @@ def migration_plan(
     """Describe what `migrate` would do now, without doing any of it."""
     versioned, repeatable = load_migrations(sql_dir)
     with connect(replace(settings, read_only=True), application_name="cfbops plan") as conn:
-        # Pre-flight counts meet the same locks as the statements: short tries, retried.
         conn.execute(sql.SQL("SET lock_timeout = {}").format(sql.Literal(ATTEMPT_LOCK_TIMEOUT)))
         retry = LockRetry(TaskProgress(ignore_progress, "plan"), lock_wait_s)
         state = migration_state(conn, versioned, repeatable)
-        files = [_plan_file(conn, file, retry) for file in state.pending_versioned]
-        files += _dragged_repeatables(conn, files, state.pending_repeatable, repeatable, retry)
+        try:
+            files = [_plan_file(conn, file, retry) for file in state.pending_versioned]
+            files += _dragged_repeatables(conn, files, state.pending_repeatable, repeatable, retry)
+        except LockWaitExhausted as exc:
+            raise LockBusy(f"planning {exc}") from None
     return MigrationPlan(tuple(files), state.drifted)
 
 
@@ -177,10 +185,14 @@ def _dragged_repeatables(
 
 
 def _plan_file(conn: psycopg.Connection, file: MigrationFile, retry: LockRetry) -> PlannedFile:
+    # Table sizes and pre-flight counts meet the same locks as the statements would.
+    planned, _ = retry.run(file.display_path, lambda: _plan_file_once(conn, file))
+    return planned
+
+
+def _plan_file_once(conn: psycopg.Connection, file: MigrationFile) -> PlannedFile:
     planned = tuple(_plan_statement(conn, s) for s in file.statements)
-    preflight: tuple[PreflightResult, ...] = ()
-    if file.version is not None:
-        preflight, _ = retry.run(file.display_path, lambda: tuple(run_preflight(conn, file)))
+    preflight = tuple(run_preflight(conn, file)) if file.version is not None else ()
     return PlannedFile(
         file,
         runs_in_transaction(file),
