@@ -144,7 +144,6 @@ def migrate(
                     drifted=tuple(state.drifted),
                     accepted=accepted,
                 )
-            refuse_mixed_files(state.pending)
             with BlockerWatch(settings, conn.info.backend_pid) as watch:
                 retry = LockRetry(reporter, lock_wait_s, sleep, watch)
                 return _run(
@@ -207,6 +206,7 @@ def _run(
         todo = [f for f in todo if version_key(f.version or "0") <= version_key(to_version)]
     left_behind = [f for f in state.pending_versioned if f not in todo]
     repeatables = [] if left_behind else list(state.pending_repeatable)
+    refuse_mixed_files(todo + repeatables)  # before any of them runs
     progress = retry.progress
     progress.total = len(todo) + len(repeatables)
     applied: list[AppliedFile] = []

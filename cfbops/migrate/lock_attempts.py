@@ -21,7 +21,7 @@ from psycopg import errors
 from cfbops.migrate.blockers import Blocker, BlockerWatch
 from cfbops.progress import TaskProgress
 
-ATTEMPT_LOCK_TIMEOUT = "50ms"
+ATTEMPT_LOCK_TIMEOUT = "25ms"
 DEFAULT_LOCK_WAIT_S = 300.0
 FIRST_PAUSE_S = 0.05
 PAUSE_GROWTH = 1.5
