@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import psycopg
 import pytest
 
 from cfbops.migrate.apply import migrate
+from cfbops.migrate.lock_attempts import FIRST_PAUSE_S, MAX_PAUSE_S
 from tests.conftest import REPO, DatabaseUnderTest, cli_env, run_cli
 from tests.migrate_helpers import write_migrations
 
@@ -83,18 +85,68 @@ def _prime(db: DatabaseUnderTest, sql_dir: Path, seconds: float) -> None:
         conn.execute("UPDATE public.sleep_control SET seconds = %s", (seconds,))
 
 
+# V0002 waits at a gate the test holds shut (in short lock tries, holding the migration
+# lock all along), so the race with a second run does not depend on timing.
+GATED = {
+    "migrations/V0001__gate.sql": "CREATE TABLE public.gate (id int);",
+    "migrations/V0002__behind_gate.sql": """
+        CREATE TABLE public.made_behind_gate (id int);
+        INSERT INTO public.gate VALUES (1);
+    """,
+}
+
+
+def _shut_gate(db: DatabaseUnderTest, sql_dir: Path) -> psycopg.Connection:
+    migrate(db.settings, sql_dir=sql_dir, to_version="0001")
+    gate = db.connect(autocommit=False)
+    gate.execute("LOCK TABLE public.gate IN ACCESS EXCLUSIVE MODE")
+    return gate
+
+
+def _wait_for_migration_lock_holder(db: DatabaseUnderTest, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    with db.connect() as conn:
+        while time.monotonic() < deadline:
+            row = conn.execute(
+                "SELECT 1 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                "WHERE l.locktype = 'advisory' AND l.granted "
+                "AND a.application_name = 'cfbops migrate' AND a.datname = current_database()"
+            ).fetchone()
+            if row:
+                return
+            time.sleep(0.05)
+    raise AssertionError("no migrate run took the migration lock")
+
+
+def _stderr_watch(process: subprocess.Popen, fragment: str) -> tuple[threading.Event, list[str]]:
+    """An Event set when `process` writes a stderr line holding `fragment`; all its lines."""
+    seen, lines = threading.Event(), []
+
+    def read() -> None:
+        for line in process.stderr:
+            lines.append(line)
+            if fragment in line:
+                seen.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    return seen, lines
+
+
 def test_two_runs_at_once_apply_each_file_exactly_once(db: DatabaseUnderTest, tmp_path: Path):
-    sql_dir = write_migrations(tmp_path / "sql", SLOW)
-    _prime(db, sql_dir, 2)
+    sql_dir = write_migrations(tmp_path / "sql", GATED)
+    gate = _shut_gate(db, sql_dir)
     first = _popen_migrate(db, sql_dir)
-    _wait_for_query(db, "pg_sleep")
+    _wait_for_migration_lock_holder(db)
     second = _popen_migrate(db, sql_dir)
+    waiting, err2 = _stderr_watch(second, "waiting for the migration lock held by pid")
+    assert waiting.wait(60), "".join(err2)
+    gate.close()
     out1, err1 = first.communicate(timeout=60)
-    out2, err2 = second.communicate(timeout=60)
-    assert first.returncode == 0 and second.returncode == 0, err1 + err2
+    out2 = second.stdout.read()
+    second.wait(60)
+    assert first.returncode == 0 and second.returncode == 0, err1 + "".join(err2)
     assert [a["version"] for a in json.loads(out1)["applied"]] == ["0002"]
     assert json.loads(out2)["applied"] == []
-    assert "waiting for the migration lock held by pid" in err2
     with db.connect() as conn:
         rows = conn.execute(
             "SELECT version, count(*) FROM ops.schema_history GROUP BY version ORDER BY version"
@@ -103,16 +155,18 @@ def test_two_runs_at_once_apply_each_file_exactly_once(db: DatabaseUnderTest, tm
 
 
 def test_no_wait_exits_4_while_another_run_holds_the_lock(db: DatabaseUnderTest, tmp_path: Path):
-    sql_dir = write_migrations(tmp_path / "sql", SLOW)
-    _prime(db, sql_dir, 3)
+    sql_dir = write_migrations(tmp_path / "sql", GATED)
+    gate = _shut_gate(db, sql_dir)
     first = _popen_migrate(db, sql_dir)
-    _wait_for_query(db, "pg_sleep")
+    _wait_for_migration_lock_holder(db)
     second = run_cli(
         "--database-url", db.url, "--headless", "migrate", "--no-wait", "--sql-dir", str(sql_dir)
     )
+    gate.close()
     first.communicate(timeout=60)
     assert second.returncode == 4
     assert "cfbops migrate" in second.stderr
+    assert first.returncode == 0
 
 
 def test_sigkill_mid_file_leaves_no_trace_and_the_next_run_applies_it(
@@ -181,19 +235,21 @@ def test_a_held_lock_is_retried_in_short_tries_naming_the_blocker(
     assert "LOCK TABLE busy" in named[0]
 
 
-def test_each_try_waits_only_tens_of_milliseconds(db: DatabaseUnderTest, tmp_path: Path):
+def test_tries_are_short_and_the_pauses_between_them_jittered_growing_and_capped(
+    db: DatabaseUnderTest, tmp_path: Path
+):
     sql_dir = write_migrations(tmp_path / "sql", BUSY)
     migrate(db.settings, sql_dir=sql_dir, to_version="0001")
+    pauses: list[float] = []
     with db.connect(autocommit=False) as holder:
         holder.execute("LOCK TABLE busy IN ACCESS EXCLUSIVE MODE")
-        started = time.monotonic()
-        result = migrate(db.settings, sql_dir=sql_dir, lock_wait_s=0.3)
-        took = time.monotonic() - started
+        result = migrate(db.settings, sql_dir=sql_dir, lock_wait_s=2, sleep=pauses.append)
         holder.rollback()
     assert result.failed is not None and result.failed.lock_busy
-    # Many short tries, not one long wait: writers queue behind each for ≤ 50 ms only.
-    assert int(result.failed.error.split(" and ")[1].split()[0]) >= 3
-    assert took < 30
+    # Without the pauses, 2 s of short tries is many tries, not one long wait.
+    assert len(pauses) >= 10
+    assert pauses[0] <= FIRST_PAUSE_S and max(pauses) <= MAX_PAUSE_S
+    assert pauses[-1] > pauses[0] and len(set(pauses)) == len(pauses)
 
 
 def test_after_the_lock_wait_budget_migrate_exits_4_naming_the_blockers(

@@ -19,6 +19,7 @@ from typing import TypeVar
 from psycopg import errors
 
 from cfbops.migrate.blockers import Blocker, BlockerWatch
+from cfbops.migrate.locks import lock_for
 from cfbops.progress import TaskProgress
 
 ATTEMPT_LOCK_TIMEOUT = "25ms"
@@ -72,7 +73,7 @@ class LockRetry:
             try:
                 return attempt_once(), attempt
             except RETRYABLE as exc:
-                seen = self.watch.take() if self.watch is not None else ()
+                seen = self._blockers(exc)
                 blockers.update((b.pid, b) for b in seen)
                 waited = time.monotonic() - started
                 delay = random.uniform(0.5, 1.0) * pause
@@ -83,6 +84,17 @@ class LockRetry:
                 self.sleep(delay)
                 pause = min(MAX_PAUSE_S, pause * PAUSE_GROWTH)
 
+    def _blockers(self, exc: Exception) -> tuple[Blocker, ...]:
+        """Who held up this try: what the sampler saw, else who holds the statement's tables."""
+        if self.watch is None:
+            return ()
+        seen = self.watch.take()
+        statement = getattr(exc, "cfbops_statement", None)
+        if seen or statement is None:
+            return seen
+        lock = lock_for(statement)
+        return self.watch.holders(lock.tables, lock.level)
+
     def _note(
         self,
         what: str,
@@ -92,7 +104,7 @@ class LockRetry:
         waited: float,
     ) -> None:
         reason = "deadlock" if isinstance(exc, errors.DeadlockDetected) else "lock timeout"
-        who = "; ".join(b.describe() for b in seen) or "a session that let go at once"
+        who = "; ".join(b.describe() for b in seen) or "a session that let go before it was named"
         note = (
             f"{what}: {reason} on try {attempt} (blocked by {who}); trying again, "
             f"{waited:.1f}s of {self.budget_s:.0f}s --lock-wait used"

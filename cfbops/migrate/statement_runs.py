@@ -32,7 +32,12 @@ def check_before(
     """Count what would break `statement` now, after the file's earlier statements."""
     if file.version is None:
         return
-    broken = tuple(r for r in statement_checks(conn, file, statement, created) if not r.passed)
+    try:
+        results = statement_checks(conn, file, statement, created)
+    except psycopg.Error as exc:
+        exc.cfbops_statement = statement  # type: ignore[attr-defined]
+        raise
+    broken = tuple(r for r in results if not r.passed)
     if broken:
         raise PreflightFailed(broken)
 
