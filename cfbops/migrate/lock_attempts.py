@@ -39,7 +39,7 @@ class LockWaitExhausted(Exception):
         self.what, self.waited_s, self.attempts, self.blockers = what, waited_s, attempts, blockers
         who = "; ".join(b.describe() for b in blockers) or "sessions cfbops could not name"
         super().__init__(
-            f"{what}: gave up after {waited_s:.0f}s and {attempts} tries to take its locks; "
+            f"{what}: gave up after {waited_s:.1f}s and {attempts} tries to take its locks; "
             f"blocked by {who}. End those sessions or try again later (--lock-wait SECONDS "
             "waits longer)"
         )
@@ -48,7 +48,7 @@ class LockWaitExhausted(Exception):
 @dataclass(slots=True)
 class LockRetry:
     """Runs one unit of work (a file, a pre-flight query) until it gets its locks or the
-    budget runs out. `notes` keeps every retry's one-line reason."""
+    budget runs out. `notes` keeps the one-line reasons of the retries it reported."""
 
     progress: TaskProgress
     budget_s: float = DEFAULT_LOCK_WAIT_S
@@ -107,9 +107,9 @@ class LockRetry:
         who = "; ".join(b.describe() for b in seen) or "a session that let go before it was named"
         note = (
             f"{what}: {reason} on try {attempt} (blocked by {who}); trying again, "
-            f"{waited:.1f}s of {self.budget_s:.0f}s --lock-wait used"
+            f"{waited:.1f}s of {self.budget_s:g}s --lock-wait used"
         )
-        # Many tries a second: tell a person now and then, not every 50 ms.
+        # Several tries a second: tell a person now and then, not at every try.
         if attempt <= 3 or attempt % 20 == 0 or isinstance(exc, errors.DeadlockDetected):
             self.notes.append(note)
             self.progress.note(note)
