@@ -23,7 +23,16 @@ class Command:
 
 def all_commands() -> list[Command]:
     """Every headless command, in the order `--help` lists them."""
-    from cfbops.commands import lint, migrate, refresh, seed, server, status
+    from cfbops.commands import (
+        grade,
+        import_fast6,
+        lint,
+        migrate,
+        refresh,
+        seed,
+        server,
+        status,
+    )
 
     return [
         status.COMMAND,
@@ -32,4 +41,6 @@ def all_commands() -> list[Command]:
         refresh.COMMAND,
         seed.COMMAND,
         server.COMMAND,
+        grade.COMMAND,
+        import_fast6.COMMAND,
     ]
