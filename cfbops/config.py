@@ -14,6 +14,8 @@ from cfbops.errors import ConfigError
 
 CONFIG_FILE_NAME = "cfbops.toml"
 DEFAULT_CFBD_URL = "https://api.collegefootballdata.com"
+DEFAULT_KALSHI_URL = "https://api.elections.kalshi.com/trade-api/v2"
+DEFAULT_POLYMARKET_URL = "https://gamma-api.polymarket.com"
 
 # libpq reads these itself; any of them set means "a database is configured".
 LIBPQ_TARGET_VARS = ("PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGSERVICE")
@@ -28,6 +30,9 @@ FILE_KEYS: dict[str, type] = {
     "connect_timeout": int,
     "lock_timeout": str,
     "statement_timeout": str,
+    "markets": bool,
+    "kalshi_url": str,
+    "polymarket_url": str,
 }
 
 
@@ -54,6 +59,10 @@ class Settings:
     lock_timeout: str = "2s"
     statement_timeout: str = "0"
     config_file: Path | None = None
+    # `sync markets` is off unless switched on: the prices are optional extras.
+    markets: bool = False
+    kalshi_url: str = DEFAULT_KALSHI_URL
+    polymarket_url: str = DEFAULT_POLYMARKET_URL
 
     @property
     def embedded(self) -> bool:
@@ -150,6 +159,14 @@ def load_settings(
         statement_timeout=env.get("CFBOPS_STATEMENT_TIMEOUT")
         or table.get("statement_timeout", "0"),
         config_file=config_file,
+        # An explicit CFBOPS_MARKETS=0 switches off what the file switched on.
+        markets=_env_bool(env, "CFBOPS_MARKETS")
+        if env.get("CFBOPS_MARKETS", "").strip()
+        else bool(table.get("markets")),
+        kalshi_url=env.get("CFBOPS_KALSHI_URL") or table.get("kalshi_url") or DEFAULT_KALSHI_URL,
+        polymarket_url=env.get("CFBOPS_POLYMARKET_URL")
+        or table.get("polymarket_url")
+        or DEFAULT_POLYMARKET_URL,
     )
 
 

@@ -1,0 +1,141 @@
+"""nflverse files for offline tests, placed where nflreadpy's own filesystem cache looks.
+
+nflreadpy is never patched: the tests point it at a cache directory through its own
+settings (NFLREADPY_CACHE=filesystem, NFLREADPY_CACHE_DIR) and store fixture frames there
+with its own cache manager, under the URL its loaders will ask for. Any download it
+would still attempt goes to a proxy on 127.0.0.1 that nothing listens on, so a missing
+file fails at once, as with the network down, and nothing ever leaves the machine.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+
+# nflreadpy 0.1.5 downloads from nflverse-data's GitHub releases (downloader.BASE_URLS).
+RELEASES = "https://github.com/nflverse/nflverse-data/releases/download/"
+
+SCHEDULE_SCHEMA = {
+    "game_id": pl.Utf8,
+    "season": pl.Int32,
+    "game_type": pl.Utf8,
+    "week": pl.Int32,
+    "gameday": pl.Utf8,
+    "gametime": pl.Utf8,
+    "away_team": pl.Utf8,
+    "away_score": pl.Int32,
+    "home_team": pl.Utf8,
+    "home_score": pl.Int32,
+}
+ROSTER_SCHEMA = {
+    "season": pl.Int32,
+    "team": pl.Utf8,
+    "position": pl.Utf8,
+    "depth_chart_position": pl.Utf8,
+    "jersey_number": pl.Int32,
+    "status": pl.Utf8,
+    "full_name": pl.Utf8,
+    "first_name": pl.Utf8,
+    "last_name": pl.Utf8,
+    "gsis_id": pl.Utf8,
+    "espn_id": pl.Utf8,
+    "sleeper_id": pl.Utf8,
+}
+
+
+def unused_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass(frozen=True, slots=True)
+class NflverseCache:
+    directory: Path
+
+    def _store(self, url: str, frame: pl.DataFrame, **params: Any) -> None:
+        from nflreadpy.cache import get_cache_manager
+        from nflreadpy.config import reset_config
+
+        reset_config()  # the cache manager follows the environment the fixture set
+        get_cache_manager().set(url, frame, **params)
+
+    def schedules(self, games: Iterable[Mapping[str, Any]]) -> None:
+        frame = pl.DataFrame(list(games), schema=SCHEDULE_SCHEMA)
+        self._store(RELEASES + "schedules/games.parquet", frame)
+
+    def rosters(self, season: int, players: Iterable[Mapping[str, Any]]) -> None:
+        rows = [{"season": season, **p} for p in players]
+        frame = pl.DataFrame(rows, schema=ROSTER_SCHEMA)
+        self._store(RELEASES + f"rosters/roster_{season}.parquet", frame, season=season)
+
+    def files(self) -> list[Path]:
+        return sorted(self.directory.glob("*.parquet"))
+
+
+def offline_nflverse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> NflverseCache:
+    """An empty nflreadpy cache directory in use, and no way out to the network."""
+    directory = tmp_path / "nflreadpy-cache"
+    directory.mkdir()
+    dead_proxy = f"http://127.0.0.1:{unused_port()}"
+    monkeypatch.setenv("NFLREADPY_CACHE", "filesystem")
+    monkeypatch.setenv("NFLREADPY_CACHE_DIR", str(directory))
+    for name in ("HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy", "ALL_PROXY"):
+        monkeypatch.setenv(name, dead_proxy)
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    return NflverseCache(directory)
+
+
+def game(
+    game_id: str,
+    gameday: str,
+    home_score: int | None = None,
+    away_score: int | None = None,
+    gametime: str = "13:00",
+    game_type: str = "REG",
+) -> dict[str, Any]:
+    """A schedule row from an nflverse game_id: {season}_{WW}_{away}_{home}."""
+    season, week, away, home = game_id.split("_")
+    return {
+        "game_id": game_id,
+        "season": int(season),
+        "game_type": game_type,
+        "week": int(week),
+        "gameday": gameday,
+        "gametime": gametime,
+        "away_team": away,
+        "away_score": away_score,
+        "home_team": home,
+        "home_score": home_score,
+    }
+
+
+def player(
+    team: str,
+    full_name: str,
+    position: str,
+    gsis_id: str,
+    jersey_number: int | None = None,
+    status: str = "ACT",
+) -> dict[str, Any]:
+    first, _, last = full_name.partition(" ")
+    return {
+        "team": team,
+        "position": position,
+        "depth_chart_position": position,
+        "jersey_number": jersey_number,
+        "status": status,
+        "full_name": full_name,
+        "first_name": first,
+        "last_name": last,
+        "gsis_id": gsis_id,
+        "espn_id": None,
+        "sleeper_id": None,
+    }
