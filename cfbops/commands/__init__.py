@@ -23,6 +23,13 @@ class Command:
 
 def all_commands() -> list[Command]:
     """Every headless command, in the order `--help` lists them."""
-    from cfbops.commands import lint, migrate, refresh, seed, status
+    from cfbops.commands import lint, migrate, refresh, seed, status, sync
 
-    return [status.COMMAND, migrate.COMMAND, lint.COMMAND, refresh.COMMAND, seed.COMMAND]
+    return [
+        status.COMMAND,
+        migrate.COMMAND,
+        lint.COMMAND,
+        refresh.COMMAND,
+        seed.COMMAND,
+        sync.COMMAND,
+    ]
