@@ -132,7 +132,7 @@ def expected_counters(
         total[1] += graded
         total[2] += correct
         total[3] += correct or any_time
-        total[4] += POINTS_FIRST_TD if correct else POINTS_ANY_TIME_TD if any_time else 0
+        total[4] += POINTS_FIRST_TD * correct + POINTS_ANY_TIME_TD * any_time
     players = {
         key: (len(first_games[key]), len(any_games[key]))
         for key in set(first_games) | set(any_games)

@@ -116,7 +116,7 @@ def test_a_result_moved_to_another_users_pick_moves_the_points(db_conn, world):
 
     totals = season_totals(db_conn)
     assert totals[2025, world.users[0]] == (1, 0, 0, 0, 0)
-    assert totals[2025, world.users[1]] == (1, 1, 1, 1, 3)
+    assert totals[2025, world.users[1]] == (1, 1, 1, 1, 4)
 
 
 def test_deleting_a_result_uncounts_it(db_conn, world):
@@ -166,7 +166,7 @@ def test_changing_a_picks_week_to_another_season_moves_its_totals(db_conn, world
         (world.weeks[2024, 1], world.games[2024, 1], pick),
     )
 
-    assert season_totals(db_conn) == {(2024, world.users[0]): (1, 1, 1, 1, 3)}
+    assert season_totals(db_conn) == {(2024, world.users[0]): (1, 1, 1, 1, 4)}
     assert player_counters(db_conn) == {("Travis Kelce", 2024, "KC"): (1, 1)}
 
 
@@ -299,4 +299,4 @@ def test_concurrent_gradings_of_one_player_and_user_both_count(db_conn, world):
         second.close()
 
     assert player_counters(db_conn) == {KELCE: (2, 2)}
-    assert season_totals(db_conn)[2025, world.users[0]] == (2, 2, 2, 2, 6)
+    assert season_totals(db_conn)[2025, world.users[0]] == (2, 2, 2, 2, 8)
