@@ -139,3 +139,43 @@ def player(
         "espn_id": None,
         "sleeper_id": None,
     }
+
+
+def files_for_the_demo(conn, cache: NflverseCache) -> int:
+    """nflverse's view of the demo season: its schedule, and its rosters as nflverse
+    publishes them, practice squads included. The demo's picks name about a quarter of
+    players its 53-man rosters lack (call-ups); nflverse lists those, except the
+    nicknames no roster has (every eighth such name here). Returns the season."""
+    season = conn.execute("SELECT max(season) FROM nfl.games").fetchone()[0]
+    cache.schedules(
+        game(g_id, str(day), home, away)
+        for g_id, day, home, away in conn.execute(
+            "SELECT id, game_date, home_score, away_score FROM nfl.games WHERE season = %s"
+            " ORDER BY id",
+            (season,),
+        )
+    )
+    players = [
+        player(team, name, position, gsis_id, jersey)
+        for team, name, position, gsis_id, jersey in conn.execute(
+            "SELECT team, player_name, position, gsis_id, jersey_number FROM nfl.rosters"
+            " WHERE season = %s ORDER BY id",
+            (season,),
+        )
+    ]
+    call_ups = conn.execute(
+        "SELECT DISTINCT p.team, p.player_name FROM nfl.picks AS p"
+        " WHERE NOT EXISTS (SELECT FROM nfl.rosters AS r WHERE r.season = %s"
+        "   AND r.team = p.team"
+        "   AND nfl.normalize_player_name(r.player_name) = nfl.normalize_player_name(p.player_name))"
+        " ORDER BY 1, 2",
+        (season,),
+    ).fetchall()
+    for n, (team, name) in enumerate(call_ups):
+        if n % 8 == 7:
+            continue
+        players.append(
+            player(team, name, ("WR", "RB", "TE")[n % 3], f"00-0099{n:04d}", status="DEV")
+        )
+    cache.rosters(season, players)
+    return season

@@ -23,7 +23,7 @@ class Command:
 
 def all_commands() -> list[Command]:
     """Every headless command, in the order `--help` lists them."""
-    from cfbops.commands import lint, migrate, refresh, seed, status, sync
+    from cfbops.commands import lint, migrate, nightly, refresh, seed, status, sync
 
     return [
         status.COMMAND,
@@ -32,4 +32,5 @@ def all_commands() -> list[Command]:
         refresh.COMMAND,
         seed.COMMAND,
         sync.COMMAND,
+        nightly.COMMAND,
     ]

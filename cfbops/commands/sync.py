@@ -79,7 +79,8 @@ def run_nfl(settings: Settings, args: argparse.Namespace, progress: ProgressCall
     from cfbops.nfl.nflverse import current_season
     from cfbops.nfl.sync import sync_nfl
 
-    seasons = args.seasons or [current_season()]
+    # --seasons 2019-2020 2022: one list per value, flattened.
+    seasons = [s for group in args.seasons or [] for s in group] or [current_season()]
     result = sync_nfl(settings, seasons, wait_s=args.wait, progress=progress)
     return Outcome(document=result.as_dict(), text=nfl_text(result))
 
