@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import os
 from datetime import UTC, datetime
 
 import psycopg
 import pytest
 from nflverse_files import NflverseCache, game, offline_nflverse, player
 
+from cfbops.errors import ExitCode
 from cfbops.nfl.nflverse import NflverseUnavailable
 from cfbops.nfl.sync import sync_nfl
-from tests.conftest import DatabaseUnderTest
+from tests.conftest import DatabaseUnderTest, cli_env, run_cli
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 
@@ -239,3 +242,60 @@ def test_a_later_sync_carries_the_final_score(db, db_conn, nflverse):
     assert (second.games_inserted, second.games_updated) == (0, 1)
     row = db_conn.execute("SELECT home_score, away_score, status FROM nfl.games").fetchone()
     assert row == (20, 23, "final")
+
+
+def offline_env() -> dict[str, str]:
+    """The test's nflreadpy cache and dead proxy, for a `cfbops` subprocess."""
+    passed = {
+        k: v
+        for k, v in os.environ.items()
+        if k.startswith("NFLREADPY_") or k.lower().endswith("_proxy")
+    }
+    return cli_env(**passed)
+
+
+def test_the_command_syncs_and_reports_json(db, db_conn, files_2019_2022):
+    done = run_cli(
+        "--headless",
+        "sync",
+        "nfl",
+        "--seasons",
+        "2019,2022",
+        "--json",
+        "--database-url",
+        db.url,
+        env=offline_env(),
+    )
+
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert document["ok"] is True
+    assert document["seasons"] == [2019, 2022]
+    assert document["games"]["inserted"] == 3
+    assert document["rosters"]["inserted"] == 8
+
+
+def test_the_command_reports_an_unreachable_nflverse_in_one_line(db, nflverse):
+    done = run_cli(
+        "--headless",
+        "sync",
+        "nfl",
+        "--seasons",
+        "2020",
+        "--database-url",
+        db.url,
+        env=offline_env(),
+    )
+
+    assert done.returncode == ExitCode.FAILED
+    assert done.stderr.count("\n") == 1
+    assert "cannot load schedules from nflverse" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("seasons", ["twenty", "2022-2019", "1920"])
+def test_bad_seasons_are_a_usage_error(db, seasons):
+    done = run_cli("--headless", "sync", "nfl", "--seasons", seasons, "--database-url", db.url)
+
+    assert done.returncode == ExitCode.USAGE
+    assert done.stderr.startswith("cfbops: error:")
