@@ -15,7 +15,7 @@ from enum import Enum
 
 from cfbops.config import Settings
 from cfbops.errors import CfbopsError, ExitCode
-from cfbops.progress import Progress, ProgressCallback, ignore_progress
+from cfbops.progress import ProgressCallback, TaskProgress, ignore_progress
 
 TASK = "nightly"
 
@@ -150,8 +150,9 @@ def run_nightly(
 
         season = current_season()
     done: list[NightlyStep] = []
-    for number, (name, step) in enumerate(steps, start=1):
-        progress(Progress(TASK, number - 1, len(steps), f"{name} …"))
+    report = TaskProgress(progress, TASK, total=len(steps))
+    for name, step in steps:
+        report.note(f"{name} …")
         began = time.monotonic()
         status, code = StepStatus.OK, ExitCode.OK
         try:
@@ -167,5 +168,5 @@ def run_nightly(
             summary = f"internal error: {type(exc).__name__}: {exc}"
         finished = NightlyStep(name, status, code, (time.monotonic() - began) * 1000, summary)
         done.append(finished)
-        progress(Progress(TASK, number, len(steps), f"{name}: {status.value}"))
+        report.step(f"{name}: {status.value}")
     return NightlyRun(season, tuple(done))
