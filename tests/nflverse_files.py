@@ -1,25 +1,72 @@
-"""nflverse files for offline tests, placed where nflreadpy's own filesystem cache looks.
+"""Fixture files for nflreadpy: parquet placed in its filesystem cache, where its real
+loading path (`load_pbp`, `load_rosters`, `load_schedules` → downloader → cache) finds
+them without any network.
 
-nflreadpy is never patched: the tests point it at a cache directory through its own
-settings (NFLREADPY_CACHE=filesystem, NFLREADPY_CACHE_DIR) and store fixture frames there
-with its own cache manager, under the URL its loaders will ask for. Any download it
-would still attempt goes to a proxy on 127.0.0.1 that nothing listens on, so a missing
-file fails at once, as with the network down, and nothing ever leaves the machine.
+nflreadpy is never patched: tests point it at a cache directory through its own settings
+(NFLREADPY_CACHE=filesystem, NFLREADPY_CACHE_DIR) and store fixture frames there under
+the URL its loaders will ask for. `offline_nflverse` also sends any download it would
+still attempt to a proxy on 127.0.0.1 that nothing listens on, so a missing file fails
+at once, as with the network down, and nothing ever leaves the machine.
 """
 
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pytest
+from nflreadpy import config as nflreadpy_config
+from nflreadpy.cache import get_cache_manager
+from nflreadpy.config import DataFormat
+from nflreadpy.downloader import get_downloader
 
-# nflreadpy 0.1.5 downloads from nflverse-data's GitHub releases (downloader.BASE_URLS).
-RELEASES = "https://github.com/nflverse/nflverse-data/releases/download/"
+PBP_SCHEMA = {
+    "game_id": pl.String,
+    "play_id": pl.Float64,
+    "posteam": pl.String,
+    "desc": pl.String,
+    "touchdown": pl.Float64,
+    "td_player_id": pl.String,
+    "td_player_name": pl.String,
+    "td_team": pl.String,
+}
+
+
+def cache_file(cache_dir: Path, repository_path: str, **params: Any) -> Path:
+    """Where nflreadpy looks for a release file in its filesystem cache: the name is a
+    hash of the download URL and the loader's parameters (nflreadpy 0.1.5, cache.py)."""
+    url = get_downloader()._build_url("nflverse-data", repository_path, DataFormat.PARQUET)
+    return cache_dir / f"{get_cache_manager()._get_cache_key(url, **params)}.parquet"
+
+
+def write_pbp(cache_dir: Path, season: int, plays: Sequence[dict[str, Any]]) -> Path:
+    """Play-by-play of `season` as `load_pbp([season])` will read it."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    rows = [{column: play.get(column) for column in PBP_SCHEMA} for play in plays]
+    path = cache_file(cache_dir, f"pbp/play_by_play_{season}", season=season)
+    pl.DataFrame(rows, schema=PBP_SCHEMA).write_parquet(path)
+    return path
+
+
+def nflreadpy_env(cache_dir: Path) -> dict[str, str]:
+    """The environment that points a cfbops process's nflreadpy at `cache_dir`."""
+    return {"NFLREADPY_CACHE": "filesystem", "NFLREADPY_CACHE_DIR": str(cache_dir)}
+
+
+@contextmanager
+def nflreadpy_cache(cache_dir: Path) -> Iterator[Path]:
+    """This process's nflreadpy reads `cache_dir`, through its own settings API."""
+    nflreadpy_config.update_config(cache_mode="filesystem", cache_dir=cache_dir)
+    try:
+        yield cache_dir
+    finally:
+        nflreadpy_config.reset_config()
+
 
 SCHEDULE_SCHEMA = {
     "game_id": pl.Utf8,
@@ -59,28 +106,24 @@ def unused_port() -> int:
 class NflverseCache:
     directory: Path
 
-    def _store(self, url: str, frame: pl.DataFrame, **params: Any) -> None:
-        from nflreadpy.cache import get_cache_manager
-        from nflreadpy.config import reset_config
-
-        reset_config()  # the cache manager follows the environment the fixture set
-        get_cache_manager().set(url, frame, **params)
-
     def schedules(self, games: Iterable[Mapping[str, Any]]) -> None:
+        """All seasons' games, as `load_schedules` reads them (one file, filtered after)."""
         frame = pl.DataFrame(list(games), schema=SCHEDULE_SCHEMA)
-        self._store(RELEASES + "schedules/games.parquet", frame)
+        frame.write_parquet(cache_file(self.directory, "schedules/games"))
 
     def rosters(self, season: int, players: Iterable[Mapping[str, Any]]) -> None:
+        """One season's rosters, as `load_rosters(season)` reads them."""
         rows = [{"season": season, **p} for p in players]
         frame = pl.DataFrame(rows, schema=ROSTER_SCHEMA)
-        self._store(RELEASES + f"rosters/roster_{season}.parquet", frame, season=season)
+        frame.write_parquet(cache_file(self.directory, f"rosters/roster_{season}", season=season))
 
     def files(self) -> list[Path]:
         return sorted(self.directory.glob("*.parquet"))
 
 
 def offline_nflverse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> NflverseCache:
-    """An empty nflreadpy cache directory in use, and no way out to the network."""
+    """An empty nflreadpy cache directory named in the environment (for `cfbops`
+    subprocesses; in-process, enter `nflreadpy_cache`), and no way out to the network."""
     directory = tmp_path / "nflreadpy-cache"
     directory.mkdir()
     dead_proxy = f"http://127.0.0.1:{unused_port()}"

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
 from market_standins import Fault, StandIn, kalshi_key, serve
-from nflverse_files import NflverseCache, files_for_the_demo, offline_nflverse
+from nflverse_files import NflverseCache, files_for_the_demo, nflreadpy_cache, offline_nflverse
 
 from cfbops.errors import ExitCode
 from cfbops.nfl.nightly import StepStatus, run_nightly
@@ -16,8 +17,10 @@ from tests.conftest import cli_env, run_cli
 
 
 @pytest.fixture
-def nflverse(tmp_path, monkeypatch) -> NflverseCache:
-    return offline_nflverse(tmp_path, monkeypatch)
+def nflverse(tmp_path, monkeypatch) -> Iterator[NflverseCache]:
+    cache = offline_nflverse(tmp_path, monkeypatch)
+    with nflreadpy_cache(cache.directory):
+        yield cache
 
 
 def statuses(run) -> dict[str, str]:

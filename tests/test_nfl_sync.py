@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import psycopg
 import pytest
-from nflverse_files import NflverseCache, game, offline_nflverse, player
+from nflverse_files import NflverseCache, game, nflreadpy_cache, offline_nflverse, player
 
 from cfbops.errors import ExitCode
 from cfbops.nfl.nflverse import NflverseUnavailable
@@ -24,8 +25,10 @@ def db(migrated_db: DatabaseUnderTest) -> DatabaseUnderTest:
 
 
 @pytest.fixture
-def nflverse(tmp_path, monkeypatch) -> NflverseCache:
-    return offline_nflverse(tmp_path, monkeypatch)
+def nflverse(tmp_path, monkeypatch) -> Iterator[NflverseCache]:
+    cache = offline_nflverse(tmp_path, monkeypatch)
+    with nflreadpy_cache(cache.directory):
+        yield cache
 
 
 @pytest.fixture

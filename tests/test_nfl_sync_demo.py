@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from nflverse_files import NflverseCache, files_for_the_demo, offline_nflverse
+from nflverse_files import NflverseCache, files_for_the_demo, nflreadpy_cache, offline_nflverse
 
 from cfbops.nfl.positions import unknown_positions
 from cfbops.nfl.sync import sync_nfl
@@ -14,8 +15,10 @@ NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def nflverse(tmp_path, monkeypatch) -> NflverseCache:
-    return offline_nflverse(tmp_path, monkeypatch)
+def nflverse(tmp_path, monkeypatch) -> Iterator[NflverseCache]:
+    cache = offline_nflverse(tmp_path, monkeypatch)
+    with nflreadpy_cache(cache.directory):
+        yield cache
 
 
 def test_unknown_positions_fall_below_5_percent_on_the_demo_data(db, nflverse):

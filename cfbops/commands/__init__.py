@@ -23,7 +23,7 @@ class Command:
 
 def all_commands() -> list[Command]:
     """Every headless command, in the order `--help` lists them."""
-    from cfbops.commands import lint, migrate, nightly, refresh, seed, status, sync
+    from cfbops.commands import grade, lint, migrate, nightly, refresh, seed, status, sync
 
     return [
         status.COMMAND,
@@ -32,5 +32,6 @@ def all_commands() -> list[Command]:
         refresh.COMMAND,
         seed.COMMAND,
         sync.COMMAND,
+        grade.COMMAND,
         nightly.COMMAND,
     ]

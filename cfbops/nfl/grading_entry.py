@@ -1,8 +1,4 @@
-"""The single place `nightly` reaches the grading core behind `cfbops grade`.
-
-Grading (issue #12 item 3) is built on another branch; until it is merged, the step
-reports itself as not available instead of failing the night.
-"""
+"""The single place `nightly` reaches the grading core behind `cfbops grade`."""
 
 from __future__ import annotations
 
@@ -11,12 +7,20 @@ from cfbops.progress import ProgressCallback
 
 
 def grade_for_nightly(settings: Settings, season: int, progress: ProgressCallback) -> str:
-    """Grade every finished, ungraded game of the season; a one-line summary."""
-    from cfbops.nfl.nightly import StepNotAvailable
+    """Grade every finished, ungraded game of the season; a one-line summary.
 
-    try:
-        from cfbops.nfl.grading import grade_picks
-    except ImportError:
-        raise StepNotAvailable("grading (cfbops grade) is not in this build yet") from None
-    result = grade_picks(settings, season=season, progress=progress)
-    return str(getattr(result, "summary", result))
+    Picks left ungradable fail the step (exit 1), as they fail `cfbops grade`.
+    """
+    from cfbops.nfl.grading import grade_picks
+    from cfbops.nfl.nightly import StepFailed
+
+    result = grade_picks(settings, season, progress=progress)
+    summary = (
+        f"{result.picks_graded} picks graded in {len(result.games)} games, "
+        f"{result.correct_picks} correct"
+    )
+    if result.waiting_games:
+        summary += f"; {len(result.waiting_games)} games wait for play-by-play"
+    if not result.ok:
+        raise StepFailed(f"{summary}; {len(result.ungradable)} picks could not be graded")
+    return summary

@@ -72,14 +72,11 @@ def check_seasons(seasons: Sequence[int]) -> None:
 def load_seasons(seasons: Sequence[int], on_loaded=None) -> NflverseSeasons:
     """Load schedules and rosters; fails whole (NflverseUnavailable) if any part cannot load.
 
-    nflreadpy reads NFLREADPY_CACHE / NFLREADPY_CACHE_DIR / NFLREADPY_CACHE_DURATION only
-    when its config is built, so it is rebuilt here: a long-lived process (the console)
-    then follows the environment of each sync.
+    Where from is nflreadpy's own business: its settings (NFLREADPY_CACHE,
+    NFLREADPY_CACHE_DIR, NFLREADPY_CACHE_DURATION, or `nflreadpy.config.update_config`).
     """
     import nflreadpy
-    from nflreadpy.config import reset_config
 
-    reset_config()
     schedules = _load("schedules", lambda: nflreadpy.load_schedules(list(seasons)))
     if on_loaded:
         on_loaded("schedules")

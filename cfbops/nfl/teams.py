@@ -45,6 +45,7 @@ FORMER_CODES: dict[str, str] = {
 # Full names (current and former), nicknames and the app's short forms. City names
 # shared by two teams ("Los Angeles", "New York") are left out on purpose: they name
 # neither team.
+# fmt: off
 _NAMES: dict[str, str] = {
     "arizona cardinals": "ARI",
     "cardinals": "ARI",
@@ -158,6 +159,7 @@ _NAMES: dict[str, str] = {
     "washington redskins": "WAS",
     "redskins": "WAS",
 }
+# fmt: on
 
 
 def _key(text: str) -> str:
