@@ -184,14 +184,18 @@ def player(
     }
 
 
-def files_for_the_demo(conn, cache: NflverseCache) -> int:
+def files_for_the_demo(
+    conn, cache: NflverseCache, final_scores: Mapping[str, tuple[int, int]] | None = None
+) -> int:
     """nflverse's view of the demo season: its schedule, and its rosters as nflverse
     publishes them, practice squads included. The demo's picks name about a quarter of
     players its 53-man rosters lack (call-ups); nflverse lists those, except the
-    nicknames no roster has (every eighth such name here). Returns the season."""
+    nicknames no roster has (every eighth such name here). `final_scores` (home, away)
+    finish games the demo has under way. Returns the season."""
     season = conn.execute("SELECT max(season) FROM nfl.games").fetchone()[0]
+    final_scores = final_scores or {}
     cache.schedules(
-        game(g_id, str(day), home, away)
+        game(g_id, str(day), *final_scores.get(g_id, (home, away)))
         for g_id, day, home, away in conn.execute(
             "SELECT id, game_date, home_score, away_score FROM nfl.games WHERE season = %s"
             " ORDER BY id",

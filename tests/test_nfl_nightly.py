@@ -9,7 +9,13 @@ from dataclasses import replace
 
 import pytest
 from market_standins import Fault, StandIn, kalshi_key, serve
-from nflverse_files import NflverseCache, files_for_the_demo, nflreadpy_cache, offline_nflverse
+from nflverse_files import (
+    NflverseCache,
+    files_for_the_demo,
+    nflreadpy_cache,
+    offline_nflverse,
+    write_pbp,
+)
 
 from cfbops.errors import ExitCode
 from cfbops.nfl.nightly import StepStatus, run_nightly
@@ -98,3 +104,35 @@ def test_the_command_reports_each_step_and_sums_up_in_its_exit_code(db, db_conn,
     assert steps["refresh --stale"] == "ok"
     assert steps["check"] == "not available"
     assert document["exit_code"] == 0
+
+
+def test_a_game_finished_overnight_is_synced_then_graded(db, db_conn, nflverse):
+    game_id, pick_id, team, player_name, gsis_id = db_conn.execute(
+        "SELECT g.id, p.id, p.team, p.player_name, r.gsis_id FROM nfl.games AS g"
+        " JOIN nfl.picks AS p ON p.game_id = g.id"
+        " JOIN nfl.rosters AS r ON r.season = g.season AND r.team = p.team"
+        "  AND r.player_name = p.player_name"
+        " WHERE g.status = 'in_progress' ORDER BY p.id LIMIT 1"
+    ).fetchone()
+    season = files_for_the_demo(db_conn, nflverse, final_scores={game_id: (21, 14)})
+    touchdown = {
+        "game_id": game_id,
+        "play_id": 57.0,
+        "posteam": team,
+        "desc": "touchdown",
+        "touchdown": 1.0,
+        "td_player_id": gsis_id,
+        "td_player_name": player_name,
+        "td_team": team,
+    }
+    write_pbp(nflverse.directory, season, [touchdown])
+
+    run = run_nightly(db.settings, season=season)
+
+    assert statuses(run)["sync nfl"] == "ok"
+    assert statuses(run)["grade"] == "ok", run.steps[1].summary
+    is_correct, any_time_td = db_conn.execute(
+        "SELECT is_correct, any_time_td FROM nfl.results WHERE pick_id = %s", (pick_id,)
+    ).fetchone()
+    assert (is_correct, any_time_td) == (True, True)
+    assert run.exit_code is ExitCode.OK
