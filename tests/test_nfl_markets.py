@@ -237,3 +237,15 @@ def test_the_command_stores_prices_and_reports_per_source(db, kalshi, polymarket
     off = run_cli("--headless", "sync", "markets", "--database-url", db.url)
     assert off.returncode == ExitCode.USAGE
     assert "markets = true" in off.stderr
+
+
+def test_markets_switch_on_in_the_config_file_and_off_in_the_environment(tmp_path):
+    from cfbops.config import load_settings
+
+    (tmp_path / "cfbops.toml").write_text('markets = true\nkalshi_url = "http://127.0.0.1:9/k"\n')
+    on = load_settings(env={}, cwd=tmp_path)
+    off = load_settings(env={"CFBOPS_MARKETS": "0"}, cwd=tmp_path)
+
+    assert (on.markets, on.kalshi_url) == (True, "http://127.0.0.1:9/k")
+    assert off.markets is False
+    assert on.polymarket_url == "https://gamma-api.polymarket.com"

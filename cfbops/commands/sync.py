@@ -30,6 +30,16 @@ def season_list(text: str) -> list[int]:
     return seasons
 
 
+def add_wait_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--wait",
+        metavar="SECONDS",
+        type=seconds,
+        default=DEFAULT_WAIT_S,
+        help=f"how long to wait for another sync to finish (default {DEFAULT_WAIT_S:.0f})",
+    )
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     # Each target repeats the global options so `sync nfl --json` works like `--json sync nfl`.
     from cfbops.cli import _global_options
@@ -48,25 +58,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="extend",
         help="e.g. 2025, 2019-2022 or 2019,2021 (default: the current season)",
     )
-    nfl.add_argument(
-        "--wait",
-        metavar="SECONDS",
-        type=seconds,
-        default=DEFAULT_WAIT_S,
-        help=f"how long to wait for another sync to finish (default {DEFAULT_WAIT_S:.0f})",
-    )
+    add_wait_argument(nfl)
     markets = targets.add_parser(
         "markets",
         parents=[_global_options(suppress=True)],
         help="first-TD and anytime-TD prices from Kalshi and Polymarket (markets = true)",
     )
-    markets.add_argument(
-        "--wait",
-        metavar="SECONDS",
-        type=seconds,
-        default=DEFAULT_WAIT_S,
-        help=f"how long to wait for another sync to finish (default {DEFAULT_WAIT_S:.0f})",
-    )
+    add_wait_argument(markets)
 
 
 def run(settings: Settings, args: argparse.Namespace, progress: ProgressCallback) -> Outcome:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,7 +69,9 @@ def check_seasons(seasons: Sequence[int]) -> None:
         )
 
 
-def load_seasons(seasons: Sequence[int], on_loaded=None) -> NflverseSeasons:
+def load_seasons(
+    seasons: Sequence[int], on_loaded: Callable[[str], None] | None = None
+) -> NflverseSeasons:
     """Load schedules and rosters; fails whole (NflverseUnavailable) if any part cannot load.
 
     Where from is nflreadpy's own business: its settings (NFLREADPY_CACHE,
@@ -89,7 +91,7 @@ def load_seasons(seasons: Sequence[int], on_loaded=None) -> NflverseSeasons:
     return NflverseSeasons(tuple(_rows(schedules, SCHEDULE_COLUMNS)), tuple(roster_rows))
 
 
-def _load(what: str, loader):
+def _load(what: str, loader: Callable[[], Any]) -> Any:
     try:
         return loader()
     except (ConnectionError, ValueError, OSError) as exc:
@@ -100,7 +102,7 @@ def _load(what: str, loader):
         ) from None
 
 
-def _rows(frame, columns: Sequence[str]) -> list[tuple[Any, ...]]:
+def _rows(frame: Any, columns: Sequence[str]) -> list[tuple[Any, ...]]:
     import polars as pl
 
     # Older seasons' files lack some columns, and ids arrive as numbers in some years.

@@ -6,8 +6,7 @@ fails half-way leaves the tables as they were, and no transaction waits on the n
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -16,7 +15,8 @@ import psycopg
 from cfbops.config import Settings
 from cfbops.db.connect import connect
 from cfbops.db.locks import DEFAULT_WAIT_S, advisory_lock
-from cfbops.errors import DatabaseUnreachable, OperationFailed, UsageError
+from cfbops.errors import UsageError
+from cfbops.nfl.database_errors import one_line_database_errors
 from cfbops.nfl.nflverse import (
     ROSTER_COLUMNS,
     SCHEDULE_COLUMNS,
@@ -214,7 +214,10 @@ def sync_nfl(
     steps = TaskProgress(progress, TASK, total=len(seasons) + 2)
     data = load_seasons(seasons, on_loaded=lambda what: steps.step(f"loaded {what}"))
     games, rosters, unmapped = _normalised(data)
-    with _one_line_errors(), connect(settings, application_name="cfbops sync nfl") as conn:
+    with (
+        one_line_database_errors("sync nfl"),
+        connect(settings, application_name="cfbops sync nfl") as conn,
+    ):
         with advisory_lock(conn, NFL_SYNC_LOCK, wait_s=wait_s), conn.transaction():
             result = _write(conn, seasons, games, rosters, unmapped, now)
     steps.step(
@@ -298,15 +301,3 @@ def _write(
         unknown=unknown_positions(conn),
         unmapped_teams=unmapped,
     )
-
-
-@contextlib.contextmanager
-def _one_line_errors() -> Iterator[None]:
-    try:
-        yield
-    except psycopg.Error as exc:
-        lines = str(exc).strip().splitlines()
-        message = exc.diag.message_primary or (lines[0] if lines else type(exc).__name__)
-        if isinstance(exc, psycopg.OperationalError) and exc.sqlstate is None:
-            raise DatabaseUnreachable(f"lost the database connection: {message}") from None
-        raise OperationFailed(f"sync nfl changed nothing: {message}") from None

@@ -3,18 +3,16 @@ transaction. A source failing half-way (after its retries) stores nothing at all
 
 from __future__ import annotations
 
-import contextlib
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-
-import psycopg
 
 from cfbops.config import Settings
 from cfbops.db.connect import connect
 from cfbops.db.locks import DEFAULT_WAIT_S, advisory_lock
-from cfbops.errors import DatabaseUnreachable, OperationFailed, UsageError
+from cfbops.errors import UsageError
+from cfbops.nfl.database_errors import one_line_database_errors
 from cfbops.nfl.markets import kalshi, polymarket
 from cfbops.nfl.markets.http import JsonSource
 from cfbops.nfl.markets.models import SourceListing
@@ -97,7 +95,10 @@ def sync_markets(
 
     quotes = [q for listing, _ in listings for q in listing.quotes]
     resolutions = [r for listing, _ in listings for r in listing.resolutions]
-    with _one_line_errors(), connect(settings, application_name="cfbops sync markets") as conn:
+    with (
+        one_line_database_errors("sync markets"),
+        connect(settings, application_name="cfbops sync markets") as conn,
+    ):
         with advisory_lock(conn, MARKETS_LOCK, wait_s=wait_s), conn.transaction():
             stored = store_snapshot(conn, quotes, resolutions, snapshot)
     summaries = tuple(
@@ -115,15 +116,3 @@ def sync_markets(
     )
     steps.step(f"stored {sum(s.stored_odds for s in summaries)} prices")
     return MarketSyncResult(snapshot, summaries)
-
-
-@contextlib.contextmanager
-def _one_line_errors() -> Iterator[None]:
-    try:
-        yield
-    except psycopg.Error as exc:
-        lines = str(exc).strip().splitlines()
-        message = exc.diag.message_primary or (lines[0] if lines else type(exc).__name__)
-        if isinstance(exc, psycopg.OperationalError) and exc.sqlstate is None:
-            raise DatabaseUnreachable(f"lost the database connection: {message}") from None
-        raise OperationFailed(f"sync markets stored nothing: {message}") from None
