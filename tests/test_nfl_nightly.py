@@ -19,7 +19,7 @@ from nflverse_files import (
 
 from cfbops.errors import ExitCode
 from cfbops.nfl.nightly import StepStatus, run_nightly
-from tests.conftest import cli_env, run_cli
+from tests.conftest import cli_env, run_cli, ui_modules_after
 
 
 @pytest.fixture
@@ -136,3 +136,13 @@ def test_a_game_finished_overnight_is_synced_then_graded(db, db_conn, nflverse):
     ).fetchone()
     assert (is_correct, any_time_td) == (True, True)
     assert run.exit_code is ExitCode.OK
+
+
+def test_nightly_imports_no_ui_library(db):
+    # Season 1900 stops the sync before any download; every other step still runs.
+    code, loaded = ui_modules_after(
+        "--database-url", db.url, "--headless", "nightly", "--season", "1900"
+    )
+
+    assert code == ExitCode.USAGE
+    assert loaded == []
