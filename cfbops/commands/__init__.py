@@ -23,7 +23,17 @@ class Command:
 
 def all_commands() -> list[Command]:
     """Every headless command, in the order `--help` lists them."""
-    from cfbops.commands import grade, lint, migrate, nightly, refresh, seed, status, sync
+    from cfbops.commands import (
+        grade,
+        import_fast6,
+        lint,
+        migrate,
+        nightly,
+        refresh,
+        seed,
+        status,
+        sync,
+    )
 
     return [
         status.COMMAND,
@@ -33,5 +43,6 @@ def all_commands() -> list[Command]:
         seed.COMMAND,
         sync.COMMAND,
         grade.COMMAND,
+        import_fast6.COMMAND,
         nightly.COMMAND,
     ]
