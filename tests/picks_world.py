@@ -28,7 +28,9 @@ PICKS_GAME_TABLES = (
 
 
 def build_world(conn: psycopg.Connection, users: int = 4) -> World:
-    conn.execute(f"TRUNCATE {PICKS_GAME_TABLES} RESTART IDENTITY")
+    # CASCADE: tables of later migrations that refer to games (touchdowns, market odds)
+    # go too; a world starts from nothing.
+    conn.execute(f"TRUNCATE {PICKS_GAME_TABLES} RESTART IDENTITY CASCADE")
     user_ids = tuple(
         conn.execute(
             "INSERT INTO nfl.users (name, email) VALUES (%s, %s) RETURNING id",
