@@ -323,3 +323,14 @@ def test_a_season_nflverse_cannot_have_yet_is_one_line_and_exit_2(db, db_conn, w
         " (nflverse has no such season)"
     ]
     assert db_conn.execute("SELECT count(*) FROM nfl.results").fetchone()[0] == 0
+
+
+def test_a_touchdown_without_a_scorer_id_is_matched_by_full_name(db, db_conn, week, tmp_path):
+    cache_dir = tmp_path / "no-ids"
+    plays = [dict(p, td_player_id=None) for p in WEEK_1_PLAYS]
+    plays[2] = dict(plays[2], td_player_name="Taron Johnson")
+    write_pbp(cache_dir, SEASON, plays)
+
+    grade(db, cache_dir)
+
+    assert results(db_conn)[week["pick_six"]][:3] == ("Taron Johnson", True, True)

@@ -547,3 +547,42 @@ def test_the_cli_dry_run_prints_what_would_change(db, db_conn, backup):
     assert "Dry run: nothing was changed." in result.stdout
     assert "would be inserted" in result.stdout
     assert db_conn.execute("SELECT count(*) FROM nfl.picks").fetchone()[0] == 0
+
+
+def test_positions_come_from_the_rosters_and_the_rest_are_counted(db, db_conn, backup):
+    db_conn.execute(
+        "INSERT INTO nfl.rosters (season, team, player_name, position, gsis_id) VALUES"
+        " (2025, 'KC', 'Travis Kelce', 'TE', '00-0030506'),"
+        " (2025, 'BUF', 'Josh Allen', 'QB', '00-0034857')"
+    )
+
+    result = import_fast6(db.settings, backup)
+
+    positions = db_conn.execute(
+        "SELECT player_name, position FROM nfl.picks WHERE position IS NOT NULL"
+        " ORDER BY player_name"
+    ).fetchall()
+    assert positions == [("Josh Allen", "QB"), ("Travis Kelce", "TE")]
+    assert (result.unknown_positions, result.imported_picks) == (3, 5)
+
+
+def test_a_second_result_of_one_pick_wins_and_the_first_is_logged(db, db_conn, tmp_path):
+    later = {**RESULTS[2], "id": 9, "is_correct": 0, "actual_scorer": "James Cook"}
+    path = backup_file(
+        tmp_path / "two-results.db",
+        {
+            "users": USERS[1:2],
+            "weeks": WEEKS[:1],
+            "picks": [PICKS[3]],
+            "results": [RESULTS[2], later],
+        },
+    )
+
+    result = import_fast6(db.settings, path)
+
+    assert results_by_source(db_conn)[("bob", "Josh Allen")][:2] == ("James Cook", False)
+    assert [
+        (f.source_id, f.row["actual_scorer"])
+        for f in result.findings
+        if f.kind == "duplicate_result"
+    ] == [(3, "Josh Allen")]

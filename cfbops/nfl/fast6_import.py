@@ -49,6 +49,7 @@ UNGRADED_RESULT = "ungraded_result"
 PLAYER_STATS_MERGED = "player_stats_merged"
 COUNTER_RECOUNTED = "counter_recounted"
 WEEK_OUT_OF_RANGE = "week_out_of_range"
+DUPLICATE_RESULT = "duplicate_result"
 NOT_IMPORTED = (UNPLACED_PICK, ORPHAN_RESULT, WEEK_OUT_OF_RANGE)
 
 
@@ -171,6 +172,14 @@ class _Run:
         self.source_picks = {row["id"]: row for row in source.rows["picks"]}
         for row in source.rows.get("results", []):
             # The app's UNIQUE(pick_id) came late: the latest result of a pick wins.
+            earlier = self.results_by_pick.get(row["pick_id"])
+            if earlier is not None:
+                self.note(
+                    DUPLICATE_RESULT,
+                    "results",
+                    earlier,
+                    f"pick {row['pick_id']} has a later result, {row['id']}: that one is kept",
+                )
             self.results_by_pick[row["pick_id"]] = row
         self.known_games = {
             r[0]: (r[1], r[2], r[3], r[4]) for r in conn.execute(q.ALL_GAMES).fetchall()

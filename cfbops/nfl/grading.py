@@ -135,7 +135,9 @@ class _Pick:
         # A pick's team the app left as 'Unknown' (or misspelt): either side of its
         # game, where a name both sides share matches nobody.
         code = team_code(self.team)
-        return (code,) if code else (self.home_team, self.away_team)
+        if code:
+            return (code,)
+        return tuple(team_code(side) or side for side in (self.home_team, self.away_team))
 
 
 def grade_picks(

@@ -83,7 +83,8 @@ def match_scorer(
     identity: PickIdentity, pick_key: str | None, teams: Iterable[str], scorer: Scorer
 ) -> Match:
     """Whether `scorer` is the picked player."""
-    if identity.kind is Identity.ROSTERED:
+    # Play-by-play without the scorer's id (some old plays) falls back to the name.
+    if identity.kind is Identity.ROSTERED and scorer.player_id:
         return Match.YES if scorer.player_id == identity.gsis_id else Match.NO
     if identity.kind is Identity.AMBIGUOUS or not pick_key or scorer.team not in set(teams):
         return Match.NO
