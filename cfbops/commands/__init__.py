@@ -28,10 +28,12 @@ def all_commands() -> list[Command]:
         import_fast6,
         lint,
         migrate,
+        nightly,
         refresh,
         seed,
         server,
         status,
+        sync,
     )
 
     return [
@@ -41,6 +43,8 @@ def all_commands() -> list[Command]:
         refresh.COMMAND,
         seed.COMMAND,
         server.COMMAND,
+        sync.COMMAND,
         grade.COMMAND,
         import_fast6.COMMAND,
+        nightly.COMMAND,
     ]
