@@ -149,7 +149,29 @@ def test_unique_index_counts_duplicates(db: DatabaseUnderTest, tmp_path: Path) -
     assert result.failed.preflight[0].count == 2
 
 
-def test_constraints_that_hold_pass(db: DatabaseUnderTest, tmp_path: Path) -> None:
+def test_constraints_that_hold_pass_and_are_applied(db: DatabaseUnderTest, tmp_path: Path) -> None:
+    result, _ = _run(
+        db,
+        tmp_path,
+        {
+            "migrations/V0002__ok.sql": """
+            ALTER TABLE ref.teams ADD CONSTRAINT teams_id_small CHECK (id < 100);
+            ALTER TABLE ref.games ADD CONSTRAINT games_venue_key UNIQUE (venue);
+        """,
+        },
+    )
+    assert result.ok, result.failed
+    with db.connect() as conn:
+        constraints = conn.execute(
+            "SELECT conname FROM pg_constraint WHERE conname IN ('teams_id_small', 'games_venue_key')"
+            " ORDER BY conname"
+        ).fetchall()
+    assert constraints == [("games_venue_key",), ("teams_id_small",)]
+
+
+def test_rows_the_same_file_deletes_first_still_fail_the_preflight(
+    db: DatabaseUnderTest, tmp_path: Path
+) -> None:
     result, _ = _run(
         db,
         tmp_path,
@@ -162,6 +184,8 @@ def test_constraints_that_hold_pass(db: DatabaseUnderTest, tmp_path: Path) -> No
     )
     # The pre-flight sees the data before the file runs, so the DELETE does not count.
     assert result.failed is not None and result.failed.preflight[0].count == 2
+    with db.connect() as conn:  # refused before anything ran: the rows are all still there
+        assert conn.execute("SELECT count(*) FROM ref.games").fetchone() == (4,)
 
 
 def test_new_tables_in_the_same_file_are_not_checked(db: DatabaseUnderTest, tmp_path: Path):

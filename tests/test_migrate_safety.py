@@ -240,3 +240,15 @@ def test_concurrent_statement_in_a_plain_file_runs_alone_in_autocommit(
     )
     result = migrate(db.settings, sql_dir=sql_dir)
     assert result.ok, result.failed
+    assert [m.version for m in result.applied] == ["0001", "0002"]
+    with db.connect() as conn:
+        index = conn.execute(
+            "SELECT indisvalid, obj_description(indexrelid, 'pg_class') FROM pg_index"
+            " WHERE indexrelid = 't_id'::regclass"
+        ).fetchone()
+        history = conn.execute(
+            "SELECT version, success FROM ops.schema_history WHERE kind = 'versioned'"
+            " ORDER BY installed_rank"
+        ).fetchall()
+    assert index == (True, "made concurrently")
+    assert history == [("0001", True), ("0002", True)]
