@@ -10,6 +10,8 @@ _SECRET_PARAMS = {"password", "sslpassword"}
 _KEYWORD_SECRET = re.compile(
     r"\b(password|sslpassword)\s*=\s*('(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE
 )
+# user:password@ in a URI that urlsplit cannot parse (e.g. an unclosed IPv6 bracket).
+_URI_USERINFO_PASSWORD = re.compile(r"://[^:@/]*:([^@/]*)@")
 
 
 def redact_url(url: str | None) -> str:
@@ -47,7 +49,8 @@ def password_of(url: str | None) -> str | None:
     try:
         parts = urlsplit(url)
     except ValueError:
-        return None
+        match = _URI_USERINFO_PASSWORD.search(url)
+        return match.group(1) if match else None
     for key, value in parse_qsl(parts.query):
         if key.lower() == "password":
             return value
