@@ -17,8 +17,10 @@ import psycopg
 import pytest
 
 from cfbops.migrate.apply import migrate
+from cfbops.progress import Progress
 from tests.conftest import REPO, DatabaseUnderTest, cli_env, run_cli
 from tests.migrate_helpers import write_migrations
+from tests.waits import DEADLINE_S, GATE_SQL, gate_closed, wait_at_the_gate, wait_for_event
 
 
 @pytest.fixture
@@ -32,9 +34,10 @@ SLOW = {
         CREATE TABLE public.sleep_control (seconds float NOT NULL);
         INSERT INTO public.sleep_control VALUES (0);
     """,
-    "migrations/V0002__slow.sql": """
+    "migrations/V0002__slow.sql": f"""
         CREATE TABLE public.made_by_slow (id int);
         SELECT pg_sleep((SELECT seconds FROM public.sleep_control));
+        {GATE_SQL};
         INSERT INTO public.made_by_slow VALUES (1);
     """,
 }
@@ -78,6 +81,25 @@ def _wait_for_query(db: DatabaseUnderTest, fragment: str, timeout: float = 30) -
     raise AssertionError(f"no session ran {fragment!r}")
 
 
+def _stderr_until(process: subprocess.Popen, text: str) -> str:
+    """Read the process's stderr line by line until a line holds `text`; returns what was read."""
+    lines: list[str] = []
+    seen = threading.Event()
+
+    def read() -> None:
+        for line in process.stderr:
+            lines.append(line)
+            if text in line:
+                seen.set()
+                return
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    wait_for_event(seen, f"{text!r} on stderr")
+    reader.join(DEADLINE_S)
+    return "".join(lines)
+
+
 def _prime(db: DatabaseUnderTest, sql_dir: Path, seconds: float) -> None:
     """Apply V0001 only, then set how long V0002 sleeps."""
     migrate(db.settings, sql_dir=sql_dir, to_version="0001")
@@ -87,16 +109,18 @@ def _prime(db: DatabaseUnderTest, sql_dir: Path, seconds: float) -> None:
 
 def test_two_runs_at_once_apply_each_file_exactly_once(db: DatabaseUnderTest, tmp_path: Path):
     sql_dir = write_migrations(tmp_path / "sql", SLOW)
-    _prime(db, sql_dir, 2)
-    first = _popen_migrate(db, sql_dir)
-    _wait_for_query(db, "pg_sleep")
-    second = _popen_migrate(db, sql_dir)
-    out1, err1 = first.communicate(timeout=60)
-    out2, err2 = second.communicate(timeout=60)
+    _prime(db, sql_dir, 0)
+    with gate_closed(db) as gate:  # V0002 waits at the gate until this block ends
+        first = _popen_migrate(db, sql_dir)
+        wait_at_the_gate(gate, 1)
+        second = _popen_migrate(db, sql_dir)
+        err2 = _stderr_until(second, "waiting for the migration lock held by pid")
+    out1, err1 = first.communicate(timeout=DEADLINE_S)
+    out2, rest = second.communicate(timeout=DEADLINE_S)
+    err2 += rest
     assert first.returncode == 0 and second.returncode == 0, err1 + err2
     assert [a["version"] for a in json.loads(out1)["applied"]] == ["0002"]
     assert json.loads(out2)["applied"] == []
-    assert "waiting for the migration lock held by pid" in err2
     with db.connect() as conn:
         rows = conn.execute(
             "SELECT version, count(*) FROM ops.schema_history GROUP BY version ORDER BY version"
@@ -106,15 +130,23 @@ def test_two_runs_at_once_apply_each_file_exactly_once(db: DatabaseUnderTest, tm
 
 def test_no_wait_exits_4_while_another_run_holds_the_lock(db: DatabaseUnderTest, tmp_path: Path):
     sql_dir = write_migrations(tmp_path / "sql", SLOW)
-    _prime(db, sql_dir, 3)
-    first = _popen_migrate(db, sql_dir)
-    _wait_for_query(db, "pg_sleep")
-    second = run_cli(
-        "--database-url", db.url, "--headless", "migrate", "--no-wait", "--sql-dir", str(sql_dir)
-    )
-    first.communicate(timeout=60)
+    _prime(db, sql_dir, 0)
+    with gate_closed(db) as gate:
+        first = _popen_migrate(db, sql_dir)
+        wait_at_the_gate(gate, 1)
+        second = run_cli(
+            "--database-url",
+            db.url,
+            "--headless",
+            "migrate",
+            "--no-wait",
+            "--sql-dir",
+            str(sql_dir),
+        )
+    first.communicate(timeout=DEADLINE_S)
     assert second.returncode == 4
     assert "cfbops migrate" in second.stderr
+    assert first.returncode == 0
 
 
 def test_sigkill_mid_file_leaves_no_trace_and_the_next_run_applies_it(
@@ -163,9 +195,14 @@ def test_lock_timeout_is_retried_with_backoff_until_the_table_is_free(
     settings = replace(db.settings, lock_timeout="100ms")
     holder = db.connect(autocommit=False)
     holder.execute("LOCK TABLE busy IN ACCESS EXCLUSIVE MODE")
-    threading.Timer(1.0, holder.rollback).start()
     seen: list[str] = []
-    result = migrate(settings, sql_dir=sql_dir, progress=lambda p: seen.append(p.message))
+
+    def note(progress: Progress) -> None:
+        seen.append(progress.message)
+        if "lock timeout" in progress.message:
+            holder.rollback()  # free the table once the first attempt has timed out
+
+    result = migrate(settings, sql_dir=sql_dir, progress=note)
     holder.close()
     assert result.ok
     assert result.applied[0].attempts >= 2

@@ -7,15 +7,27 @@ loaded machine; the deadline only bounds a test that would fail anyway.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import psycopg
 
 from cfbops.db.locks import lock_holder
+from tests.conftest import DatabaseUnderTest
 
 DEADLINE_S = 60.0
+# SQL under test calls pg_advisory_xact_lock_shared(GATE_KEY): it passes at once, unless a
+# test holds the gate (gate_closed), and then it waits inside its statement until let through.
+GATE_KEY = 1414
+GATE_SQL = f"SELECT pg_advisory_xact_lock_shared({GATE_KEY})"
+
+AT_THE_GATE_SQL = f"""
+SELECT a.pid FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+WHERE l.locktype = 'advisory' AND NOT l.granted AND l.objid = {GATE_KEY}
+  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+"""
 
 
 def wait_until(condition: Callable[[], bool], what: str, *, deadline_s: float = DEADLINE_S) -> None:
@@ -58,3 +70,25 @@ def wait_for_query(
         return row is not None and row[0] >= count
 
     wait_until(running, f"{count} session(s) running {pattern!r}", deadline_s=deadline_s)
+
+
+@contextlib.contextmanager
+def gate_closed(db: DatabaseUnderTest) -> Iterator[psycopg.Connection]:
+    """Hold the gate: statements passing it wait inside until the block ends."""
+    with db.connect() as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", (GATE_KEY,))
+        try:
+            yield conn
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (GATE_KEY,))
+
+
+def at_the_gate(conn: psycopg.Connection) -> set[int]:
+    """The backends waiting at the gate now."""
+    return {pid for (pid,) in conn.execute(AT_THE_GATE_SQL)}
+
+
+def wait_at_the_gate(conn: psycopg.Connection, count: int) -> set[int]:
+    """Wait until `count` backends wait at the gate; returns their pids."""
+    wait_until(lambda: len(at_the_gate(conn)) >= count, f"{count} session(s) at the gate")
+    return at_the_gate(conn)

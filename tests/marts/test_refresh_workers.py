@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import threading
-from collections.abc import Iterator
 from datetime import timedelta
 
-import psycopg
 import pytest
 
 from cfbops.config import Settings
@@ -16,30 +13,19 @@ from cfbops.marts.models import MartResult, MartStatus, RefreshRun
 from cfbops.marts.runner import refresh_marts
 from cfbops.progress import Progress
 from tests.conftest import DatabaseUnderTest
-from tests.waits import DEADLINE_S, wait_until
+from tests.waits import DEADLINE_S, GATE_SQL, gate_closed, wait_at_the_gate
 
 # slow_a and slow_b pass a gate: a shared advisory lock the test can hold exclusively, so
 # they stay inside their refresh exactly as long as the test needs (no clock involved).
 #  slow_a (gated) ─► after_a          slow_b (gated)          quick ─► after_quick
-GATE_KEY = 1414
 PACED_SQL = f"""
 CREATE TABLE src (n int PRIMARY KEY);
 INSERT INTO src VALUES (1);
-CREATE MATERIALIZED VIEW slow_a AS
-    SELECT n FROM src, LATERAL (SELECT pg_advisory_xact_lock_shared({GATE_KEY})) AS gate
-    WITH NO DATA;
-CREATE MATERIALIZED VIEW slow_b AS
-    SELECT n FROM src, LATERAL (SELECT pg_advisory_xact_lock_shared({GATE_KEY})) AS gate
-    WITH NO DATA;
+CREATE MATERIALIZED VIEW slow_a AS SELECT n FROM src, LATERAL ({GATE_SQL}) AS gate WITH NO DATA;
+CREATE MATERIALIZED VIEW slow_b AS SELECT n FROM src, LATERAL ({GATE_SQL}) AS gate WITH NO DATA;
 CREATE MATERIALIZED VIEW after_a AS SELECT n FROM slow_a WITH NO DATA;
 CREATE MATERIALIZED VIEW quick AS SELECT n FROM src;
 CREATE MATERIALIZED VIEW after_quick AS SELECT n FROM quick;
-"""
-
-AT_THE_GATE_SQL = f"""
-SELECT a.pid FROM pg_locks l JOIN pg_stat_activity a USING (pid)
-WHERE l.locktype = 'advisory' AND NOT l.granted AND l.objid = {GATE_KEY}
-  AND a.application_name = 'cfbops refresh worker'
 """
 
 
@@ -86,21 +72,6 @@ class Background:
         return run
 
 
-@contextlib.contextmanager
-def gate_closed(db: DatabaseUnderTest) -> Iterator[psycopg.Connection]:
-    """Hold the gate: gated marts block inside their refresh until the block ends."""
-    with db.connect() as conn:
-        conn.execute("SELECT pg_advisory_lock(%s)", (GATE_KEY,))
-        try:
-            yield conn
-        finally:
-            conn.execute("SELECT pg_advisory_unlock(%s)", (GATE_KEY,))
-
-
-def at_the_gate(conn: psycopg.Connection) -> set[int]:
-    return {pid for (pid,) in conn.execute(AT_THE_GATE_SQL)}
-
-
 def views_of(run: RefreshRun) -> dict[str, MartResult]:
     return {v.name.removeprefix("public."): v for v in run.views}
 
@@ -113,7 +84,7 @@ def span(view: MartResult) -> tuple:
 def test_two_workers_refresh_independent_marts_at_the_same_time(paced: DatabaseUnderTest) -> None:
     with gate_closed(paced) as gate:
         refresh = Background(paced.settings, ["slow_a", "slow_b"], workers=2)
-        wait_until(lambda: len(at_the_gate(gate)) == 2, "both slow marts to be refreshing")
+        wait_at_the_gate(gate, 2)  # both slow marts are refreshing at this moment
     run = refresh.result()
     views = views_of(run)
     assert run.ok
@@ -127,7 +98,7 @@ def test_a_mart_starts_only_after_the_marts_it_reads_are_done(paced: DatabaseUnd
         refresh = Background(paced.settings, workers=3)
         # A worker is free while slow_a is held: after_a must still wait for it.
         refresh.wait_for_finished("after_quick")
-        wait_until(lambda: len(at_the_gate(gate)) == 2, "both slow marts held at the gate")
+        wait_at_the_gate(gate, 2)
     views = views_of(refresh.result())
     assert views["after_a"].started_at >= span(views["slow_a"])[1]
     assert views["after_quick"].started_at >= span(views["quick"])[1]
@@ -152,7 +123,7 @@ def test_a_ready_mart_does_not_wait_for_an_unrelated_slow_one(paced: DatabaseUnd
     with gate_closed(paced) as gate:
         refresh = Background(paced.settings, workers=3)
         refresh.wait_for_finished("after_quick")
-        wait_until(lambda: len(at_the_gate(gate)) == 2, "both slow marts held at the gate")
+        wait_at_the_gate(gate, 2)
     views = views_of(refresh.result())
     assert views["after_quick"].started_at < span(views["slow_b"])[1]
 
@@ -160,8 +131,12 @@ def test_a_ready_mart_does_not_wait_for_an_unrelated_slow_one(paced: DatabaseUnd
 def test_each_worker_uses_its_own_connection(paced: DatabaseUnderTest) -> None:
     with gate_closed(paced) as gate:
         refresh = Background(paced.settings, ["slow_a", "slow_b"], workers=2)
-        wait_until(lambda: len(at_the_gate(gate)) == 2, "two worker sessions at the gate")
-        busy = at_the_gate(gate)
+        busy = wait_at_the_gate(gate, 2)
+        names = gate.execute(
+            "SELECT DISTINCT application_name FROM pg_stat_activity WHERE pid = ANY(%s)",
+            (list(busy),),
+        ).fetchall()
+    assert names == [("cfbops refresh worker",)]
     assert refresh.result().ok
     assert len(busy) == 2
 
