@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,7 +19,14 @@ from cfbops.migrate.apply import migrate
 from cfbops.progress import Progress
 from tests.conftest import REPO, DatabaseUnderTest, cli_env, run_cli
 from tests.migrate_helpers import write_migrations
-from tests.waits import DEADLINE_S, GATE_SQL, gate_closed, wait_at_the_gate, wait_for_event
+from tests.waits import (
+    DEADLINE_S,
+    GATE_SQL,
+    gate_closed,
+    wait_at_the_gate,
+    wait_for_event,
+    wait_for_query,
+)
 
 
 @pytest.fixture
@@ -64,21 +70,6 @@ def _popen_migrate(db: DatabaseUnderTest, sql_dir: Path, *extra: str) -> subproc
         stderr=subprocess.PIPE,
         text=True,
     )
-
-
-def _wait_for_query(db: DatabaseUnderTest, fragment: str, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    with db.connect() as conn:
-        while time.monotonic() < deadline:
-            row = conn.execute(
-                "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() "
-                "AND state = 'active' AND query LIKE %s",
-                (f"%{fragment}%",),
-            ).fetchone()
-            if row:
-                return
-            time.sleep(0.05)
-    raise AssertionError(f"no session ran {fragment!r}")
 
 
 def _stderr_until(process: subprocess.Popen, text: str) -> str:
@@ -155,7 +146,8 @@ def test_sigkill_mid_file_leaves_no_trace_and_the_next_run_applies_it(
     sql_dir = write_migrations(tmp_path / "sql", SLOW)
     _prime(db, sql_dir, 60)
     victim = _popen_migrate(db, sql_dir)
-    _wait_for_query(db, "pg_sleep")
+    with db.connect() as watcher:
+        wait_for_query(watcher, "%pg_sleep%")
     os.kill(victim.pid, signal.SIGKILL)
     victim.communicate(timeout=30)
     with db.connect() as conn:

@@ -14,10 +14,10 @@ from cfbops.marts.models import MartStatus, RefreshRun
 from cfbops.marts.runner import refresh_marts
 from cfbops.progress import Progress
 from tests.conftest import DatabaseUnderTest, cli_env, run_cli
-from tests.waits import DEADLINE_S, wait_for_event, wait_for_query
+from tests.waits import DEADLINE_S, GATE_SQL, gate_closed, wait_at_the_gate, wait_for_event
 
-PACED_SQL = """
-CREATE MATERIALIZED VIEW marts.paced AS SELECT 1 AS n FROM pg_sleep(1.5) WITH NO DATA;
+PACED_SQL = f"""
+CREATE MATERIALIZED VIEW marts.paced AS SELECT 1 AS n FROM ({GATE_SQL}) AS gate WITH NO DATA;
 """
 
 
@@ -90,10 +90,10 @@ def test_two_refreshes_at_once_run_one_after_the_other(world: DatabaseUnderTest)
             refresh_marts(world.settings, ["paced"], wait_s=DEADLINE_S, progress=note)
         )
     )
-    with world.connect() as watcher:
+    with gate_closed(world) as gate:
         first.start()
         # The second starts only once the first is inside its refresh, so the two truly collide.
-        wait_for_query(watcher, "REFRESH MATERIALIZED VIEW%paced%")
+        wait_at_the_gate(gate, 1)
         second.start()
         wait_for_event(second_waits, "the second refresh to wait for the first")
     first.join(DEADLINE_S)
