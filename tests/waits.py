@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator
 
 import psycopg
 
-from cfbops.db.locks import lock_holder
 from tests.conftest import DatabaseUnderTest
 
 DEADLINE_S = 60.0
@@ -42,18 +41,6 @@ def wait_until(condition: Callable[[], bool], what: str, *, deadline_s: float = 
 def wait_for_event(event: threading.Event, what: str, *, deadline_s: float = DEADLINE_S) -> None:
     if not event.wait(deadline_s):
         raise AssertionError(f"gave up after {deadline_s:.0f}s waiting for {what}")
-
-
-def wait_for_lock_holder(
-    conn: psycopg.Connection, name: str, pid: int, *, deadline_s: float = DEADLINE_S
-) -> None:
-    """Wait until pg_locks shows backend `pid` holding the advisory lock `name`."""
-
-    def held() -> bool:
-        holder = lock_holder(conn, name)
-        return holder is not None and holder.pid == pid
-
-    wait_until(held, f"pid {pid} to hold the {name} lock", deadline_s=deadline_s)
 
 
 def wait_for_query(
