@@ -149,6 +149,26 @@ def test_unique_index_counts_duplicates(db: DatabaseUnderTest, tmp_path: Path) -
     assert result.failed.preflight[0].count == 2
 
 
+def test_constraints_that_hold_pass_and_are_applied(db: DatabaseUnderTest, tmp_path: Path) -> None:
+    result, _ = _run(
+        db,
+        tmp_path,
+        {
+            "migrations/V0002__ok.sql": """
+            ALTER TABLE ref.teams ADD CONSTRAINT teams_id_small CHECK (id < 100);
+            ALTER TABLE ref.games ADD CONSTRAINT games_venue_key UNIQUE (venue);
+        """,
+        },
+    )
+    assert result.ok, result.failed
+    with db.connect() as conn:
+        constraints = conn.execute(
+            "SELECT conname FROM pg_constraint WHERE conname IN ('teams_id_small', 'games_venue_key')"
+            " ORDER BY conname"
+        ).fetchall()
+    assert constraints == [("games_venue_key",), ("teams_id_small",)]
+
+
 def test_a_files_own_fix_up_statements_count_before_its_constraint(
     db: DatabaseUnderTest, tmp_path: Path
 ) -> None:

@@ -19,6 +19,12 @@ from cfbops.migrate.apply import migrate
 from cfbops.migrate.lock_attempts import FIRST_PAUSE_S, MAX_PAUSE_S
 from tests.conftest import REPO, DatabaseUnderTest, cli_env, run_cli
 from tests.migrate_helpers import write_migrations
+from tests.waits import (
+    DEADLINE_S,
+    GATE_SQL,
+    wait_for_event,
+    wait_for_query,
+)
 
 
 @pytest.fixture
@@ -32,9 +38,10 @@ SLOW = {
         CREATE TABLE public.sleep_control (seconds float NOT NULL);
         INSERT INTO public.sleep_control VALUES (0);
     """,
-    "migrations/V0002__slow.sql": """
+    "migrations/V0002__slow.sql": f"""
         CREATE TABLE public.made_by_slow (id int);
         SELECT pg_sleep((SELECT seconds FROM public.sleep_control));
+        {GATE_SQL};
         INSERT INTO public.made_by_slow VALUES (1);
     """,
 }
@@ -63,19 +70,23 @@ def _popen_migrate(db: DatabaseUnderTest, sql_dir: Path, *extra: str) -> subproc
     )
 
 
-def _wait_for_query(db: DatabaseUnderTest, fragment: str, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    with db.connect() as conn:
-        while time.monotonic() < deadline:
-            row = conn.execute(
-                "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() "
-                "AND state = 'active' AND query LIKE %s",
-                (f"%{fragment}%",),
-            ).fetchone()
-            if row:
+def _stderr_until(process: subprocess.Popen, text: str) -> str:
+    """Read the process's stderr line by line until a line holds `text`; returns what was read."""
+    lines: list[str] = []
+    seen = threading.Event()
+
+    def read() -> None:
+        for line in process.stderr:
+            lines.append(line)
+            if text in line:
+                seen.set()
                 return
-            time.sleep(0.05)
-    raise AssertionError(f"no session ran {fragment!r}")
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    wait_for_event(seen, f"{text!r} on stderr")
+    reader.join(DEADLINE_S)
+    return "".join(lines)
 
 
 def _prime(db: DatabaseUnderTest, sql_dir: Path, seconds: float) -> None:
@@ -175,7 +186,8 @@ def test_sigkill_mid_file_leaves_no_trace_and_the_next_run_applies_it(
     sql_dir = write_migrations(tmp_path / "sql", SLOW)
     _prime(db, sql_dir, 60)
     victim = _popen_migrate(db, sql_dir)
-    _wait_for_query(db, "pg_sleep")
+    with db.connect() as watcher:
+        wait_for_query(watcher, "%pg_sleep%")
     os.kill(victim.pid, signal.SIGKILL)
     victim.communicate(timeout=30)
     with db.connect() as conn:
@@ -368,6 +380,18 @@ def test_concurrent_statement_in_a_no_transaction_file_runs_alone_in_autocommit(
     )
     result = migrate(db.settings, sql_dir=sql_dir)
     assert result.ok, result.failed
+    assert [m.version for m in result.applied] == ["0001", "0002"]
+    with db.connect() as conn:
+        index = conn.execute(
+            "SELECT indisvalid, obj_description(indexrelid, 'pg_class') FROM pg_index"
+            " WHERE indexrelid = 't_id'::regclass"
+        ).fetchone()
+        history = conn.execute(
+            "SELECT version, success FROM ops.schema_history WHERE kind = 'versioned'"
+            " ORDER BY installed_rank"
+        ).fetchall()
+    assert index == (True, "made concurrently")
+    assert history == [("0001", True), ("0002", True)]
 
 
 def test_plan_preflight_that_meets_a_lock_retries_then_exits_4_in_one_line(

@@ -17,6 +17,7 @@ from picks_world import (
 )
 
 from tests.conftest import DatabaseUnderTest
+from tests.waits import DEADLINE_S, wait_until
 
 
 @pytest.fixture
@@ -289,11 +290,22 @@ def test_concurrent_gradings_of_one_player_and_user_both_count(db_conn, world):
 
         waiter = threading.Thread(target=grade_second)
         waiter.start()
-        waiter.join(timeout=0.5)
-        assert waiter.is_alive(), "the second grading should wait for the first's locks"
+        # The second grading blocks on the first's row locks (seen in pg_stat_activity).
+        waiting_pid = second.info.backend_pid
+        wait_until(
+            lambda: (
+                db_conn.execute(
+                    "SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = %s",
+                    (waiting_pid,),
+                ).fetchone()
+                == (True,)
+            ),
+            "the second grading to wait for the first's row locks",
+        )
+        assert waiter.is_alive() and not errors
         first.commit()
-        waiter.join(timeout=10)
-        assert not errors
+        waiter.join(timeout=DEADLINE_S)
+        assert not waiter.is_alive() and not errors
     finally:
         first.close()
         second.close()
