@@ -20,29 +20,37 @@ def mart_checksums(conn: psycopg.Connection) -> dict[str, str]:
     return sums
 
 
-def store_plays_in_another_order(conn: psycopg.Connection) -> None:
-    """Delete and re-insert every play, shuffled (score_diff is generated, so not copied)."""
+def store_in_another_order(conn: psycopg.Connection, table: str) -> None:
+    """Delete and re-insert every row, shuffled (generated columns are not copied)."""
+    schema, name = table.split(".")
     columns = [
         row[0]
         for row in conn.execute(
-            "SELECT attname FROM pg_attribute WHERE attrelid = 'core.plays'::regclass"
-            " AND attnum > 0 AND NOT attisdropped AND attgenerated = '' ORDER BY attnum"
+            "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass"
+            " AND attnum > 0 AND NOT attisdropped AND attgenerated = '' ORDER BY attnum",
+            (table,),
         )
     ]
     names = sql.SQL(", ").join(sql.Identifier(c) for c in columns)
-    conn.execute("CREATE TEMP TABLE shuffled_plays AS SELECT * FROM core.plays")
-    conn.execute("DELETE FROM core.plays")
+    held = sql.Identifier(f"shuffled_{name}")
     conn.execute(
-        sql.SQL(
-            "INSERT INTO core.plays ({}) SELECT {} FROM shuffled_plays ORDER BY md5(_dlt_id)"
-        ).format(names, names)
+        sql.SQL("CREATE TEMP TABLE {} AS SELECT * FROM {}").format(
+            held, sql.Identifier(schema, name)
+        )
+    )
+    conn.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(schema, name)))
+    conn.execute(
+        sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {} ORDER BY md5(_dlt_id)").format(
+            sql.Identifier(schema, name), names, names, held
+        )
     )
 
 
-def test_marts_rebuilt_from_reordered_plays_are_identical(db_conn) -> None:
+def test_marts_rebuilt_from_reordered_inputs_are_identical(db_conn) -> None:
     before = mart_checksums(db_conn)
 
-    store_plays_in_another_order(db_conn)
+    for table in ("core.plays", "stats.play_stats", "recruiting.recruits", "core.roster"):
+        store_in_another_order(db_conn, table)
     failed = db_conn.execute(
         "SELECT view_name, status FROM marts.refresh_all() WHERE status NOT LIKE 'OK%'"
     ).fetchall()
