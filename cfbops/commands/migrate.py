@@ -102,6 +102,7 @@ def migrate_document(result: MigrateResult) -> dict:
                 "kind": a.kind,
                 "duration_ms": a.duration_ms,
                 "attempts": a.attempts,
+                "equivalents": list(a.equivalents),
             }
             for a in result.applied
         ],
@@ -136,6 +137,8 @@ def migrate_text(result: MigrateResult) -> str:
     if result.applied:
         rows = [(a.version or "R", a.name, a.kind, a.duration_ms) for a in result.applied]
         lines.append(render_table(("version", "name", "kind", "ms"), rows))
+        for a in result.applied:
+            lines += [f"  V{a.version} {note}" for note in a.equivalents]
     elif result.failed is None:
         lines.append("Nothing to migrate: the database is up to date.")
     if result.failed is not None:

@@ -17,6 +17,7 @@ from cfbops.db.connect import connect
 from cfbops.db.locks import OPERATIONS_LOCK, LockHolder, advisory_lock
 from cfbops.errors import UsageError
 from cfbops.migrate import history
+from cfbops.migrate.equivalence import Equivalent, present_equivalents
 from cfbops.migrate.files import MigrationFile, load_migrations, version_key
 from cfbops.migrate.preflight import PreflightResult, run_preflight
 from cfbops.migrate.state import MigrationState, migration_state
@@ -37,6 +38,7 @@ class AppliedFile:
     kind: str
     duration_ms: int
     attempts: int = 1
+    equivalents: tuple[str, ...] = ()  # objects found under another name, not added twice
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +110,9 @@ def migrate(
                     drifted=tuple(state.drifted),
                     accepted=accepted,
                 )
-            return _run(conn, state, to_version, reporter, sleep, baselined, accepted)
+            return _run(
+                conn, state, to_version, reporter, sleep, baselined, accepted, versioned
+            )
 
 
 def _prepare_session(conn: psycopg.Connection, settings: Settings) -> None:
@@ -158,7 +162,9 @@ def _run(
     sleep: Callable[[float], None],
     baselined: tuple,
     accepted: tuple,
+    versioned: list[MigrationFile] | None = None,
 ) -> MigrateResult:
+    every = versioned or list(state.pending_versioned)
     todo = list(state.pending_versioned)
     if to_version is not None:
         todo = [f for f in todo if version_key(f.version or "0") <= version_key(to_version)]
@@ -169,7 +175,8 @@ def _run(
     retries: list[str] = []
     try:
         for file in todo:
-            applied.append(_apply_versioned(conn, file, progress, sleep, retries))
+            earlier = [f.statements for f in every if f.sort_key < file.sort_key]
+            applied.append(_apply_versioned(conn, file, progress, sleep, retries, earlier))
             progress.step(f"V{file.version} {file.name} applied in {applied[-1].duration_ms} ms")
         if repeatables:
             applied += _apply_repeatables(conn, repeatables, progress, sleep, retries)
@@ -227,8 +234,12 @@ def _apply_versioned(
     progress: TaskProgress,
     sleep: Callable[[float], None],
     retries: list[str],
+    earlier: list[list[Statement]] | None = None,
 ) -> AppliedFile:
-    checks = run_preflight(conn, file)
+    present = present_equivalents(conn, file.statements, earlier or ())
+    for equivalent in present.values():
+        progress.note(f"{file.display_path} {equivalent.message()}")
+    checks = run_preflight(conn, file, skip=present)
     broken = tuple(check for check in checks if not check.passed)
     if broken:
         raise FileFailed(
@@ -249,10 +260,10 @@ def _apply_versioned(
     def once() -> None:
         if transactional:
             with conn.transaction():
-                _execute_all(conn, file, progress)
+                _execute_all(conn, file, progress, present)
                 history.record(conn, file, duration_ms=_ms_since(started), success=True)
         else:
-            _execute_alone(conn, file, progress)
+            _execute_alone(conn, file, progress, present)
 
     try:
         attempts = _with_retries(file, once, progress, sleep, retries)
@@ -260,20 +271,50 @@ def _apply_versioned(
         if not transactional:
             history.record(conn, file, duration_ms=_ms_since(started), success=False)
         raise FileFailed(_failure(file, exc)) from None
-    return AppliedFile(file.version, file.name, file.kind.value, _ms_since(started), attempts)
+    return AppliedFile(
+        file.version,
+        file.name,
+        file.kind.value,
+        _ms_since(started),
+        attempts,
+        tuple(e.message() for e in present.values()),
+    )
 
 
-def _execute_all(conn: psycopg.Connection, file: MigrationFile, progress: TaskProgress) -> None:
+def _stands(conn: psycopg.Connection, present: dict[int, Equivalent], index: int) -> bool:
+    """True when statement `index` (0-based) is replaced by its equivalent already standing."""
+    equivalent = present.get(index)
+    if equivalent is None:
+        return False
+    if equivalent.validate:
+        conn.execute(equivalent.validate_sql())
+    return True
+
+
+def _execute_all(
+    conn: psycopg.Connection,
+    file: MigrationFile,
+    progress: TaskProgress,
+    present: dict[int, Equivalent] | None = None,
+) -> None:
     count = len(file.statements)
     for index, statement in enumerate(file.statements, start=1):
-        _execute(conn, file, statement, index, count, progress)
+        if not _stands(conn, present or {}, index - 1):
+            _execute(conn, file, statement, index, count, progress)
 
 
-def _execute_alone(conn: psycopg.Connection, file: MigrationFile, progress: TaskProgress) -> None:
+def _execute_alone(
+    conn: psycopg.Connection,
+    file: MigrationFile,
+    progress: TaskProgress,
+    present: dict[int, Equivalent] | None = None,
+) -> None:
     """A no-transaction file: each statement alone in autocommit, then its history row."""
     started = time.monotonic()
     count = len(file.statements)
     for index, statement in enumerate(file.statements, start=1):
+        if _stands(conn, present or {}, index - 1):
+            continue
         if isinstance(statement.node, ast.IndexStmt) and statement.node.concurrent:
             drop_invalid_index(conn, statement)
         try:

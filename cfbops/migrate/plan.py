@@ -11,6 +11,7 @@ from pglast import prettify
 
 from cfbops.config import Settings
 from cfbops.db.connect import connect
+from cfbops.migrate.equivalence import Equivalent, present_equivalents
 from cfbops.migrate.files import MigrationFile, load_migrations
 from cfbops.migrate.lint import Violation, lint_sql
 from cfbops.migrate.locks import LockImpact, lock_for
@@ -49,6 +50,7 @@ class PlannedFile:
     statements: tuple[PlannedStatement, ...]
     lint: tuple[Violation, ...]
     preflight: tuple[PreflightResult, ...]
+    equivalents: tuple[Equivalent, ...] = ()
 
     @property
     def blocked(self) -> bool:
@@ -72,12 +74,18 @@ def migration_plan(settings: Settings, sql_dir: Path) -> MigrationPlan:
     versioned, repeatable = load_migrations(sql_dir)
     with connect(replace(settings, read_only=True), application_name="cfbops plan") as conn:
         state = migration_state(conn, versioned, repeatable)
-        files = tuple(_plan_file(conn, file) for file in state.pending)
+        files = tuple(
+            _plan_file(conn, file, [f.statements for f in versioned if f.sort_key < file.sort_key])
+            for file in state.pending
+        )
     return MigrationPlan(files, state.drifted)
 
 
-def _plan_file(conn: psycopg.Connection, file: MigrationFile) -> PlannedFile:
+def _plan_file(
+    conn: psycopg.Connection, file: MigrationFile, earlier: list[list[Statement]]
+) -> PlannedFile:
     statements = file.statements
+    present = present_equivalents(conn, statements, earlier) if file.version is not None else {}
     transactional = not file.directives.no_transaction and not any(
         needs_autocommit(s) for s in statements
     )
@@ -87,7 +95,8 @@ def _plan_file(conn: psycopg.Connection, file: MigrationFile) -> PlannedFile:
         transactional,
         planned,
         tuple(lint_sql(file.content, file.display_path)),
-        tuple(run_preflight(conn, file)) if file.version is not None else (),
+        tuple(run_preflight(conn, file, skip=present)) if file.version is not None else (),
+        tuple(present.values()),
     )
 
 

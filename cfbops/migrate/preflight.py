@@ -7,6 +7,7 @@ a constraint that cannot hold is refused with its evidence instead of failing ha
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -229,11 +230,16 @@ def _existing(conn: psycopg.Connection, table: str) -> bool:
     return bool(row and row[0])
 
 
-def run_preflight(conn: psycopg.Connection, file: MigrationFile) -> list[PreflightResult]:
-    """Run every check the file's DDL implies against the data as it is now."""
+def run_preflight(
+    conn: psycopg.Connection, file: MigrationFile, skip: Collection[int] = ()
+) -> list[PreflightResult]:
+    """Run every check the file's DDL implies against the data as it is now; statements
+    whose index is in `skip` will not run (their object already stands), so go unchecked."""
     created: set[str] = set()
     results: list[PreflightResult] = []
-    for statement in file.statements:
+    for index, statement in enumerate(file.statements):
+        if index in skip:
+            continue
         if isinstance(statement.node, ast.CreateStmt):
             created.add(qualified_name(statement.node.relation))
             continue
