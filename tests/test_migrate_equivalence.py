@@ -149,7 +149,9 @@ def test_plan_reports_the_equivalent_and_skips_its_duplicate_check(
     _build(db, WAREHOUSE)
     sql_dir = write_migrations(
         tmp_path / "sql",
-        {"migrations/V0001__games_key.sql": "CREATE UNIQUE INDEX games_id_key ON core.games (id);"},
+        {
+            "migrations/V0001__games_key.sql": "CREATE UNIQUE INDEX CONCURRENTLY games_id_key ON core.games (id);"
+        },
     )
     result = run_cli(
         "--database-url",
