@@ -44,6 +44,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="V",
         help="adopt an existing database: record versions up to V as applied",
     )
+    parser.add_argument(
+        "--adopt",
+        action="store_true",
+        help="an existing warehouse: record what already stands as adopted, apply the rest "
+        "(with --plan: only show the comparison)",
+    )
     add_sql_dir_argument(parser)
 
 
@@ -62,6 +68,10 @@ def sql_dir_from(args: argparse.Namespace) -> Path:
 
 
 def run(settings: Settings, args: argparse.Namespace, progress: ProgressCallback) -> Outcome:
+    if args.adopt:
+        from cfbops.commands.adopt import run_adopt
+
+        return run_adopt(settings, args, sql_dir_from(args), progress)
     if args.plan:
         from cfbops.commands.plan import run_plan
 

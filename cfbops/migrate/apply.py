@@ -110,9 +110,7 @@ def migrate(
                     drifted=tuple(state.drifted),
                     accepted=accepted,
                 )
-            return _run(
-                conn, state, to_version, reporter, sleep, baselined, accepted, versioned
-            )
+            return _run(conn, state, to_version, reporter, sleep, baselined, accepted, versioned)
 
 
 def _prepare_session(conn: psycopg.Connection, settings: Settings) -> None:

@@ -1,0 +1,328 @@
+"""`migrate --adopt`: bring a warehouse that already exists under cfbops.
+
+Every pending versioned file is compared with the catalog first, all of them, before
+anything changes (the plan assumes each file's missing objects for the files after it).
+A difference (a missing column, another type, a key of the same name meaning something
+else) stops the run with the report and nothing applied. Otherwise, file by file: what
+stands is recorded as adopted (kind 'adopted' in ops.schema_history, each object in
+ops.adopted_objects); a file of which part stands runs only the rest, in one transaction
+with its history row; a file of which nothing stands runs as a plain migrate would. Then
+the repeatables. Safe to run again: only pending files are compared.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import psycopg
+from pglast import ast
+
+from cfbops.config import Settings
+from cfbops.db.connect import connect
+from cfbops.db.locks import OPERATIONS_LOCK, LockHolder, advisory_lock
+from cfbops.migrate import history
+from cfbops.migrate.adopt_compare import (
+    Comparer,
+    FileAction,
+    FileAdoption,
+    ObjectReport,
+    Outcome,
+    Runnable,
+)
+from cfbops.migrate.apply import (
+    AppliedFile,
+    FailedFile,
+    FileFailed,
+    _apply_repeatables,
+    _apply_versioned,
+    _execute_all,
+    _failure,
+    _ms_since,
+    _prepare_session,
+    _with_retries,
+)
+from cfbops.migrate.equivalence import present_equivalents
+from cfbops.migrate.files import MigrationFile, load_migrations
+from cfbops.migrate.live_catalog import Catalog
+from cfbops.migrate.preflight import PreflightResult, run_preflight
+from cfbops.migrate.state import migration_state
+from cfbops.migrate.statements import needs_autocommit, qualified_name
+from cfbops.progress import ProgressCallback, TaskProgress, ignore_progress
+
+# Tables cfbops's engine creates for itself; never "extra".
+ENGINE_TABLES = frozenset({"ops.schema_history", "ops.accepted_drift", "ops.adopted_objects"})
+
+ADOPTED_OBJECTS_DDL = """
+CREATE TABLE IF NOT EXISTS ops.adopted_objects (
+    version text NOT NULL,
+    line integer,
+    kind text NOT NULL,
+    object text NOT NULL,
+    outcome text NOT NULL,
+    detail text NOT NULL DEFAULT '',
+    adopted_at timestamptz NOT NULL DEFAULT now()
+)
+"""
+
+RECORD_OBJECT_SQL = """
+INSERT INTO ops.adopted_objects (version, line, kind, object, outcome, detail)
+VALUES (%s, %s, %s, %s, %s, %s)
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class AdoptResult:
+    """The per-file, per-object comparison, and what the run did with it."""
+
+    files: tuple[FileAdoption, ...]
+    extras: tuple[ObjectReport, ...] = ()
+    applied: tuple[AppliedFile, ...] = ()
+    adopted: tuple[str, ...] = ()
+    pending_repeatable: tuple[MigrationFile, ...] = ()
+    preflight: tuple[PreflightResult, ...] = ()
+    drifted: tuple[MigrationFile, ...] = ()
+    failed: FailedFile | None = None
+    executed: bool = False
+
+    @property
+    def blocked(self) -> tuple[FileAdoption, ...]:
+        return tuple(f for f in self.files if f.action == FileAction.BLOCKED)
+
+    @property
+    def ok(self) -> bool:
+        return (
+            not self.drifted
+            and self.failed is None
+            and not self.blocked
+            and all(p.passed for p in self.preflight)
+        )
+
+
+def _extra_tables(catalog: Catalog, versioned: list[MigrationFile]) -> tuple[ObjectReport, ...]:
+    """Tables in the files' schemas that no file creates: reported, left alone."""
+    known: set[str] = set()
+    for file in versioned:
+        for statement in file.statements:
+            if isinstance(statement.node, ast.CreateStmt):
+                known.add(qualified_name(statement.node.relation))
+    schemas = sorted({name.split(".")[0] for name in known})
+    return tuple(
+        ObjectReport(None, "table", table, Outcome.EXTRA, "no cfbops file creates it; left alone")
+        for table in catalog.tables_in(schemas)
+        if table not in known and table not in ENGINE_TABLES
+    )
+
+
+def remainder_file(file: MigrationFile, runs: tuple[Runnable, ...]) -> MigrationFile:
+    """The part of `file` still to run, each statement at its own line (errors and
+    pre-flight results then point into the real file)."""
+    parts: list[str] = []
+    line = 1
+    for run in sorted(runs, key=lambda r: r.line):
+        if run.line > line:
+            parts.append("\n" * (run.line - line))
+            line = run.line
+        parts.append(run.text + ";\n")
+        line += run.text.count("\n") + 1
+    return MigrationFile(file.kind, file.version, file.name, file.path, "".join(parts))
+
+
+def _preflight_of(
+    conn: psycopg.Connection, adoption: FileAdoption, versioned: list[MigrationFile]
+) -> list[PreflightResult]:
+    file = adoption.file
+    if adoption.action == FileAction.COMPLETE:
+        return run_preflight(conn, remainder_file(file, adoption.runs))
+    if adoption.action == FileAction.APPLY:
+        earlier = [f.statements for f in versioned if f.sort_key < file.sort_key]
+        return run_preflight(conn, file, skip=present_equivalents(conn, file.statements, earlier))
+    return []
+
+
+def adoption_plan(settings: Settings, sql_dir: Path) -> AdoptResult:
+    """What `migrate --adopt` would do, per file and per object; changes nothing."""
+    versioned, repeatable = load_migrations(sql_dir)
+    with connect(replace(settings, read_only=True), application_name="cfbops plan") as conn:
+        state = migration_state(conn, versioned, repeatable)
+        catalog = Catalog(conn)
+        comparer = Comparer(catalog, versioned)
+        files = []
+        checks: list[PreflightResult] = []
+        for file in state.pending_versioned:
+            # Pre-flight first: it must see the data as it is, before this file's overlay.
+            adoption = comparer.compare(file, assume=False)
+            checks += _preflight_of(conn, adoption, versioned)
+            files.append(comparer.compare(file, assume=True))
+        return AdoptResult(
+            tuple(files),
+            _extra_tables(catalog, versioned),
+            pending_repeatable=state.pending_repeatable,
+            preflight=tuple(checks),
+            drifted=state.drifted,
+        )
+
+
+def adopt(
+    settings: Settings,
+    *,
+    sql_dir: Path,
+    wait_s: float | None = 60.0,
+    progress: ProgressCallback = ignore_progress,
+    sleep: Callable[[float], None] = time.sleep,
+) -> AdoptResult:
+    """Compare, then adopt what stands, apply what is missing, then the repeatables."""
+    versioned, repeatable = load_migrations(sql_dir)
+    for file in versioned + repeatable:
+        _ = file.statements  # a syntax error stops the run before any SQL
+    reporter = TaskProgress(progress, "adopt")
+    with connect(settings, application_name="cfbops migrate --adopt") as conn:
+        _prepare_session(conn, settings)
+
+        def waiting(holder: LockHolder | None, left: float) -> None:
+            who = holder.describe() if holder else "another session"
+            reporter.note(f"waiting for the migration lock held by {who} ({left:.0f}s left)")
+
+        with advisory_lock(conn, OPERATIONS_LOCK, wait_s=wait_s, on_wait=waiting):
+            history.ensure_history(conn)
+            with conn.transaction():
+                conn.execute(ADOPTED_OBJECTS_DDL)
+            state = migration_state(conn, versioned, repeatable)
+            if state.drifted:
+                return AdoptResult((), drifted=state.drifted)
+            planner = Comparer(Catalog(conn), versioned)
+            planned = tuple(planner.compare(f, assume=True) for f in state.pending_versioned)
+            extras = _extra_tables(planner.catalog, versioned)
+            if any(f.action == FileAction.BLOCKED for f in planned):
+                return AdoptResult(planned, extras, pending_repeatable=state.pending_repeatable)
+            return _execute(conn, versioned, repeatable, planned, extras, reporter, sleep)
+
+
+def _execute(
+    conn: psycopg.Connection,
+    versioned: list[MigrationFile],
+    repeatable: list[MigrationFile],
+    planned: tuple[FileAdoption, ...],
+    extras: tuple[ObjectReport, ...],
+    reporter: TaskProgress,
+    sleep: Callable[[float], None],
+) -> AdoptResult:
+    live = Comparer(Catalog(conn), versioned)
+    done: list[FileAdoption] = []
+    applied: list[AppliedFile] = []
+    adopted: list[str] = []
+    retries: list[str] = []
+    reporter.total = len(planned) + 1
+    try:
+        for plan in planned:
+            file = plan.file
+            # Compared again against the catalog as the files before it left it.
+            adoption = live.compare(file, assume=False)
+            done.append(adoption)
+            if adoption.action == FileAction.BLOCKED:
+                raise FileFailed(_blocked(adoption))
+            if adoption.action == FileAction.APPLY:
+                earlier = [f.statements for f in versioned if f.sort_key < file.sort_key]
+                applied.append(_apply_versioned(conn, file, reporter, sleep, retries, earlier))
+            elif adoption.action == FileAction.ADOPT:
+                with conn.transaction():
+                    history.record_adopted(conn, file, duration_ms=0)
+                    _record_objects(conn, adoption)
+                adopted.append(file.version or "")
+            else:
+                applied.append(_complete(conn, adoption, reporter, sleep, retries))
+                adopted.append(file.version or "")
+            reporter.step(f"V{file.version} {file.name}: {adoption.action.value}")
+        state = migration_state(conn, versioned, repeatable)
+        if state.pending_repeatable:
+            files = list(state.pending_repeatable)
+            applied += _apply_repeatables(conn, files, reporter, sleep, retries)
+        reporter.step("repeatables applied")
+    except FileFailed as failed:
+        done += [p for p in planned[len(done) :]]
+        return AdoptResult(
+            tuple(done),
+            extras,
+            tuple(applied),
+            tuple(adopted),
+            failed=failed.failure,
+            executed=True,
+        )
+    return AdoptResult(tuple(done), extras, tuple(applied), tuple(adopted), executed=True)
+
+
+def _blocked(adoption: FileAdoption) -> FailedFile:
+    first = adoption.differences[0]
+    file = adoption.file
+    return FailedFile(
+        file.version,
+        file.name,
+        file.kind.value,
+        f"{file.display_path}:{first.line}: {first.name} {first.detail}",
+        first.line,
+    )
+
+
+def _record_objects(conn: psycopg.Connection, adoption: FileAdoption) -> None:
+    for report in adoption.objects:
+        conn.execute(
+            RECORD_OBJECT_SQL,
+            (
+                adoption.file.version,
+                report.line,
+                report.kind,
+                report.name,
+                report.outcome.value,
+                report.detail,
+            ),
+        )
+
+
+def _complete(
+    conn: psycopg.Connection,
+    adoption: FileAdoption,
+    reporter: TaskProgress,
+    sleep: Callable[[float], None],
+    retries: list[str],
+) -> AppliedFile:
+    """Run the missing part of a half-present file; history says 'adopted'."""
+    file = adoption.file
+    rest = remainder_file(file, adoption.runs)
+    broken = tuple(check for check in run_preflight(conn, rest) if not check.passed)
+    if broken:
+        raise FileFailed(
+            FailedFile(
+                file.version,
+                file.name,
+                file.kind.value,
+                "pre-flight check failed: " + "; ".join(check.message() for check in broken),
+                broken[0].line,
+                broken,
+            )
+        )
+    transactional = not file.directives.no_transaction and not any(
+        needs_autocommit(s) for s in rest.statements
+    )
+    started = time.monotonic()
+
+    def record() -> None:
+        history.record_adopted(conn, file, duration_ms=_ms_since(started))
+        _record_objects(conn, adoption)
+
+    def once() -> None:
+        if transactional:
+            with conn.transaction():
+                _execute_all(conn, rest, reporter)
+                record()
+        else:
+            _execute_all(conn, rest, reporter)  # autocommit: each statement on its own
+            with conn.transaction():
+                record()
+
+    try:
+        attempts = _with_retries(rest, once, reporter, sleep, retries)
+    except psycopg.Error as exc:
+        raise FileFailed(_failure(rest, exc)) from None
+    return AppliedFile(file.version, file.name, "adopted", _ms_since(started), attempts)
