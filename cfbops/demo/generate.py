@@ -1,5 +1,9 @@
 """Run the generator's SQL files, in load order, on one connection and transaction.
 
+The tables are filled in the shapes the real warehouse's dlt pipelines write: dlt
+lineage columns (_dlt_load_id, _dlt_id), arrays as child tables keyed by the parent's
+_dlt_id, CFBD's string ids as text.
+
 Everything is set-based SQL inside PostgreSQL (cfbops/demo/sql/): helper functions and
 work tables live in the session's pg_temp schema and vanish with it. Games are loaded
 before the drives, plays and stats that refer to them: those foreign keys are enforced
@@ -28,20 +32,30 @@ SEEDED_TABLES: tuple[str, ...] = (
     "ref.conferences",
     "ref.venues",
     "ref.teams",
+    "ref.teams__logos",
+    "ref.teams__alternate_names",
     "core.games",
     "core.plays",
     "core.drives",
+    "core.games__home_line_scores",
+    "core.games__away_line_scores",
     "core.game_team_stats",
+    "core.game_team_stats__teams",
+    "core.game_team_stats__teams__stats",
     "stats.play_stats",
     "stats.game_havoc",
     "betting.lines",
+    "metrics.pregame_win_probability",
     "ref.coaches",
+    "ref.coaches__seasons",
     "recruiting.recruits",
     "recruiting.team_recruiting",
     "core.roster",
-    "ratings.sp",
-    "ratings.fpi",
-    "ratings.elo",
+    "core.roster__recruit_ids",
+    "ratings.sp_ratings",
+    "ratings.fpi_ratings",
+    "ratings.srs_ratings",
+    "ratings.elo_ratings",
     "nfl.rosters",
     "nfl.weeks",
     "nfl.games",

@@ -1,78 +1,136 @@
--- Reference tables (CFBD /conferences, /teams, /venues, /coaches), columns in snake_case.
+-- Reference tables as the dlt pipeline writes them (UPSTREAM A.1): CFBD camelCase
+-- fields in snake_case, nested objects flattened with a double underscore
+-- (location__city), arrays as child tables joined on _dlt_parent_id = parent._dlt_id.
+-- Column order is the live snapshot's; columns after _dlt_id were appended by later
+-- loads. dlt creates no primary keys: the unique keys below are the ones upstream
+-- added by hand (UPSTREAM C), under upstream's names.
 
 CREATE TABLE ref.conferences (
-    id              integer PRIMARY KEY,
-    name            text NOT NULL,
-    short_name      text,
-    abbreviation    text,
-    classification  text,
-    CONSTRAINT conferences_name_key UNIQUE (name)
+    id              bigint NOT NULL,
+    name            varchar,
+    short_name      varchar,
+    classification  varchar,
+    _dlt_load_id    varchar NOT NULL,
+    _dlt_id         varchar NOT NULL,
+    abbreviation    varchar,
+    CONSTRAINT uq_conferences_id UNIQUE (id)
 );
-COMMENT ON TABLE ref.conferences IS 'Conferences (CFBD /conferences); one row per conference id.';
+COMMENT ON TABLE ref.conferences IS 'Conferences (CFBD /conferences, dlt merge on id).';
 
 CREATE TABLE ref.venues (
-    id                 integer PRIMARY KEY,
-    name               text NOT NULL,
-    capacity           integer,
-    grass              boolean,
+    id                 bigint NOT NULL,
+    name               varchar,
+    capacity           bigint,
     dome               boolean,
-    city               text,
-    state              text,
-    zip                text,
-    country_code       text,
-    timezone           text,
+    city               varchar,
+    state              varchar,
+    zip                varchar,
+    country_code       varchar,
     latitude           double precision,
     longitude          double precision,
-    elevation          double precision,
-    construction_year  integer
+    _dlt_load_id       varchar NOT NULL,
+    _dlt_id            varchar NOT NULL,
+    grass              boolean,
+    timezone           varchar,
+    elevation          varchar,
+    construction_year  bigint,
+    CONSTRAINT uq_venues_id UNIQUE (id)
 );
-COMMENT ON TABLE ref.venues IS 'Stadiums (CFBD /venues).';
+COMMENT ON TABLE ref.venues IS 'Stadiums (CFBD /venues, dlt merge on id). elevation is text as loaded.';
 
--- school is deliberately NOT unique: ~35 school names are shared by different ids
--- (e.g. three "Albany"). Everything that must identify a team uses id; the
--- deduplicated name key is the view ref.school_names.
+-- school is NOT unique (~35 names shared by several ids, e.g. three "Albany"), so
+-- upstream never got UNIQUE (school) and neither does cfbops: identify a team by id,
+-- resolve a name through ref.school_names. classification is CURRENT membership.
 CREATE TABLE ref.teams (
-    id              integer PRIMARY KEY,
-    school          text NOT NULL,
-    mascot          text,
-    abbreviation    text,
-    alternate_names text[],
-    conference      text,
-    division        text,
-    classification  text,
-    color           text,
-    alt_color       text,
-    logos           text[],
-    twitter         text,
-    venue_id        integer,
-    CONSTRAINT teams_classification_check
-        CHECK (classification IN ('fbs', 'fcs', 'ii', 'iii'))
+    id                           bigint NOT NULL,
+    school                       varchar,
+    mascot                       varchar,
+    abbreviation                 varchar,
+    conference                   varchar,
+    classification               varchar,
+    color                        varchar,
+    alternate_color              varchar,
+    twitter                      varchar,
+    location__id                 bigint,
+    location__name               varchar,
+    location__city               varchar,
+    location__state              varchar,
+    location__zip                varchar,
+    location__country_code       varchar,
+    location__timezone           varchar,
+    location__latitude           double precision,
+    location__longitude          double precision,
+    location__elevation          varchar,
+    location__capacity           bigint,
+    location__construction_year  bigint,
+    location__grass              boolean,
+    location__dome               boolean,
+    _dlt_load_id                 varchar NOT NULL,
+    _dlt_id                      varchar NOT NULL,
+    division                     varchar
 );
+CREATE INDEX teams_id_idx ON ref.teams (id);
 CREATE INDEX teams_school_idx ON ref.teams (school);
-CREATE INDEX teams_classification_idx ON ref.teams (classification);
+CREATE UNIQUE INDEX teams_dlt_id_idx ON ref.teams (_dlt_id);
 COMMENT ON TABLE ref.teams IS
-    'Teams (CFBD /teams). school is not unique (shared names across ids); use id to identify a team, ref.school_names for a one-row-per-name key.';
-COMMENT ON COLUMN ref.teams.classification IS 'fbs, fcs, ii or iii (null when unknown).';
+    'Teams (CFBD /teams, dlt merge on id). school is not unique; use id, or ref.school_names for one row per name. classification is current membership; location__* is the home venue.';
 
--- Coach seasons: CFBD /coaches returns a coach with a list of seasons; one row here
--- per coach, team and season.
-CREATE TABLE ref.coaches (
-    first_name       text NOT NULL,
-    last_name        text NOT NULL,
-    team             text NOT NULL,
-    season           integer NOT NULL,
-    hire_date        timestamptz,
-    games            integer,
-    wins             integer,
-    losses           integer,
-    ties             integer,
-    preseason_rank   integer,
-    postseason_rank  integer,
-    srs              numeric,
-    sp_overall       numeric,
-    sp_offense       numeric,
-    sp_defense       numeric,
-    PRIMARY KEY (first_name, last_name, team, season)
+-- Ref child tables carry no _dlt_root_id (UPSTREAM A.0: absent at snapshot time).
+CREATE TABLE ref.teams__logos (
+    value           varchar,
+    _dlt_parent_id  varchar NOT NULL,
+    _dlt_list_idx   bigint NOT NULL,
+    _dlt_id         varchar NOT NULL
 );
-CREATE INDEX coaches_team_season_idx ON ref.coaches (team, season);
-COMMENT ON TABLE ref.coaches IS 'Coach seasons (CFBD /coaches), one row per coach, team (school name) and season.';
+CREATE INDEX teams__logos_parent_idx ON ref.teams__logos (_dlt_parent_id, _dlt_list_idx);
+COMMENT ON TABLE ref.teams__logos IS 'Logo URLs of a team (child of ref.teams); _dlt_list_idx 0 is the primary logo.';
+
+CREATE TABLE ref.teams__alternate_names (
+    value           varchar,
+    _dlt_parent_id  varchar NOT NULL,
+    _dlt_list_idx   bigint NOT NULL,
+    _dlt_id         varchar NOT NULL
+);
+CREATE INDEX teams__alternate_names_parent_idx ON ref.teams__alternate_names (_dlt_parent_id, _dlt_list_idx);
+COMMENT ON TABLE ref.teams__alternate_names IS 'Alternate names of a team (child of ref.teams).';
+
+-- A coach has no id: dlt merges on (first_name, last_name). The seasons are a child.
+CREATE TABLE ref.coaches (
+    first_name    varchar NOT NULL,
+    last_name     varchar NOT NULL,
+    _dlt_load_id  varchar NOT NULL,
+    _dlt_id       varchar NOT NULL,
+    hire_date     timestamptz
+);
+CREATE UNIQUE INDEX coaches_dlt_id_idx ON ref.coaches (_dlt_id);
+COMMENT ON TABLE ref.coaches IS 'Head coaches (CFBD /coaches, dlt merge on first_name, last_name); seasons in ref.coaches__seasons.';
+
+CREATE TABLE ref.coaches__seasons (
+    school           varchar,
+    year             bigint,
+    games            bigint,
+    wins             bigint,
+    losses           bigint,
+    ties             bigint,
+    preseason_rank   bigint,
+    postseason_rank  bigint,
+    srs              double precision,
+    _dlt_parent_id   varchar NOT NULL,
+    _dlt_list_idx    bigint NOT NULL,
+    _dlt_id          varchar NOT NULL,
+    sp_overall       double precision,
+    sp_offense       double precision,
+    sp_defense       double precision
+);
+CREATE INDEX coaches__seasons_parent_idx ON ref.coaches__seasons (_dlt_parent_id);
+CREATE INDEX coaches__seasons_school_year_idx ON ref.coaches__seasons (school, year);
+COMMENT ON TABLE ref.coaches__seasons IS 'One row per coach and season (child of ref.coaches): school, year (= season), record, ranks, SRS, SP+.';
+
+CREATE TABLE ref.play_types (
+    id            bigint NOT NULL,
+    text          varchar,
+    abbreviation  varchar,
+    _dlt_load_id  varchar NOT NULL,
+    _dlt_id       varchar NOT NULL
+);
+COMMENT ON TABLE ref.play_types IS 'CFBD play types (/plays/types).';

@@ -1,158 +1,220 @@
--- Player involvement per play, havoc per game, betting lines, recruiting, ratings.
+-- Player stats per play, havoc per game, betting lines, recruiting, ratings and
+-- pregame win probabilities, as the dlt pipelines write them (UPSTREAM A.1, B.1, B.2).
 
--- One row per player involvement in a play (CFBD /plays/stats). driveId, playId and
--- athleteId arrive as strings of digits; stored as bigint. Present only for recent
--- seasons until the backfill has run.
+-- stats.play_stats is absent from the snapshot: columns follow CFBD's PlayStat model
+-- (UPSTREAM B.1). INFERRED: dlt types of the "number" fields are not evidenced
+-- upstream; they are bigint here as dlt infers for integral values. play_id, drive_id
+-- and athlete_id are CFBD strings.
 CREATE TABLE stats.play_stats (
-    game_id         integer NOT NULL,
-    play_id         bigint NOT NULL,
-    athlete_id      bigint NOT NULL,
-    stat_type       text NOT NULL,
-    season          integer NOT NULL,
-    week            integer,
-    season_type     text,
-    team            text,
-    conference      text,
-    opponent        text,
-    team_score      integer,
-    opponent_score  integer,
-    drive_id        bigint,
-    period          integer,
-    clock_minutes   integer,
-    clock_seconds   integer,
-    yards_to_goal   integer,
-    down            integer,
-    distance        integer,
-    athlete_name    text,
-    stat            numeric,
-    PRIMARY KEY (game_id, play_id, athlete_id, stat_type)
+    game_id         bigint,
+    season          bigint,
+    week            bigint,
+    team            varchar,
+    conference      varchar,
+    opponent        varchar,
+    team_score      bigint,
+    opponent_score  bigint,
+    drive_id        varchar,
+    play_id         varchar,
+    period          bigint,
+    clock__minutes  bigint,
+    clock__seconds  bigint,
+    yards_to_goal   bigint,
+    down            bigint,
+    distance        bigint,
+    athlete_id      varchar,
+    athlete_name    varchar,
+    stat_type       varchar,
+    stat            bigint,
+    _dlt_load_id    varchar NOT NULL,
+    _dlt_id         varchar NOT NULL
 );
+CREATE INDEX play_stats_game_id_idx ON stats.play_stats (game_id);
 CREATE INDEX play_stats_athlete_id_idx ON stats.play_stats (athlete_id);
-CREATE INDEX play_stats_season_play_id_idx ON stats.play_stats (season, play_id);
 COMMENT ON TABLE stats.play_stats IS
-    'Player involvement per play (CFBD /plays/stats), one row per (game, play, athlete, stat type). Backfilled per game; coverage grows season by season.';
+    'Player involvement per play (CFBD /plays/stats, one call per game; dlt merge on (game_id, play_id, athlete_id, stat_type)). Coverage grows as the backfill runs.';
 
--- Havoc per team and game (CFBD /stats/game/havoc): the offense and defense objects
--- flattened with offense_/defense_ prefixes.
+-- stats.game_havoc is absent from the snapshot (UPSTREAM B.2): the offense and defense
+-- objects flattened with a double underscore. total_havoc_events and
+-- front_seven_havoc_events carry __v_double twins (a type conflict between loads):
+-- read them as coalesce(bigint, twin). INFERRED: the offense__* columns mirror the
+-- defense__* ones (not live-verified upstream); the context columns follow CFBD's
+-- GameHavocStats.
 CREATE TABLE stats.game_havoc (
-    game_id                           integer NOT NULL,
-    team                              text NOT NULL,
-    season                            integer NOT NULL,
-    season_type                       text,
-    week                              integer,
-    conference                        text,
-    opponent                          text,
-    opponent_conference               text,
-    offense_total_plays               integer,
-    offense_total_havoc_events        integer,
-    offense_front_seven_havoc_events  integer,
-    offense_db_havoc_events           integer,
-    offense_havoc_rate                numeric,
-    offense_front_seven_havoc_rate    numeric,
-    offense_db_havoc_rate             numeric,
-    defense_total_plays               integer,
-    defense_total_havoc_events        integer,
-    defense_front_seven_havoc_events  integer,
-    defense_db_havoc_events           integer,
-    defense_havoc_rate                numeric,
-    defense_front_seven_havoc_rate    numeric,
-    defense_db_havoc_rate             numeric,
-    PRIMARY KEY (game_id, team)
+    game_id                                     bigint,
+    season                                      bigint,
+    season_type                                 varchar,
+    week                                        bigint,
+    team                                        varchar,
+    conference                                  varchar,
+    opponent                                    varchar,
+    opponent_conference                         varchar,
+    offense__total_plays                        bigint,
+    offense__total_havoc_events                 bigint,
+    offense__front_seven_havoc_events           bigint,
+    offense__db_havoc_events                    bigint,
+    offense__havoc_rate                         double precision,
+    offense__front_seven_havoc_rate             double precision,
+    offense__db_havoc_rate                      double precision,
+    defense__total_plays                        bigint,
+    defense__total_havoc_events                 bigint,
+    defense__front_seven_havoc_events           bigint,
+    defense__db_havoc_events                    bigint,
+    defense__havoc_rate                         double precision,
+    defense__front_seven_havoc_rate             double precision,
+    defense__db_havoc_rate                      double precision,
+    _dlt_load_id                                varchar NOT NULL,
+    _dlt_id                                     varchar NOT NULL,
+    offense__total_havoc_events__v_double       double precision,
+    offense__front_seven_havoc_events__v_double double precision,
+    defense__total_havoc_events__v_double       double precision,
+    defense__front_seven_havoc_events__v_double double precision
 );
-CREATE INDEX game_havoc_season_team_idx ON stats.game_havoc (season, team);
-COMMENT ON TABLE stats.game_havoc IS 'Havoc totals and rates per team and game (CFBD /stats/game/havoc).';
+CREATE INDEX game_havoc_game_id_idx ON stats.game_havoc (game_id);
+COMMENT ON TABLE stats.game_havoc IS
+    'Havoc totals and rates per team and game (CFBD /stats/game/havoc, dlt merge on (game_id, team)). Event counts may sit in the __v_double twin: coalesce the pair.';
 
+-- One row per game and provider. spread is the home line (negative: home favoured).
 CREATE TABLE betting.lines (
-    game_id           integer NOT NULL,
-    provider          text NOT NULL,
-    season            integer,
-    season_type       text,
-    week              integer,
-    home_team         text,
-    away_team         text,
-    home_score        integer,
-    away_score        integer,
-    spread            numeric,
-    formatted_spread  text,
-    spread_open       numeric,
-    over_under        numeric,
-    over_under_open   numeric,
-    home_moneyline    integer,
-    away_moneyline    integer,
-    PRIMARY KEY (game_id, provider)
+    game_id           bigint NOT NULL,
+    season            bigint,
+    week              bigint,
+    home_team         varchar,
+    away_team         varchar,
+    home_score        bigint,
+    away_score        bigint,
+    provider          varchar NOT NULL,
+    spread            double precision,
+    formatted_spread  varchar,
+    over_under        double precision,
+    home_moneyline    bigint,
+    away_moneyline    bigint,
+    _dlt_load_id      varchar NOT NULL,
+    _dlt_id           varchar NOT NULL
 );
+CREATE INDEX lines_game_id_idx ON betting.lines (game_id);
 COMMENT ON TABLE betting.lines IS
-    'Betting lines per game and provider (CFBD /lines). spread is from the home team''s view (negative = home favoured).';
+    'Betting lines per game and provider (CFBD /lines, dlt merge on (game_id, provider)). spread is the home line (negative = home favoured); provider consensus is preferred by api.game_detail.';
 
--- committed_to is a school NAME and ref.teams.school is not unique, so it cannot be a
--- foreign key. The deduplicated key is the view ref.school_names; a recruit whose
--- committed_to is not there is a data-quality finding, not a load error (recruits
--- can arrive before the team list is refreshed, and name spellings drift).
+-- id is the recruit record; athlete_id the athlete (match rosters on it). year is the
+-- class; school the high school; committed_to the college, a NAME (not a foreign key:
+-- ref.teams.school is not unique; unknown names are a data-quality finding).
 CREATE TABLE recruiting.recruits (
-    id              bigint PRIMARY KEY,
-    athlete_id      bigint,
-    recruit_type    text,
-    year            integer NOT NULL,
-    ranking         integer,
-    name            text NOT NULL,
-    school          text,
-    committed_to    text,
-    position        text,
-    height          numeric,
-    weight          integer,
-    stars           integer NOT NULL,
-    rating          numeric,
-    city            text,
-    state_province  text,
-    country         text,
-    CONSTRAINT recruits_stars_check CHECK (stars BETWEEN 1 AND 5)
+    id                        varchar NOT NULL,
+    athlete_id                varchar,
+    recruit_type              varchar,
+    year                      bigint,
+    ranking                   bigint,
+    name                      varchar,
+    school                    varchar,
+    committed_to              varchar,
+    position                  varchar,
+    height                    bigint,
+    weight                    bigint,
+    stars                     bigint,
+    rating                    double precision,
+    city                      varchar,
+    state_province            varchar,
+    country                   varchar,
+    hometown_info__latitude   double precision,
+    hometown_info__longitude  double precision,
+    hometown_info__fips_code  varchar,
+    recruiting_year           bigint,
+    _dlt_load_id              varchar NOT NULL,
+    _dlt_id                   varchar NOT NULL
 );
-CREATE INDEX recruits_year_idx ON recruiting.recruits (year);
-CREATE INDEX recruits_committed_to_year_idx ON recruiting.recruits (committed_to, year);
+CREATE INDEX recruits_id_idx ON recruiting.recruits (id);
 CREATE INDEX recruits_athlete_id_idx ON recruiting.recruits (athlete_id);
-COMMENT ON TABLE recruiting.recruits IS 'Recruits (CFBD /recruiting/players), one row per recruit id.';
-COMMENT ON COLUMN recruiting.recruits.school IS 'The recruit''s high school (or JUCO / prep school).';
-COMMENT ON COLUMN recruiting.recruits.committed_to IS
-    'School NAME the recruit committed to. Not a foreign key: ref.teams.school is not unique. Checked against ref.school_names as a data-quality check (unknown names are findings, still loadable).';
-COMMENT ON COLUMN recruiting.recruits.athlete_id IS 'Athlete id once the recruit appears on a roster (core.roster.id).';
+CREATE INDEX recruits_committed_to_year_idx ON recruiting.recruits (committed_to, year);
+COMMENT ON TABLE recruiting.recruits IS 'Recruits (CFBD /recruiting/players, dlt merge on id); year = class, school = high school, committed_to = college name.';
 
 CREATE TABLE recruiting.team_recruiting (
-    team    text NOT NULL,
-    year    integer NOT NULL,
-    rank    integer,
-    points  numeric,
-    PRIMARY KEY (team, year)
+    year          bigint NOT NULL,
+    team          varchar NOT NULL,
+    rank          bigint,
+    points        double precision,
+    _dlt_load_id  varchar NOT NULL,
+    _dlt_id       varchar NOT NULL
 );
-COMMENT ON TABLE recruiting.team_recruiting IS 'Team recruiting class rank and points per year (team = school name).';
+CREATE INDEX team_recruiting_team_year_idx ON recruiting.team_recruiting (team, year);
+COMMENT ON TABLE recruiting.team_recruiting IS 'Team recruiting class rank and points per class year (team = school name).';
 
-CREATE TABLE ratings.sp (
-    team                  text NOT NULL,
-    year                  integer NOT NULL,
-    conference            text,
-    rating                numeric,
-    ranking               integer,
-    offense_rating        numeric,
-    defense_rating        numeric,
-    special_teams_rating  numeric,
-    PRIMARY KEY (team, year)
+-- Ratings: year is the season, team a school name; dlt merges on (year, team).
+CREATE TABLE ratings.sp_ratings (
+    year                   bigint NOT NULL,
+    team                   varchar NOT NULL,
+    conference             varchar,
+    rating                 double precision,
+    ranking                bigint,
+    offense__ranking       bigint,
+    offense__rating        double precision,
+    defense__ranking       bigint,
+    defense__rating        double precision,
+    special_teams__rating  double precision,
+    _dlt_load_id           varchar NOT NULL,
+    _dlt_id                varchar NOT NULL
 );
-COMMENT ON TABLE ratings.sp IS 'SP+ ratings per team (school name) and year.';
+CREATE INDEX sp_ratings_team_year_idx ON ratings.sp_ratings (team, year);
+COMMENT ON TABLE ratings.sp_ratings IS 'SP+ per team (school name) and season (year).';
 
-CREATE TABLE ratings.elo (
-    team        text NOT NULL,
-    year        integer NOT NULL,
-    conference  text,
-    elo         integer,
-    PRIMARY KEY (team, year)
+CREATE TABLE ratings.elo_ratings (
+    year          bigint NOT NULL,
+    team          varchar NOT NULL,
+    conference    varchar,
+    elo           bigint,
+    _dlt_load_id  varchar NOT NULL,
+    _dlt_id       varchar NOT NULL
 );
-COMMENT ON TABLE ratings.elo IS 'End-of-season Elo per team (school name) and year.';
+CREATE INDEX elo_ratings_team_year_idx ON ratings.elo_ratings (team, year);
+COMMENT ON TABLE ratings.elo_ratings IS 'End-of-season Elo per team (school name) and season (year).';
 
-CREATE TABLE ratings.fpi (
-    team        text NOT NULL,
-    year        integer NOT NULL,
-    conference  text,
-    fpi         numeric,
-    fpi_rank    integer,
-    PRIMARY KEY (team, year)
+CREATE TABLE ratings.fpi_ratings (
+    year                                          bigint NOT NULL,
+    team                                          varchar NOT NULL,
+    conference                                    varchar,
+    fpi                                           double precision,
+    resume_ranks__strength_of_record              bigint,
+    resume_ranks__fpi                             bigint,
+    resume_ranks__average_win_probability         bigint,
+    resume_ranks__strength_of_schedule            bigint,
+    resume_ranks__game_control                    bigint,
+    efficiencies__overall                         double precision,
+    efficiencies__offense                         double precision,
+    efficiencies__defense                         double precision,
+    efficiencies__special_teams                   double precision,
+    _dlt_load_id                                  varchar NOT NULL,
+    _dlt_id                                       varchar NOT NULL,
+    resume_ranks__remaining_strength_of_schedule  bigint
 );
-COMMENT ON TABLE ratings.fpi IS 'ESPN FPI per team (school name) and year.';
+CREATE INDEX fpi_ratings_team_year_idx ON ratings.fpi_ratings (team, year);
+COMMENT ON TABLE ratings.fpi_ratings IS 'ESPN FPI per team (school name) and season (year).';
+
+CREATE TABLE ratings.srs_ratings (
+    year          bigint NOT NULL,
+    team          varchar NOT NULL,
+    conference    varchar,
+    ranking       bigint,
+    rating        double precision,
+    _dlt_load_id  varchar NOT NULL,
+    _dlt_id       varchar NOT NULL,
+    division      varchar
+);
+COMMENT ON TABLE ratings.srs_ratings IS 'SRS per team (school name) and season (year).';
+
+-- INFERRED: UPSTREAM lists no columns for this table; they follow CFBD's
+-- PregameWinProbability model (/metrics/wp/pregame) in dlt naming. spread is float8
+-- (upstream 009 folded its variant column).
+CREATE TABLE metrics.pregame_win_probability (
+    season                bigint,
+    season_type           varchar,
+    week                  bigint,
+    game_id               bigint NOT NULL,
+    home_team             varchar,
+    away_team             varchar,
+    spread                double precision,
+    home_win_probability  double precision,
+    _dlt_load_id          varchar NOT NULL,
+    _dlt_id               varchar NOT NULL
+);
+CREATE INDEX pregame_win_probability_game_id_idx ON metrics.pregame_win_probability (game_id);
+COMMENT ON TABLE metrics.pregame_win_probability IS 'Pregame home win probability per game (CFBD /metrics/wp/pregame, dlt merge on game_id).';

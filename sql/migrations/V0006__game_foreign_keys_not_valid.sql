@@ -1,44 +1,45 @@
--- Foreign keys to core.games, step 1 of 2: added NOT VALID, which takes only a brief
--- SHARE ROW EXCLUSIVE lock and skips the scan of existing rows. From here on every
--- new or updated row is checked. V0007 validates the existing rows.
+-- Foreign keys to core.games, step 1 of 2, under upstream's names (UPSTREAM C, its
+-- migration 035), so that on the real warehouse they are recognised, not added twice.
 --
--- Orphans (DOMAIN known defect: plays/drives of games not loaded yet) -- decision:
--- they are REJECTED, for all six relationships. Note that leaving a key NOT VALID
--- would not keep orphans loadable either: NOT VALID only exempts rows that existed
--- when the constraint was added; any later insert is checked. The only ways to keep
--- orphans loadable would be to have no foreign key at all or to divert them, and
--- consumers (marts, api.game_detail) join plays/drives/stats to games and would
--- silently drop them. So the loader must load a game before its drives, plays, play
--- stats, havoc, box score and lines (the games endpoint is one call per season and
--- week, so this costs nothing), and the orphan data-quality check remains the tool
--- that finds the rows blocking V0007 on a warehouse that was loaded before these
--- constraints existed. The one relationship that stays a check, not a key, is
--- recruiting.recruits.committed_to -> school name (see ref.school_names).
+-- DEFERRABLE INITIALLY DEFERRED, no cascade: dlt's merge deletes a game's rows and
+-- re-inserts them inside one transaction, and per-table merge jobs commit in any
+-- order. A deferred key is checked at COMMIT, after the parent is back, while a real
+-- orphan still fails the commit. (ON DELETE CASCADE, upstream's 032, would silently
+-- delete children whenever games are loaded without them.)
+--
+-- NOT VALID takes only a brief SHARE ROW EXCLUSIVE lock and skips the scan of existing
+-- rows; new rows are checked from here on. V0007 validates the existing ones.
+-- core.game_team_stats has no key: upstream never gave it one.
 
 ALTER TABLE core.drives
-    ADD CONSTRAINT drives_game_id_fkey
-    FOREIGN KEY (game_id) REFERENCES core.games (id) NOT VALID;
-
-ALTER TABLE core.game_team_stats
-    ADD CONSTRAINT game_team_stats_game_id_fkey
-    FOREIGN KEY (game_id) REFERENCES core.games (id) NOT VALID;
-
-ALTER TABLE stats.play_stats
-    ADD CONSTRAINT play_stats_game_id_fkey
-    FOREIGN KEY (game_id) REFERENCES core.games (id) NOT VALID;
-
-ALTER TABLE stats.game_havoc
-    ADD CONSTRAINT game_havoc_game_id_fkey
-    FOREIGN KEY (game_id) REFERENCES core.games (id) NOT VALID;
+    ADD CONSTRAINT fk_drives_game
+    FOREIGN KEY (game_id) REFERENCES core.games (id)
+    DEFERRABLE INITIALLY DEFERRED NOT VALID;
 
 ALTER TABLE betting.lines
-    ADD CONSTRAINT lines_game_id_fkey
-    FOREIGN KEY (game_id) REFERENCES core.games (id) NOT VALID;
+    ADD CONSTRAINT fk_lines_game
+    FOREIGN KEY (game_id) REFERENCES core.games (id)
+    DEFERRABLE INITIALLY DEFERRED NOT VALID;
 
--- core.plays is partitioned. Up to PostgreSQL 17 a NOT VALID foreign key cannot be
--- added to a partitioned table, so (on every version, for one code path) the key goes
--- on each leaf partition here, is validated per partition in V0007, and is then added
--- on the parent, which adopts the validated partition constraints without a scan.
+ALTER TABLE stats.game_havoc
+    ADD CONSTRAINT fk_game_havoc_game
+    FOREIGN KEY (game_id) REFERENCES core.games (id)
+    DEFERRABLE INITIALLY DEFERRED NOT VALID;
+
+ALTER TABLE stats.play_stats
+    ADD CONSTRAINT fk_play_stats_game
+    FOREIGN KEY (game_id) REFERENCES core.games (id)
+    DEFERRABLE INITIALLY DEFERRED NOT VALID;
+
+ALTER TABLE metrics.pregame_win_probability
+    ADD CONSTRAINT fk_pregame_wp_game
+    FOREIGN KEY (game_id) REFERENCES core.games (id)
+    DEFERRABLE INITIALLY DEFERRED NOT VALID;
+
+-- core.plays: upstream never managed a key here (partitioned, 3.6M rows). Up to
+-- PostgreSQL 17 a NOT VALID foreign key cannot be added to a partitioned table, so the
+-- key goes on each partition here, is validated per partition in V0007, and is then
+-- added on the parent, which adopts the validated partition keys without a scan.
 DO $$
 DECLARE
     part regclass;
@@ -47,8 +48,9 @@ BEGIN
         SELECT relid FROM pg_partition_tree('core.plays'::regclass) WHERE isleaf
     LOOP
         EXECUTE format(
-            'ALTER TABLE %s ADD CONSTRAINT %I FOREIGN KEY (game_id) REFERENCES core.games (id) NOT VALID',
-            part, 'plays_game_id_fkey');
+            'ALTER TABLE %s ADD CONSTRAINT %I FOREIGN KEY (game_id) REFERENCES core.games (id)'
+            ' DEFERRABLE INITIALLY DEFERRED NOT VALID',
+            part, 'fk_plays_game');
     END LOOP;
 END
 $$;

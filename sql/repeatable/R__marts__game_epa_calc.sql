@@ -1,6 +1,9 @@
 -- Per game and team: offensive EPA, success rate and explosiveness on scrimmage plays,
 -- and the same figures for the team's defense (its opponent's offense in that game).
--- Keeps the raw sums so season marts can weight by plays.
+-- Keeps the raw sums so season marts can weight by plays. EPA is summed as numeric:
+-- exact, so the result does not depend on the order rows reach the aggregate (a float
+-- sum does, which made every rebuild differ in the last digits, rewrite unchanged rows
+-- on a CONCURRENTLY refresh and cascade --stale needlessly).
 DROP MATERIALIZED VIEW IF EXISTS marts._game_epa_calc CASCADE;
 
 CREATE MATERIALIZED VIEW marts._game_epa_calc AS
@@ -10,7 +13,7 @@ WITH scrimmage AS (
         p.season,
         p.offense,
         p.defense,
-        p.ppa,
+        p.ppa::numeric AS ppa,
         marts.play_category(p.play_type) AS play_category,
         coalesce(marts.is_successful_play(p.down, p.distance, p.yards_gained), false) AS is_success
     FROM core.plays AS p
@@ -48,22 +51,22 @@ SELECT
     o.successful_plays,
     o.successful_epa,
     o.total_epa / o.plays AS epa_per_play,
-    o.successful_plays::double precision / o.plays AS success_rate,
+    o.successful_plays::numeric / o.plays AS success_rate,
     o.successful_epa / nullif(o.successful_plays, 0) AS explosiveness,
     o.pass_plays,
     o.pass_epa,
     o.pass_epa / nullif(o.pass_plays, 0) AS pass_epa_per_play,
-    o.pass_successful_plays::double precision / nullif(o.pass_plays, 0) AS pass_success_rate,
+    o.pass_successful_plays::numeric / nullif(o.pass_plays, 0) AS pass_success_rate,
     o.rush_plays,
     o.rush_epa,
     o.rush_epa / nullif(o.rush_plays, 0) AS rush_epa_per_play,
-    o.rush_successful_plays::double precision / nullif(o.rush_plays, 0) AS rush_success_rate,
+    o.rush_successful_plays::numeric / nullif(o.rush_plays, 0) AS rush_success_rate,
     d.plays AS def_plays,
     d.total_epa AS def_total_epa,
     d.successful_plays AS def_successful_plays,
     d.successful_epa AS def_successful_epa,
     d.total_epa / d.plays AS def_epa_per_play,
-    d.successful_plays::double precision / d.plays AS def_success_rate,
+    d.successful_plays::numeric / d.plays AS def_success_rate,
     d.successful_epa / nullif(d.successful_plays, 0) AS def_explosiveness
 FROM offense AS o
 LEFT JOIN offense AS d

@@ -1,29 +1,32 @@
 -- Per coach and team (a stint): seasons, record, and the recruiting classes signed
--- during the stint.
+-- during the stint. A coach's seasons are the dlt child table ref.coaches__seasons,
+-- joined on _dlt_parent_id (a coach has no id).
 DROP MATERIALIZED VIEW IF EXISTS marts.coach_record CASCADE;
 
 CREATE MATERIALIZED VIEW marts.coach_record AS
 SELECT
     c.first_name,
     c.last_name,
-    c.team,
+    cs.school AS team,
     count(*)::integer AS seasons,
-    min(c.season) AS first_season,
-    max(c.season) AS last_season,
-    coalesce(sum(c.games), 0)::integer AS games,
-    coalesce(sum(c.wins), 0)::integer AS wins,
-    coalesce(sum(c.losses), 0)::integer AS losses,
-    coalesce(sum(c.ties), 0)::integer AS ties,
-    (sum(c.wins) + 0.5 * coalesce(sum(c.ties), 0))
-        / nullif(sum(c.wins) + sum(c.losses) + coalesce(sum(c.ties), 0), 0) AS win_pct,
-    count(c.postseason_rank)::integer AS ranked_finishes,
+    min(cs.year) AS first_season,
+    max(cs.year) AS last_season,
+    coalesce(sum(cs.games), 0)::integer AS games,
+    coalesce(sum(cs.wins), 0)::integer AS wins,
+    coalesce(sum(cs.losses), 0)::integer AS losses,
+    coalesce(sum(cs.ties), 0)::integer AS ties,
+    (sum(cs.wins) + 0.5 * coalesce(sum(cs.ties), 0))
+        / nullif(sum(cs.wins) + sum(cs.losses) + coalesce(sum(cs.ties), 0), 0) AS win_pct,
+    count(cs.postseason_rank)::integer AS ranked_finishes,
     avg(tr.rank) AS avg_recruiting_rank,
     min(tr.rank) AS best_recruiting_rank,
-    avg(tr.points) AS avg_recruiting_points
+    avg(tr.points::numeric) AS avg_recruiting_points
 FROM ref.coaches AS c
+JOIN ref.coaches__seasons AS cs ON cs._dlt_parent_id = c._dlt_id
 LEFT JOIN recruiting.team_recruiting AS tr
-    ON tr.team = c.team AND tr.year = c.season
-GROUP BY c.first_name, c.last_name, c.team;
+    ON tr.team = cs.school AND tr.year = cs.year
+WHERE cs.school IS NOT NULL
+GROUP BY c.first_name, c.last_name, cs.school;
 
 CREATE UNIQUE INDEX coach_record_coach_team_key ON marts.coach_record (first_name, last_name, team);
 

@@ -1,6 +1,6 @@
 -- Passing downs: 2nd and 8 or more, 3rd or 4th and 5 or more. Everything else with a
 -- down is a standard down.
-CREATE OR REPLACE FUNCTION marts.is_passing_down(down integer, distance integer)
+CREATE OR REPLACE FUNCTION marts.is_passing_down(down bigint, distance bigint)
 RETURNS boolean
 LANGUAGE sql
 IMMUTABLE PARALLEL SAFE
@@ -12,5 +12,5 @@ AS $$
     END
 $$;
 
-COMMENT ON FUNCTION marts.is_passing_down(integer, integer) IS
+COMMENT ON FUNCTION marts.is_passing_down(bigint, bigint) IS
     'Passing down: 2nd and 8+, 3rd/4th and 5+; false on other downs, null without a down.';

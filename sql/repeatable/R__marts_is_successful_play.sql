@@ -1,6 +1,6 @@
 -- Standard success definition: 1st down gains at least 50% of the distance, 2nd down
 -- 70%, 3rd and 4th down 100%. Null when the down is unknown.
-CREATE OR REPLACE FUNCTION marts.is_successful_play(down integer, distance integer, yards_gained integer)
+CREATE OR REPLACE FUNCTION marts.is_successful_play(down bigint, distance bigint, yards_gained bigint)
 RETURNS boolean
 LANGUAGE sql
 IMMUTABLE PARALLEL SAFE
@@ -12,5 +12,5 @@ AS $$
     END
 $$;
 
-COMMENT ON FUNCTION marts.is_successful_play(integer, integer, integer) IS
+COMMENT ON FUNCTION marts.is_successful_play(bigint, bigint, bigint) IS
     'Success by down and distance: 1st >= 50%, 2nd >= 70%, 3rd/4th >= 100% of the distance.';

@@ -41,6 +41,7 @@ oriented AS (
 pair_games AS (
     SELECT
         game_id, season, week, season_type, start_date, neutral_site, home_is_team1,
+        home_team, away_team, home_points, away_points,
         CASE WHEN home_is_team1 THEN home_id ELSE away_id END AS team1_id,
         CASE WHEN home_is_team1 THEN home_name ELSE away_name END AS team1,
         CASE WHEN home_is_team1 THEN away_id ELSE home_id END AS team2_id,
@@ -85,11 +86,23 @@ SELECT
                            WHEN team2_points > team1_points THEN team2 END
         )
         ORDER BY recency
-    ) FILTER (WHERE recency <= 10) AS recent_results
+    ) FILTER (WHERE recency <= 10) AS recent_results,
+    -- upstream's published shape: names as in the game, seasons since 2014 only
+    array_agg(
+        jsonb_build_object(
+            'season', season,
+            'winner', CASE WHEN home_points > away_points THEN home_team
+                           WHEN away_points > home_points THEN away_team END,
+            'home_team', home_team,
+            'home_points', home_points,
+            'away_points', away_points
+        )
+        ORDER BY recency
+    ) FILTER (WHERE season >= 2014) AS results_since_2014
 FROM ranked
 GROUP BY team1_id, team2_id;
 
 CREATE UNIQUE INDEX matchup_history_team1_id_team2_id_key ON marts.matchup_history (team1_id, team2_id);
 
 COMMENT ON MATERIALIZED VIEW marts.matchup_history IS
-    'Per pair of teams (team1 sorts first by (name, id)): games, wins of each side, ties, points, first/last season, and the 10 most recent results as a JSONB array (newest first; winner null on a tie).';
+    'Per pair of teams (team1 sorts first by (name, id)): games, wins of each side, ties, points, first/last season, the 10 most recent results as a JSONB array (newest first; winner null on a tie), and results_since_2014 (jsonb[], upstream''s shape).';

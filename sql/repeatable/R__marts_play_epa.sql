@@ -1,6 +1,7 @@
 -- Per-play EPA (ppa) with the play's category and situation flags. Team ids come from
 -- the game (offense/defense are school names, which repeat across ids); they stay
 -- null when both sides carry the same name, as nothing tells the sides apart then.
+-- epa is numeric (exact) so the marts summing it are pure functions of their input.
 DROP MATERIALIZED VIEW IF EXISTS marts.play_epa CASCADE;
 
 CREATE MATERIALIZED VIEW marts.play_epa AS
@@ -30,7 +31,7 @@ SELECT
     marts.is_successful_play(p.down, p.distance, p.yards_gained) AS is_success,
     marts.is_passing_down(p.down, p.distance) AS is_passing_down,
     p.yards_to_goal <= 20 AS is_red_zone,
-    p.ppa AS epa
+    p.ppa::numeric AS epa
 FROM core.plays AS p
 LEFT JOIN core.games AS g ON g.id = p.game_id
 CROSS JOIN LATERAL (SELECT marts.play_category(p.play_type) AS play_category) AS c

@@ -33,7 +33,7 @@ SELECT
     sum(pe.epa) AS total_epa,
     avg(pe.epa) AS epa_per_play,
     count(*) FILTER (WHERE pe.is_success)::integer AS successful_plays,
-    avg(coalesce(pe.is_success, false)::integer)::double precision AS success_rate,
+    avg(coalesce(pe.is_success, false)::integer) AS success_rate,
     count(*) FILTER (WHERE i.role = 'passer')::integer AS pass_plays,
     coalesce(sum(pe.epa) FILTER (WHERE i.role = 'passer'), 0) AS pass_epa,
     count(*) FILTER (WHERE i.role = 'rusher')::integer AS rush_plays,

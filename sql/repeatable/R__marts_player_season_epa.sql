@@ -11,7 +11,7 @@ SELECT
     sum(pg.plays)::integer AS plays,
     sum(pg.total_epa) AS total_epa,
     sum(pg.total_epa) / nullif(sum(pg.plays), 0) AS epa_per_play,
-    sum(pg.successful_plays)::double precision / nullif(sum(pg.plays), 0) AS success_rate,
+    sum(pg.successful_plays)::numeric / nullif(sum(pg.plays), 0) AS success_rate,
     sum(pg.pass_plays)::integer AS pass_plays,
     sum(pg.pass_epa) AS pass_epa,
     sum(pg.pass_epa) / nullif(sum(pg.pass_plays), 0) AS pass_epa_per_play,

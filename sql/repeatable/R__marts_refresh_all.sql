@@ -4,6 +4,13 @@
 -- sub-transaction: a failure is reported and rolled back, the others continue, and
 -- every mart that depends on a failed one (transitively) is skipped, not refreshed
 -- from stale inputs. All of it runs in the caller's transaction.
+--
+-- status starts as upstream's does, so cron jobs grepping for OK / ERROR keep working:
+-- 'OK (layer N)', 'ERROR (layer N): <message>' for a failure, and
+-- 'ERROR (layer N): skipped: depends on ...' for a mart not refreshed because an input
+-- failed. The layer is the mart's depth in the dependency graph plus one. refresh_mode
+-- and error (the message alone, with its SQLSTATE) are cfbops's additions. duration_ms
+-- is the whole elapsed time: upstream's EXTRACT(MILLISECONDS ...) dropped the minutes.
 CREATE OR REPLACE FUNCTION marts.refresh_all()
 RETURNS TABLE (
     view_name     text,
@@ -35,9 +42,9 @@ BEGIN
             SELECT unnest(plan.depends_on) INTERSECT SELECT unnest(not_fresh) ORDER BY 1
         );
         IF cardinality(blocked_by) > 0 THEN
-            status := 'skipped';
             error := 'not refreshed: depends on ' || array_to_string(blocked_by, ', ')
                      || ', which failed or was skipped';
+            status := format('ERROR (layer %s): skipped: %s', plan.depth + 1, error);
             not_fresh := not_fresh || plan.view_name;
             RETURN NEXT;
             CONTINUE;
@@ -55,9 +62,9 @@ BEGIN
                                plan.schema_name, plan.mart_name);
             END IF;
             refreshed_at := clock_timestamp();
-            status := 'refreshed';
+            status := format('OK (layer %s)', plan.depth + 1);
         EXCEPTION WHEN OTHERS THEN
-            status := 'failed';
+            status := format('ERROR (layer %s): %s', plan.depth + 1, SQLERRM);
             error := SQLSTATE || ': ' || SQLERRM;
             not_fresh := not_fresh || plan.view_name;
         END;
@@ -68,4 +75,4 @@ END
 $$;
 
 COMMENT ON FUNCTION marts.refresh_all() IS
-    'Refresh all marts (marts, scouting) in catalog-derived dependency order; concurrently where possible; a failing mart is reported (status failed, error) and its dependents are skipped (status skipped). Returns one row per mart in refresh order.';
+    'Refresh all marts (marts, scouting) in catalog-derived dependency order; concurrently where possible. status is OK (layer N) or ERROR (layer N): <message>; a failing mart''s dependents are skipped (ERROR (layer N): skipped: ...). Returns one row per mart in refresh order.';

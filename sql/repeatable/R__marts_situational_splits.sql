@@ -1,6 +1,7 @@
 -- Per offense (team id), season and situation: EPA per play, success rate,
 -- explosiveness, pass rate, yards per play. A play belongs to every split it matches
--- (e.g. "third_long" and "passing_downs" and "red_zone").
+-- (e.g. "third_long" and "passing_downs" and "red_zone"). Averages are numeric (exact):
+-- a float average depends on row order, so each rebuild gave different last digits.
 DROP MATERIALIZED VIEW IF EXISTS marts.situational_splits CASCADE;
 
 CREATE MATERIALIZED VIEW marts.situational_splits AS
@@ -14,7 +15,7 @@ WITH scrimmage AS (
         p.distance,
         p.yards_to_goal,
         p.yards_gained,
-        p.ppa,
+        p.ppa::numeric AS ppa,
         marts.play_category(p.play_type) AS play_category,
         coalesce(marts.is_successful_play(p.down, p.distance, p.yards_gained), false) AS is_success,
         marts.is_passing_down(p.down, p.distance) AS is_passing_down
@@ -32,10 +33,10 @@ SELECT
     min(s.team) AS team,
     count(*)::integer AS plays,
     avg(s.ppa) AS epa_per_play,
-    avg(s.is_success::integer)::double precision AS success_rate,
+    avg(s.is_success::integer) AS success_rate,
     avg(s.ppa) FILTER (WHERE s.is_success) AS explosiveness,
-    avg((s.play_category = 'pass')::integer)::double precision AS pass_rate,
-    avg(s.yards_gained)::double precision AS yards_per_play
+    avg((s.play_category = 'pass')::integer) AS pass_rate,
+    avg(s.yards_gained) AS yards_per_play
 FROM scrimmage AS s
 CROSS JOIN LATERAL (
     VALUES

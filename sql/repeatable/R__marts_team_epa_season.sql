@@ -47,19 +47,29 @@ SELECT
     s.off_plays,
     s.off_total_epa,
     s.off_total_epa / nullif(s.off_plays, 0) AS off_epa_per_play,
-    s.off_successful_plays::double precision / nullif(s.off_plays, 0) AS off_success_rate,
+    s.off_successful_plays::numeric / nullif(s.off_plays, 0) AS off_success_rate,
     s.off_successful_epa / nullif(s.off_successful_plays, 0) AS off_explosiveness,
     s.off_pass_epa / nullif(s.off_pass_plays, 0) AS off_pass_epa_per_play,
     s.off_rush_epa / nullif(s.off_rush_plays, 0) AS off_rush_epa_per_play,
     s.def_plays,
     s.def_total_epa,
     s.def_total_epa / nullif(s.def_plays, 0) AS def_epa_per_play,
-    s.def_successful_plays::double precision / nullif(s.def_plays, 0) AS def_success_rate,
+    s.def_successful_plays::numeric / nullif(s.def_plays, 0) AS def_success_rate,
     s.def_successful_epa / nullif(s.def_successful_plays, 0) AS def_explosiveness,
-    s.off_total_epa / nullif(s.off_plays, 0) - s.def_total_epa / nullif(s.def_plays, 0) AS net_epa_per_play
+    s.off_total_epa / nullif(s.off_plays, 0) - s.def_total_epa / nullif(s.def_plays, 0) AS net_epa_per_play,
+    s.off_plays::bigint AS total_plays,
+    -- upstream's benchmark tiers of offensive EPA per play
+    CASE
+        WHEN s.off_plays = 0 THEN NULL
+        WHEN s.off_total_epa / s.off_plays >= 0.16 THEN 'elite'
+        WHEN s.off_total_epa / s.off_plays >= 0.05 THEN 'above_avg'
+        WHEN s.off_total_epa / s.off_plays >= -0.05 THEN 'average'
+        WHEN s.off_total_epa / s.off_plays >= -0.15 THEN 'below_avg'
+        ELSE 'struggling'
+    END AS epa_tier
 FROM season_sums AS s;
 
 CREATE UNIQUE INDEX team_epa_season_team_id_season_key ON marts.team_epa_season (team_id, season);
 
 COMMENT ON MATERIALIZED VIEW marts.team_epa_season IS
-    'Per team id and season: offensive and defensive EPA per play, success rate, explosiveness (mean EPA of successful plays), pass/rush EPA, net EPA per play (offense minus defense allowed).';
+    'Per team id and season: offensive and defensive EPA per play, success rate, explosiveness (mean EPA of successful plays), pass/rush EPA, net EPA per play (offense minus defense allowed), total_plays, epa_tier (elite >= 0.16, above_avg >= 0.05, average >= -0.05, below_avg >= -0.15, else struggling).';

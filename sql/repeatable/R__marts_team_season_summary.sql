@@ -64,6 +64,8 @@ SELECT
     (r.points_for - r.points_against)::numeric / nullif(r.games, 0) AS margin_per_game,
     sp.rating AS sp_rating,
     sp.ranking AS sp_ranking,
+    sp.offense__rating AS sp_offense,
+    sp.defense__rating AS sp_defense,
     elo.elo,
     fpi.fpi,
     tr.rank AS recruiting_rank,
@@ -71,11 +73,11 @@ SELECT
 FROM season_record AS r
 LEFT JOIN ref.school_names AS sn
     ON sn.school = r.team
-LEFT JOIN ratings.sp AS sp
+LEFT JOIN ratings.sp_ratings AS sp
     ON sp.team = r.team AND sp.year = r.season AND sn.team_id IS NOT DISTINCT FROM r.team_id
-LEFT JOIN ratings.elo AS elo
+LEFT JOIN ratings.elo_ratings AS elo
     ON elo.team = r.team AND elo.year = r.season AND sn.team_id IS NOT DISTINCT FROM r.team_id
-LEFT JOIN ratings.fpi AS fpi
+LEFT JOIN ratings.fpi_ratings AS fpi
     ON fpi.team = r.team AND fpi.year = r.season AND sn.team_id IS NOT DISTINCT FROM r.team_id
 LEFT JOIN recruiting.team_recruiting AS tr
     ON tr.team = r.team AND tr.year = r.season AND sn.team_id IS NOT DISTINCT FROM r.team_id;
@@ -83,4 +85,4 @@ LEFT JOIN recruiting.team_recruiting AS tr
 CREATE UNIQUE INDEX team_season_summary_team_id_season_key ON marts.team_season_summary (team_id, season);
 
 COMMENT ON MATERIALIZED VIEW marts.team_season_summary IS
-    'Per team id and season: record (completed games with both scores), win_pct (ties count half), points and ppg, SP+/Elo/FPI and recruiting class of that season.';
+    'Per team id and season: record (completed games with both scores), win_pct (ties count half), points and ppg, SP+ (overall, offense, defense)/Elo/FPI and recruiting class of that season.';

@@ -19,15 +19,15 @@ offense AS (
         season,
         min(offense) AS team,
         count(*)::integer AS plays,
-        avg((play_category = 'pass')::integer)::double precision AS pass_rate,
-        avg((play_category = 'pass')::integer) FILTER (WHERE NOT is_passing_down)::double precision AS standard_downs_pass_rate,
-        avg((play_category = 'pass')::integer) FILTER (WHERE is_passing_down)::double precision AS passing_downs_pass_rate,
+        avg((play_category = 'pass')::integer) AS pass_rate,
+        avg((play_category = 'pass')::integer) FILTER (WHERE NOT is_passing_down) AS standard_downs_pass_rate,
+        avg((play_category = 'pass')::integer) FILTER (WHERE is_passing_down) AS passing_downs_pass_rate,
         avg(epa) FILTER (WHERE play_category = 'pass') AS pass_epa_per_play,
         avg(epa) FILTER (WHERE play_category = 'rush') AS rush_epa_per_play,
-        avg(succeeded::integer) FILTER (WHERE play_category = 'pass')::double precision AS pass_success_rate,
-        avg(succeeded::integer) FILTER (WHERE play_category = 'rush')::double precision AS rush_success_rate,
-        avg(is_explosive::integer)::double precision AS explosive_play_rate,
-        avg(yards_gained)::double precision AS yards_per_play
+        avg(succeeded::integer) FILTER (WHERE play_category = 'pass') AS pass_success_rate,
+        avg(succeeded::integer) FILTER (WHERE play_category = 'rush') AS rush_success_rate,
+        avg(is_explosive::integer) AS explosive_play_rate,
+        avg(yards_gained) AS yards_per_play
     FROM plays
     WHERE offense_id IS NOT NULL
     GROUP BY offense_id, season
@@ -40,9 +40,9 @@ defense AS (
         count(*)::integer AS plays,
         avg(epa) FILTER (WHERE play_category = 'pass') AS pass_epa_per_play,
         avg(epa) FILTER (WHERE play_category = 'rush') AS rush_epa_per_play,
-        avg(succeeded::integer) FILTER (WHERE play_category = 'pass')::double precision AS pass_success_rate,
-        avg(succeeded::integer) FILTER (WHERE play_category = 'rush')::double precision AS rush_success_rate,
-        avg(is_explosive::integer)::double precision AS explosive_play_rate
+        avg(succeeded::integer) FILTER (WHERE play_category = 'pass') AS pass_success_rate,
+        avg(succeeded::integer) FILTER (WHERE play_category = 'rush') AS rush_success_rate,
+        avg(is_explosive::integer) AS explosive_play_rate
     FROM plays
     WHERE defense_id IS NOT NULL
     GROUP BY defense_id, season

@@ -1,22 +1,26 @@
 -- Per roster team (school name) and season: recruiting pedigree of the players on the
--- roster. A player is matched to his recruit records through roster.recruit_ids or
--- recruits.athlete_id; with several (e.g. high school and JUCO) the best-rated counts.
+-- roster. core.roster.year is the season. A player is matched to his recruit records
+-- through the child table core.roster__recruit_ids or recruits.athlete_id; with
+-- several (e.g. high school and JUCO) the best-rated counts. Ratings are averaged as
+-- numeric so the result does not depend on row order.
 DROP MATERIALIZED VIEW IF EXISTS marts.team_talent_composite CASCADE;
 
 CREATE MATERIALIZED VIEW marts.team_talent_composite AS
 WITH player_recruit AS (
     SELECT
         r.team,
-        r.season,
+        r.year AS season,
         r.id AS athlete_id,
         best.stars,
         best.rating
     FROM core.roster AS r
     LEFT JOIN LATERAL (
-        SELECT rc.stars, rc.rating
+        SELECT rc.stars, rc.rating::numeric AS rating
         FROM recruiting.recruits AS rc
-        WHERE rc.id = ANY (r.recruit_ids) OR rc.athlete_id = r.id
-        ORDER BY rc.rating DESC NULLS LAST, rc.stars DESC
+        WHERE rc.athlete_id = r.id
+           OR rc.id IN (SELECT ri.value FROM core.roster__recruit_ids AS ri
+                        WHERE ri._dlt_parent_id = r._dlt_id)
+        ORDER BY rc.rating DESC NULLS LAST, rc.stars DESC, rc.id
         LIMIT 1
     ) AS best ON true
 )

@@ -11,9 +11,10 @@ WITH snaps AS (
         p.game_id,
         p.offense AS team,
         CASE p.offense WHEN g.home_team THEN g.home_id WHEN g.away_team THEN g.away_id END AS team_id,
-        p.clock_minutes * 60 + p.clock_seconds
-            - lead(p.clock_minutes * 60 + p.clock_seconds)
-                  OVER (PARTITION BY p.game_id, p.drive_id, p.period ORDER BY p.id) AS seconds_to_next_snap
+        p.clock__minutes * 60 + p.clock__seconds
+            - lead(p.clock__minutes * 60 + p.clock__seconds)
+                  OVER (PARTITION BY p.game_id, p.drive_id, p.period
+                        ORDER BY p.play_number, p.id) AS seconds_to_next_snap
     FROM core.plays AS p
     JOIN core.games AS g ON g.id = p.game_id
     WHERE p.down BETWEEN 1 AND 4
@@ -27,7 +28,7 @@ pace AS (
         min(team) AS team,
         count(DISTINCT game_id)::integer AS games,
         count(*)::integer AS offensive_plays,
-        avg(seconds_to_next_snap) FILTER (WHERE seconds_to_next_snap BETWEEN 0 AND 60)::double precision AS seconds_per_play
+        avg(seconds_to_next_snap) FILTER (WHERE seconds_to_next_snap BETWEEN 0 AND 60) AS seconds_per_play
     FROM snaps
     WHERE team_id IS NOT NULL
     GROUP BY team_id, season

@@ -13,6 +13,7 @@ SELECT DISTINCT ON (t.school)
     t.classification,
     count(*) OVER (PARTITION BY t.school)::integer AS team_count
 FROM ref.teams AS t
+WHERE t.school IS NOT NULL
 ORDER BY
     t.school,
     array_position(ARRAY['fbs', 'fcs', 'ii', 'iii'], t.classification) NULLS LAST,

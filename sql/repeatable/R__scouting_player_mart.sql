@@ -1,6 +1,6 @@
 -- Per season and player with EPA: production (player_season_epa), roster facts of
 -- that season, and recruiting pedigree (best-rated matching recruit record, through
--- roster.recruit_ids or recruits.athlete_id).
+-- core.roster__recruit_ids or recruits.athlete_id). The roster's year is the season.
 DROP MATERIALIZED VIEW IF EXISTS scouting.player_mart CASCADE;
 
 CREATE MATERIALIZED VIEW scouting.player_mart AS
@@ -13,7 +13,6 @@ SELECT
     ro.jersey,
     ro.height,
     ro.weight,
-    ro.year AS class_year,
     ro.home_city,
     ro.home_state,
     pse.games,
@@ -36,12 +35,21 @@ SELECT
     rec.committed_to AS recruit_committed_to,
     rank() OVER (PARTITION BY pse.season, ro.position ORDER BY pse.total_epa DESC NULLS LAST)::integer AS position_epa_rank
 FROM marts.player_season_epa AS pse
-LEFT JOIN core.roster AS ro
-    ON ro.id = pse.athlete_id AND ro.season = pse.season
+-- core.roster's key is (id, team, year): a player who moved mid-season has two rows;
+-- the one of the team he produced for wins, then the first by team name.
+LEFT JOIN LATERAL (
+    SELECT r.*
+    FROM core.roster AS r
+    WHERE r.id = pse.athlete_id AND r.year = pse.season
+    ORDER BY r.team = pse.team DESC, r.team
+    LIMIT 1
+) AS ro ON true
 LEFT JOIN LATERAL (
     SELECT rc.id, rc.year, rc.stars, rc.rating, rc.ranking, rc.position, rc.committed_to
     FROM recruiting.recruits AS rc
-    WHERE rc.athlete_id = pse.athlete_id OR rc.id = ANY (ro.recruit_ids)
+    WHERE rc.athlete_id = pse.athlete_id
+       OR rc.id IN (SELECT ri.value FROM core.roster__recruit_ids AS ri
+                    WHERE ri._dlt_parent_id = ro._dlt_id)
     ORDER BY rc.rating DESC NULLS LAST, rc.id
     LIMIT 1
 ) AS rec ON true;

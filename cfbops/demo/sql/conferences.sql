@@ -125,7 +125,9 @@ FROM (VALUES
     (106, 'Dixie', 'Dixie', 'DIXIE', 'iii', 'defunct')
 ) AS c (ord, name, short_name, abbreviation, classification, tier);
 
-INSERT INTO ref.conferences (id, name, short_name, abbreviation, classification)
-SELECT id, name, short_name, abbreviation, classification
+INSERT INTO ref.conferences (id, name, short_name, classification, _dlt_load_id, _dlt_id,
+                             abbreviation)
+SELECT id, name, short_name, classification, pg_temp.load_id(2025),
+       pg_temp.dlt_id('conferences', id::text), abbreviation
 FROM seed_conference
 ORDER BY id;

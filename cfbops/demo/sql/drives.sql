@@ -1,12 +1,12 @@
--- Drives of the simulated season, summed from its plays: where each started and ended,
+-- Drives of the simulated season (CFBD drive ids are strings), summed from its plays: where each started and ended,
 -- plays, yards, time, result, and the score before and after.
 INSERT INTO core.drives (
     id, game_id, offense, offense_conference, defense, defense_conference, drive_number,
-    scoring, start_period, start_yardline, start_yards_to_goal, start_time_minutes,
-    start_time_seconds, end_period, end_yardline, end_yards_to_goal, end_time_minutes,
-    end_time_seconds, elapsed_minutes, elapsed_seconds, plays, yards, drive_result,
+    scoring, start_period, start_yardline, start_yards_to_goal, start_time__minutes,
+    start_time__seconds, end_period, end_yardline, end_yards_to_goal, end_time__minutes,
+    end_time__seconds, elapsed__minutes, elapsed__seconds, plays, yards, drive_result,
     is_home_offense, start_offense_score, start_defense_score, end_offense_score,
-    end_defense_score)
+    end_defense_score, season, _dlt_load_id, _dlt_id, created_at, updated_at)
 WITH drive_plays AS (
     SELECT
         s.game_id,
@@ -39,7 +39,7 @@ placed AS (
     FROM drive_plays AS d
 )
 SELECT
-    p.game_id::bigint * 100 + p.drive_no,
+    (p.game_id::bigint * 100 + p.drive_no)::text,
     p.game_id,
     CASE WHEN p.off_home THEN g.home_team ELSE g.away_team END,
     CASE WHEN p.off_home THEN g.home_conference ELSE g.away_conference END,
@@ -66,7 +66,12 @@ SELECT
     p.start_off,
     p.start_def,
     p.end_off,
-    p.end_def
+    p.end_def,
+    g.season,
+    pg_temp.load_id(g.season::integer),
+    pg_temp.dlt_id('drives', (p.game_id::bigint * 100 + p.drive_no)::text),
+    g.created_at,
+    g.created_at
 FROM placed AS p
 JOIN core.games AS g ON g.id = p.game_id
 ORDER BY p.game_id, p.drive_no;

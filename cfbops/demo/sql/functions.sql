@@ -115,7 +115,7 @@ $$;
 -- the athlete of a team, entry year and slot has one id, so rosters, recruits and
 -- player stats agree without looking each other up. A class is on the roster for four
 -- seasons (entry year .. entry year + 3).
-CREATE FUNCTION pg_temp.athlete_id(team_id integer, entry_year integer, slot integer)
+CREATE FUNCTION pg_temp.athlete_id(team_id bigint, entry_year bigint, slot integer)
 RETURNS bigint
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
@@ -132,7 +132,7 @@ AS $$
 $$;
 
 -- The player in a slot of a team's season: which class (by entry year) fills it.
-CREATE FUNCTION pg_temp.season_athlete(team_id integer, season integer, slot integer)
+CREATE FUNCTION pg_temp.season_athlete(team_id bigint, season bigint, slot integer)
 RETURNS bigint
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
@@ -177,4 +177,23 @@ RETURNS integer
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
     SELECT (ARRAY[11, 11, 20, 20, 26, 12, 12, 21, 10, 19])[1 + floor(10 * pg_temp.u(k, 733))::integer]
+$$;
+
+-- dlt's lineage columns. _dlt_id is a random 14-character url-safe base64 key per row;
+-- here it is a hash of the row's natural key (kind names the table), so it is the same
+-- on every run. 84 bits: no collision in a few million rows.
+CREATE FUNCTION pg_temp.dlt_id(kind text, k text)
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT translate(left(encode(decode(md5(pg_temp.seed_value() || '/' || kind || '/' || k), 'hex'),
+                                 'base64'), 14), '+/', '-_')
+$$;
+
+-- _dlt_load_id is the load's start time in epoch seconds; one load per seeded season.
+CREATE FUNCTION pg_temp.load_id(season integer)
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT (1700000000 + (season - 1860) * 86400)::text || '.' || lpad(pg_temp.seed_value()::text, 6, '0')
 $$;

@@ -4,11 +4,11 @@
 -- the total only.
 INSERT INTO stats.game_havoc (
     game_id, team, season, season_type, week, conference, opponent, opponent_conference,
-    offense_total_plays, offense_total_havoc_events, offense_front_seven_havoc_events,
-    offense_db_havoc_events, offense_havoc_rate, offense_front_seven_havoc_rate,
-    offense_db_havoc_rate, defense_total_plays, defense_total_havoc_events,
-    defense_front_seven_havoc_events, defense_db_havoc_events, defense_havoc_rate,
-    defense_front_seven_havoc_rate, defense_db_havoc_rate)
+    offense__total_plays, offense__total_havoc_events, offense__front_seven_havoc_events,
+    offense__db_havoc_events, offense__havoc_rate, offense__front_seven_havoc_rate,
+    offense__db_havoc_rate, defense__total_plays, defense__total_havoc_events,
+    defense__front_seven_havoc_events, defense__db_havoc_events, defense__havoc_rate,
+    defense__front_seven_havoc_rate, defense__db_havoc_rate, _dlt_load_id, _dlt_id)
 WITH events AS (
     -- per game and offense: scrimmage plays and the havoc its defense opponent made
     SELECT
@@ -52,6 +52,8 @@ SELECT
     s.def_plays, s.def_events, s.def_front, s.def_db,
     round(s.def_events::numeric / s.def_plays, 4),
     round(s.def_front::numeric / s.def_plays, 4),
-    round(s.def_db::numeric / s.def_plays, 4)
+    round(s.def_db::numeric / s.def_plays, 4),
+    pg_temp.load_id(s.season::integer),
+    pg_temp.dlt_id('game_havoc', s.game_id || '/' || s.team)
 FROM sides AS s
 ORDER BY s.game_id, s.is_home DESC;

@@ -1,12 +1,14 @@
 -- Team box scores of the simulated season, summed from the plays: each side's offense
 -- (yards, first downs, conversions, turnovers, possession) and the penalties it made.
-INSERT INTO core.game_team_stats (
-    game_id, team, team_id, conference, home_away, points, total_yards, first_downs,
-    rushing_attempts, rushing_yards, completions, pass_attempts, net_passing_yards,
-    turnovers, fumbles_lost, interceptions, penalties, penalty_yards,
-    third_down_conversions, third_down_attempts, fourth_down_conversions,
-    fourth_down_attempts, possession_seconds, stats)
-WITH sides AS (
+-- As dlt writes CFBD /games/teams: a parent row per game (id = game id), a child row per
+-- team, and a grandchild row per {category, stat} pair, stat being text ("7-55").
+CREATE TEMP TABLE seed_box AS
+SELECT sides.*,
+       CASE WHEN sides.is_home THEN g.home_team ELSE g.away_team END AS team,
+       CASE WHEN sides.is_home THEN g.home_id ELSE g.away_id END AS team_id,
+       CASE WHEN sides.is_home THEN g.home_conference ELSE g.away_conference END AS conference,
+       g.season
+FROM (
     SELECT
         s.game_id,
         side.is_home,
@@ -41,41 +43,54 @@ WITH sides AS (
     FROM seed_sim AS s
     CROSS JOIN (VALUES (true), (false)) AS side (is_home)
     GROUP BY s.game_id, side.is_home
-)
-SELECT
-    sd.game_id,
-    CASE WHEN sd.is_home THEN g.home_team ELSE g.away_team END,
-    CASE WHEN sd.is_home THEN g.home_id ELSE g.away_id END,
-    CASE WHEN sd.is_home THEN g.home_conference ELSE g.away_conference END,
-    CASE WHEN sd.is_home THEN 'home' ELSE 'away' END,
-    sd.points,
-    sd.rush_yards + sd.pass_yards,
-    sd.first_downs,
-    sd.rushes,
-    sd.rush_yards,
-    sd.completions,
-    sd.attempts,
-    sd.pass_yards,
-    sd.fumbles_lost + sd.interceptions,
-    sd.fumbles_lost,
-    sd.interceptions,
-    sd.penalties,
-    sd.penalty_yards,
-    sd.third_conversions,
-    sd.third_attempts,
-    sd.fourth_conversions,
-    sd.fourth_attempts,
-    sd.possession,
-    jsonb_build_object(
-        'completionAttempts', sd.completions || '-' || sd.attempts,
-        'thirdDownEff', sd.third_conversions || '-' || sd.third_attempts,
-        'fourthDownEff', sd.fourth_conversions || '-' || sd.fourth_attempts,
-        'totalPenaltiesYards', sd.penalties || '-' || sd.penalty_yards,
-        'possessionTime', (sd.possession / 60) || ':' || lpad((sd.possession % 60)::text, 2, '0'),
-        'yardsPerRushAttempt', round(sd.rush_yards::numeric / nullif(sd.rushes, 0), 1)
-    )
-FROM sides AS sd
-JOIN core.games AS g ON g.id = sd.game_id
+
+) AS sides
+JOIN core.games AS g ON g.id = sides.game_id
 -- two teams of one name in one game cannot both be keyed by name
-WHERE g.home_team <> g.away_team
-ORDER BY sd.game_id, sd.is_home DESC;
+WHERE g.home_team <> g.away_team;
+
+INSERT INTO core.game_team_stats (id, _dlt_load_id, _dlt_id)
+SELECT DISTINCT b.game_id, pg_temp.load_id(b.season::integer),
+       pg_temp.dlt_id('game_team_stats', b.game_id::text)
+FROM seed_box AS b
+ORDER BY b.game_id;
+
+INSERT INTO core.game_team_stats__teams (
+    team_id, team, conference, home_away, points,
+    _dlt_root_id, _dlt_parent_id, _dlt_list_idx, _dlt_id)
+SELECT b.team_id, b.team, b.conference, CASE WHEN b.is_home THEN 'home' ELSE 'away' END,
+       b.points, p._dlt_id, p._dlt_id, CASE WHEN b.is_home THEN 0 ELSE 1 END,
+       pg_temp.dlt_id('game_team_stats__teams', b.game_id || '/' || b.is_home)
+FROM seed_box AS b
+JOIN core.game_team_stats AS p ON p.id = b.game_id
+ORDER BY b.game_id, b.is_home DESC;
+
+INSERT INTO core.game_team_stats__teams__stats (
+    category, stat, _dlt_root_id, _dlt_parent_id, _dlt_list_idx, _dlt_id)
+SELECT st.category, st.stat, p._dlt_id, t._dlt_id, st.idx - 1,
+       pg_temp.dlt_id('game_team_stats__teams__stats', b.game_id || '/' || b.is_home || '/' || st.idx)
+FROM seed_box AS b
+JOIN core.game_team_stats AS p ON p.id = b.game_id
+JOIN core.game_team_stats__teams AS t
+    ON t._dlt_parent_id = p._dlt_id AND t._dlt_list_idx = CASE WHEN b.is_home THEN 0 ELSE 1 END
+CROSS JOIN LATERAL (
+    VALUES
+        (1, 'firstDowns', b.first_downs::text),
+        (2, 'totalYards', (b.rush_yards + b.pass_yards)::text),
+        (3, 'netPassingYards', b.pass_yards::text),
+        (4, 'completionAttempts', b.completions || '-' || b.attempts),
+        (5, 'rushingYards', b.rush_yards::text),
+        (6, 'rushingAttempts', b.rushes::text),
+        (7, 'yardsPerRushAttempt', round(b.rush_yards::numeric / nullif(b.rushes, 0), 1)::text),
+        (8, 'totalPenaltiesYards', b.penalties || '-' || b.penalty_yards),
+        (9, 'turnovers', (b.fumbles_lost + b.interceptions)::text),
+        (10, 'fumblesLost', b.fumbles_lost::text),
+        (11, 'interceptions', b.interceptions::text),
+        (12, 'thirdDownEff', b.third_conversions || '-' || b.third_attempts),
+        (13, 'fourthDownEff', b.fourth_conversions || '-' || b.fourth_attempts),
+        (14, 'possessionTime', (b.possession / 60) || ':' || lpad((b.possession % 60)::text, 2, '0'))
+) AS st (idx, category, stat)
+WHERE st.stat IS NOT NULL
+ORDER BY b.game_id, b.is_home DESC, st.idx;
+
+DROP TABLE seed_box;

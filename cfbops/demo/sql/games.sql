@@ -150,10 +150,10 @@ INSERT INTO core.games (
     id, season, week, season_type, start_date, start_time_tbd, completed, neutral_site,
     conference_game, attendance, venue_id, venue,
     home_id, home_team, home_conference, home_classification, home_points,
-    home_post_win_prob, home_pregame_elo, home_postgame_elo,
+    home_postgame_win_probability, home_pregame_elo, home_postgame_elo,
     away_id, away_team, away_conference, away_classification, away_points,
-    away_post_win_prob, away_pregame_elo, away_postgame_elo,
-    excitement_index)
+    away_postgame_win_probability, away_pregame_elo, away_postgame_elo,
+    excitement_index, _dlt_load_id, _dlt_id, created_at, updated_at)
 WITH dated AS (
     SELECT
         g.*,
@@ -234,7 +234,12 @@ SELECT
          THEN f.away_elo + round(25 * (sign(f.away_final - f.home_final)
                                       - (f.away_elo - f.home_elo) / 400.0))::integer END,
     CASE WHEN f.completed AND f.season >= 2004
-         THEN round((1 + 8.5 * pg_temp.u(f.game_id, 211))::numeric, 2) END
+         THEN round((1 + 8.5 * pg_temp.u(f.game_id, 211))::numeric, 2) END,
+    pg_temp.load_id(f.season),
+    pg_temp.dlt_id('games', f.game_id::text),
+    -- load-time stamps, fixed so a seed is reproducible
+    make_timestamptz(f.season + 1, 1, 15, 12, 0, 0, 'UTC'),
+    make_timestamptz(f.season + 1, 1, 15, 12, 0, 0, 'UTC')
 FROM final AS f
 JOIN seed_team AS ht ON ht.team_id = f.home_id
 JOIN seed_team AS at ON at.team_id = f.away_id

@@ -1,10 +1,11 @@
 -- Player involvement in the simulated season's plays (CFBD /plays/stats), for seasons
 -- from seed_scale.stats_first on: older seasons stay "not backfilled yet", the known
 -- defect. Passer, rusher, receiver and defender are the athletes the play text names.
+-- play, drive and athlete ids are CFBD strings.
 INSERT INTO stats.play_stats (
-    game_id, play_id, athlete_id, stat_type, season, week, season_type, team, conference,
-    opponent, team_score, opponent_score, drive_id, period, clock_minutes, clock_seconds,
-    yards_to_goal, down, distance, athlete_name, stat)
+    game_id, season, week, team, conference, opponent, team_score, opponent_score, drive_id,
+    play_id, period, clock__minutes, clock__seconds, yards_to_goal, down, distance,
+    athlete_id, athlete_name, stat_type, stat, _dlt_load_id, _dlt_id)
 WITH plays AS (
     SELECT
         s.*,
@@ -70,25 +71,26 @@ credited AS (
 )
 SELECT
     c.game_id,
-    c.k,
-    c.athlete_id,
-    c.stat_type,
     c.season,
     c.week,
-    c.season_type,
     CASE c.side WHEN 'o' THEN c.offense ELSE c.defense END,
     CASE c.side WHEN 'o' THEN c.off_conference ELSE c.def_conference END,
     CASE c.side WHEN 'o' THEN c.defense ELSE c.offense END,
     CASE c.side WHEN 'o' THEN c.off_score ELSE c.def_score END,
     CASE c.side WHEN 'o' THEN c.def_score ELSE c.off_score END,
-    c.game_id::bigint * 100 + c.drive_no,
+    (c.game_id::bigint * 100 + c.drive_no)::text,
+    c.k::text,
     c.period,
     c.clock / 60,
     c.clock % 60,
     c.ytg,
     c.down,
     c.distance,
+    c.athlete_id::text,
     pg_temp.player_name(c.athlete_id),
-    c.stat
+    c.stat_type,
+    c.stat,
+    pg_temp.load_id(c.season::integer),
+    pg_temp.dlt_id('play_stats', c.k || '/' || c.athlete_id || '/' || c.stat_type)
 FROM credited AS c
 ORDER BY c.game_id, c.k, c.athlete_id, c.stat_type;

@@ -1,15 +1,16 @@
--- Plays of the simulated season (seed_sim), with CFBD-style play text naming the
--- players (the same athletes play_stats credits).
+-- Plays of the simulated season (seed_sim; CFBD play and drive ids are strings), with
+-- CFBD-style play text naming the players (the same athletes play_stats credits).
 INSERT INTO core.plays (
     id, season, game_id, drive_id, drive_number, play_number, offense, offense_conference,
     offense_score, defense, defense_conference, defense_score, home, away, period,
-    clock_minutes, clock_seconds, offense_timeouts, defense_timeouts, yardline,
-    yards_to_goal, down, distance, yards_gained, scoring, play_type, play_text, ppa, wallclock)
+    clock__minutes, clock__seconds, offense_timeouts, defense_timeouts, yardline,
+    yards_to_goal, down, distance, yards_gained, scoring, play_type, play_text, ppa, wallclock,
+    _dlt_load_id, _dlt_id)
 SELECT
-    s.game_id::bigint * 1000 + s.n,
+    (s.game_id::bigint * 1000 + s.n)::text,
     g.season,
     s.game_id,
-    s.game_id::bigint * 100 + s.drive_no,
+    (s.game_id::bigint * 100 + s.drive_no)::text,
     s.drive_no,
     s.n,
     p.offense,
@@ -59,7 +60,9 @@ SELECT
                             || ' penalty, ' || abs(s.gain) || ' yards'
     END,
     s.ppa,
-    g.start_date + make_interval(secs => 68 * s.n)
+    g.start_date + make_interval(secs => 68 * s.n),
+    pg_temp.load_id(g.season::integer),
+    pg_temp.dlt_id('plays', (s.game_id::bigint * 1000 + s.n)::text)
 FROM seed_sim AS s
 JOIN core.games AS g ON g.id = s.game_id
 CROSS JOIN LATERAL (

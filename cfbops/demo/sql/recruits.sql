@@ -1,4 +1,4 @@
--- Recruits: a class per program and year (FBS ~13-22 signees, FCS a few). Stronger
+-- Recruits (ids are CFBD strings): a class per program and year (FBS ~13-22 signees, FCS a few). Stronger
 -- programs sign more stars. Each signee is slot 0..n of his class, the same slot his
 -- roster row has (pg_temp.athlete_id), so recruits, rosters and player marts join.
 -- A few never enrol (no athlete id), a few are uncommitted, and about one in a hundred
@@ -6,7 +6,8 @@
 -- misspelling): the data-quality finding of committed_to.
 INSERT INTO recruiting.recruits (
     id, athlete_id, recruit_type, year, ranking, name, school, committed_to, position,
-    height, weight, stars, rating, city, state_province, country)
+    height, weight, stars, rating, city, state_province, country, hometown_info__latitude,
+    hometown_info__longitude, hometown_info__fips_code, recruiting_year, _dlt_load_id, _dlt_id)
 WITH classes AS (
     SELECT t.team_id, t.school, t.classification, t.quality, y.year,
            CASE t.classification
@@ -41,9 +42,9 @@ rated AS (
     FROM signees AS s
 )
 SELECT
-    r.recruit_id,
+    r.recruit_id::text,
     CASE WHEN r.fate >= 0.05 AND r.classification IN ('fbs', 'fcs')
-         THEN pg_temp.athlete_id(r.team_id, r.year, r.slot) END,
+         THEN pg_temp.athlete_id(r.team_id, r.year, r.slot)::text END,
     CASE WHEN pg_temp.u(r.recruit_id, 809) < 0.92 THEN 'HighSchool'
          WHEN pg_temp.u(r.recruit_id, 809) < 0.98 THEN 'JUCO' ELSE 'PrepSchool' END,
     r.year,
@@ -64,7 +65,7 @@ SELECT
                                              r.recruit_id, 813)
          ELSE r.school END,
     pg_temp.slot_position(r.slot),
-    round((70 + 8 * pg_temp.u(r.recruit_id, 815))::numeric, 1),
+    round(70 + 8 * pg_temp.u(r.recruit_id, 815)),
     CASE WHEN pg_temp.slot_position(r.slot) IN ('OT', 'OG', 'C', 'DT')
          THEN pg_temp.whole(r.recruit_id, 817, 270, 340)
          ELSE pg_temp.whole(r.recruit_id, 817, 175, 245) END,
@@ -81,6 +82,12 @@ SELECT
                        'Nashville', 'Memphis', 'St. Louis', 'Baltimore'], r.recruit_id, 819),
     pg_temp.pick(ARRAY['GA', 'TX', 'TX', 'FL', 'FL', 'FL', 'AL', 'LA', 'OH', 'OH', 'MI', 'IL',
                        'CA', 'CA', 'AZ', 'NC', 'TN', 'TN', 'MO', 'MD'], r.recruit_id, 819),
-    'USA'
+    'USA',
+    round((29 + 17 * pg_temp.u(r.recruit_id, 823))::numeric, 4)::double precision,
+    round((-120 + 40 * pg_temp.u(r.recruit_id, 827))::numeric, 4)::double precision,
+    lpad(pg_temp.whole(r.recruit_id, 829, 1001, 56045)::text, 5, '0'),
+    r.year,
+    pg_temp.load_id(r.year),
+    pg_temp.dlt_id('recruits', r.recruit_id::text)
 FROM rated AS r
 ORDER BY r.recruit_id;

@@ -240,13 +240,13 @@ FROM generate_series(1, 837 - (SELECT count(*) FROM seed_venue)::integer) AS b (
 
 UPDATE seed_team AS t SET venue_id = v.venue_id FROM seed_venue AS v WHERE v.team_id = t.team_id;
 
-INSERT INTO ref.venues (id, name, capacity, grass, dome, city, state, zip, country_code,
-                        timezone, latitude, longitude, elevation, construction_year)
+INSERT INTO ref.venues (id, name, capacity, dome, city, state, zip, country_code, latitude,
+                        longitude, _dlt_load_id, _dlt_id, grass, timezone, elevation,
+                        construction_year)
 SELECT
     v.venue_id,
     v.name,
     v.capacity,
-    v.grass,
     v.dome,
     split_part(v.name, ' ', 1),
     pg_temp.pick(ARRAY['AL', 'AZ', 'CA', 'CO', 'FL', 'GA', 'IA', 'IL', 'IN', 'KS', 'KY', 'LA',
@@ -254,17 +254,26 @@ SELECT
                        'SC', 'TN', 'TX', 'UT', 'VA', 'WA', 'WI', 'WV'], v.venue_id, 67),
     lpad(pg_temp.whole(v.venue_id, 71, 10000, 99999)::text, 5, '0'),
     'US',
-    pg_temp.pick(ARRAY['America/New_York', 'America/Chicago', 'America/Denver',
-                       'America/Los_Angeles'], v.venue_id, 73),
     round((25 + 23 * pg_temp.u(v.venue_id, 79))::numeric, 5)::double precision,
     round((-122 + 52 * pg_temp.u(v.venue_id, 83))::numeric, 5)::double precision,
-    round((1500 * power(pg_temp.u(v.venue_id, 89), 3))::numeric, 1)::double precision,
+    pg_temp.load_id(2025),
+    pg_temp.dlt_id('venues', v.venue_id::text),
+    v.grass,
+    pg_temp.pick(ARRAY['America/New_York', 'America/Chicago', 'America/Denver',
+                       'America/Los_Angeles'], v.venue_id, 73),
+    -- CFBD sends elevation as a string
+    round((1500 * power(pg_temp.u(v.venue_id, 89), 3))::numeric, 1)::text,
     1895 + floor(125 * pg_temp.u(v.venue_id, 97))::integer
 FROM seed_venue AS v
 ORDER BY v.venue_id;
 
-INSERT INTO ref.teams (id, school, mascot, abbreviation, alternate_names, conference, division,
-                       classification, color, alt_color, logos, twitter, venue_id)
+-- location__* is the home venue, flattened by dlt.
+INSERT INTO ref.teams (id, school, mascot, abbreviation, conference, classification, color,
+                       alternate_color, twitter, location__id, location__name, location__city,
+                       location__state, location__zip, location__country_code,
+                       location__timezone, location__latitude, location__longitude,
+                       location__elevation, location__capacity, location__construction_year,
+                       location__grass, location__dome, _dlt_load_id, _dlt_id, division)
 SELECT
     t.team_id,
     t.school,
@@ -277,17 +286,35 @@ SELECT
                        'Paladins', 'Thunder', 'Monarchs', 'Pirates', 'Mountaineers'],
                  t.team_id, 101),
     upper(left(regexp_replace(t.school, '[^A-Za-z]', '', 'g'), 4)),
-    ARRAY[t.school, upper(left(regexp_replace(t.school, '[^A-Za-z]', '', 'g'), 4))],
     t.conference,
-    CASE WHEN t.tier IN ('power', 'group') THEN pg_temp.pick(ARRAY['East', 'West'], t.team_id, 103) END,
     t.classification,
     '#' || lpad(to_hex(pg_temp.whole(t.team_id, 107, 0, 16777215)), 6, '0'),
     '#' || lpad(to_hex(pg_temp.whole(t.team_id, 109, 0, 16777215)), 6, '0'),
-    CASE WHEN t.classification IN ('fbs', 'fcs') AND t.active THEN
-        ARRAY['http://a.espncdn.com/i/teamlogos/ncaa/500/' || t.team_id || '.png',
-              'http://a.espncdn.com/i/teamlogos/ncaa/500-dark/' || t.team_id || '.png']
-    END,
     CASE WHEN t.active THEN '@' || regexp_replace(t.school, '[^A-Za-z]', '', 'g') || 'FB' END,
-    t.venue_id
+    v.id, v.name, v.city, v.state, v.zip, v.country_code, v.timezone, v.latitude, v.longitude,
+    v.elevation, v.capacity, v.construction_year, v.grass, v.dome,
+    pg_temp.load_id(2025),
+    pg_temp.dlt_id('teams', t.team_id::text),
+    CASE WHEN t.tier IN ('power', 'group') THEN pg_temp.pick(ARRAY['East', 'West'], t.team_id, 103) END
 FROM seed_team AS t
+LEFT JOIN ref.venues AS v ON v.id = t.venue_id
 ORDER BY t.team_id;
+
+-- Arrays are child tables: logos for programs that still play in FBS/FCS (index 0 is
+-- the primary logo), the school name and its abbreviation as alternate names.
+INSERT INTO ref.teams__logos (value, _dlt_parent_id, _dlt_list_idx, _dlt_id)
+SELECT l.url, tm._dlt_id, l.idx, pg_temp.dlt_id('teams__logos', t.team_id || '/' || l.idx)
+FROM seed_team AS t
+JOIN ref.teams AS tm ON tm.id = t.team_id
+CROSS JOIN LATERAL (
+    VALUES (0, 'http://a.espncdn.com/i/teamlogos/ncaa/500/' || t.team_id || '.png'),
+           (1, 'http://a.espncdn.com/i/teamlogos/ncaa/500-dark/' || t.team_id || '.png')
+) AS l (idx, url)
+WHERE t.classification IN ('fbs', 'fcs') AND t.active
+ORDER BY t.team_id, l.idx;
+
+INSERT INTO ref.teams__alternate_names (value, _dlt_parent_id, _dlt_list_idx, _dlt_id)
+SELECT a.name, tm._dlt_id, a.idx, pg_temp.dlt_id('teams__alternate_names', tm.id || '/' || a.idx)
+FROM ref.teams AS tm
+CROSS JOIN LATERAL (VALUES (0, tm.school), (1, tm.abbreviation)) AS a (idx, name)
+ORDER BY tm.id, a.idx;
