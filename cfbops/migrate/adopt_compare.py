@@ -160,13 +160,12 @@ class Comparer:
     def _statement(self, file: MigrationFile, statement: Statement) -> _Verdict:
         node, line = statement.node, statement.line
         whole = [Runnable(line, statement.text)]
-        if isinstance(node, ast.CreateSchemaStmt):
-            found = self.catalog.schema_exists(node.schemaname)
-            return self._exists(line, "schema", node.schemaname, found, whole)
-        if isinstance(node, ast.CreateStmt):
-            return self._table(statement)
-        if isinstance(node, ast.IndexStmt):
-            return self._index(statement)
+        if isinstance(node, ast.CreateSchemaStmt | ast.CreateStmt | ast.IndexStmt):
+            verdict = self._created(statement)
+            if verdict.state == "present" and node.if_not_exists:
+                # Harmless to run again: it says nothing about whether the file ran.
+                verdict.state = "rerun"
+            return verdict
         if isinstance(node, ast.AlterTableStmt):
             return self._alter(file, statement)
         if isinstance(node, ast.ViewStmt):
@@ -210,6 +209,16 @@ class Comparer:
             "cannot be compared; runs only if the file is not fully present",
         )
         return _Verdict([report], "unchecked", whole)
+
+    def _created(self, statement: Statement) -> _Verdict:
+        node = statement.node
+        if isinstance(node, ast.CreateSchemaStmt):
+            found = self.catalog.schema_exists(node.schemaname)
+            runs = [Runnable(statement.line, statement.text)]
+            return self._exists(statement.line, "schema", node.schemaname, found, runs)
+        if isinstance(node, ast.CreateStmt):
+            return self._table(statement)
+        return self._index(statement)
 
     def _exists(
         self, line: int, kind: str, name: str, found: bool, runs: list[Runnable]
@@ -475,6 +484,8 @@ class Comparer:
         command: ast.AlterTableCmd,
     ) -> tuple[ObjectReport, str, list[Runnable]]:
         kind = command.subtype
+        if kind == AlterTableType.AT_AddConstraint and command.def_.indexname:
+            return self._using_index(line, table, command.def_)
         if kind == AlterTableType.AT_AddConstraint:
             constraint = command.def_
             shape = constraint_shape(table, constraint)
@@ -513,6 +524,29 @@ class Comparer:
             "cannot be compared",
         )
         return report, "unchecked", []
+
+    def _using_index(
+        self, line: int, table: str, constraint: ast.Constraint
+    ) -> tuple[ObjectReport, str, list[Runnable]]:
+        """ADD CONSTRAINT … USING INDEX: present once the index has become the constraint."""
+        index = constraint.indexname
+        named = next((k for k in self.catalog.keys(table) if k.name == index), None)
+        label = constraint.conname or index
+        if named is None:
+            report = ObjectReport(
+                line,
+                "constraint",
+                label,
+                Outcome.DIFFERENT,
+                f"no index {index} on {table} to turn into the constraint",
+            )
+            return report, "present", []
+        if named.constraint:
+            return ObjectReport(line, "constraint", label, Outcome.PRESENT), "present", []
+        report = ObjectReport(
+            line, "constraint", label, Outcome.MISSING, f"index {index} becomes the constraint"
+        )
+        return report, "missing", []
 
     def _validate(
         self, file: MigrationFile, line: int, table: str, name: str
@@ -606,7 +640,15 @@ class Comparer:
         elif isinstance(node, ast.AlterTableStmt):
             table = qualified_name(node.relation)
             for command in node.cmds or ():
-                if command.subtype == AlterTableType.AT_AddConstraint:
+                if command.subtype == AlterTableType.AT_AddConstraint and command.def_.indexname:
+                    keys = catalog.planned_keys.get(table, [])
+                    for key in keys:
+                        if key.name == command.def_.indexname:
+                            keys.remove(key)
+                            name = command.def_.conname or key.name
+                            self._plan_key(table, name, key.shape, True)
+                            break
+                elif command.subtype == AlterTableType.AT_AddConstraint:
                     shape = constraint_shape(table, command.def_)
                     if (
                         shape is not None
