@@ -32,7 +32,7 @@ EXISTING = """
 """
 
 FILES = {
-    "migrations/V0001__schemas.sql": "CREATE SCHEMA IF NOT EXISTS core;",
+    "migrations/V0001__schemas.sql": "CREATE SCHEMA core;",
     "migrations/V0002__games.sql": """
         CREATE TABLE core.games (
             id bigint NOT NULL,
@@ -221,6 +221,16 @@ def test_adopt_on_an_empty_database_is_a_plain_migrate(
     assert result.ok
     assert {f.action.value for f in result.files} == {"apply"}
     assert {kind for _, kind, _ in _history(db)} == {"versioned", "repeatable"}
+
+
+def test_if_not_exists_on_what_stands_runs_again_as_a_plain_file(
+    db: DatabaseUnderTest, tmp_path: Path
+) -> None:
+    _build(db)
+    files = {"migrations/V0001__schemas.sql": "CREATE SCHEMA IF NOT EXISTS core;"}
+    result = adopt(db.settings, sql_dir=write_migrations(tmp_path / "sql", files))
+    assert result.ok and _actions(result) == {"0001": "apply"}
+    assert _history(db) == [("0001", "versioned", True)]
 
 
 def test_adopt_with_to_is_a_usage_error(db: DatabaseUnderTest, tmp_path: Path) -> None:
