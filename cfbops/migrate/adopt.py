@@ -12,8 +12,6 @@ the repeatables. Safe to run again: only pending files are compared.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -32,24 +30,14 @@ from cfbops.migrate.adopt_compare import (
     Outcome,
     Runnable,
 )
-from cfbops.migrate.apply import (
-    AppliedFile,
-    FailedFile,
-    FileFailed,
-    _apply_repeatables,
-    _apply_versioned,
-    _execute_all,
-    _failure,
-    _ms_since,
-    _prepare_session,
-    _with_retries,
-)
+from cfbops.migrate.adopt_run import prepare_session, run_file, run_repeatables
+from cfbops.migrate.apply import AppliedFile, FailedFile, FileFailed
 from cfbops.migrate.equivalence import present_equivalents
 from cfbops.migrate.files import MigrationFile, load_migrations
 from cfbops.migrate.live_catalog import Catalog
 from cfbops.migrate.preflight import PreflightResult, run_preflight
 from cfbops.migrate.state import migration_state
-from cfbops.migrate.statements import needs_autocommit, qualified_name
+from cfbops.migrate.statements import qualified_name
 from cfbops.progress import ProgressCallback, TaskProgress, ignore_progress
 
 # Tables cfbops's engine creates for itself; never "extra".
@@ -171,7 +159,6 @@ def adopt(
     sql_dir: Path,
     wait_s: float | None = 60.0,
     progress: ProgressCallback = ignore_progress,
-    sleep: Callable[[float], None] = time.sleep,
 ) -> AdoptResult:
     """Compare, then adopt what stands, apply what is missing, then the repeatables."""
     versioned, repeatable = load_migrations(sql_dir)
@@ -179,7 +166,7 @@ def adopt(
         _ = file.statements  # a syntax error stops the run before any SQL
     reporter = TaskProgress(progress, "adopt")
     with connect(settings, application_name="cfbops migrate --adopt") as conn:
-        _prepare_session(conn, settings)
+        prepare_session(conn, settings)
 
         def waiting(holder: LockHolder | None, left: float) -> None:
             who = holder.describe() if holder else "another session"
@@ -197,7 +184,7 @@ def adopt(
             extras = _extra_tables(planner.catalog, versioned)
             if any(f.action == FileAction.BLOCKED for f in planned):
                 return AdoptResult(planned, extras, pending_repeatable=state.pending_repeatable)
-            return _execute(conn, versioned, repeatable, planned, extras, reporter, sleep)
+            return _execute(conn, versioned, repeatable, planned, extras, reporter)
 
 
 def _execute(
@@ -207,13 +194,11 @@ def _execute(
     planned: tuple[FileAdoption, ...],
     extras: tuple[ObjectReport, ...],
     reporter: TaskProgress,
-    sleep: Callable[[float], None],
 ) -> AdoptResult:
     live = Comparer(Catalog(conn), versioned)
     done: list[FileAdoption] = []
     applied: list[AppliedFile] = []
     adopted: list[str] = []
-    retries: list[str] = []
     reporter.total = len(planned) + 1
     try:
         for plan in planned:
@@ -225,23 +210,32 @@ def _execute(
                 raise FileFailed(_blocked(adoption))
             if adoption.action == FileAction.APPLY:
                 earlier = [f.statements for f in versioned if f.sort_key < file.sort_key]
-                applied.append(_apply_versioned(conn, file, reporter, sleep, retries, earlier))
-            elif adoption.action == FileAction.ADOPT:
-                with conn.transaction():
-                    history.record_adopted(conn, file, duration_ms=0)
-                    _record_objects(conn, adoption)
-                adopted.append(file.version or "")
+                present = present_equivalents(conn, file.statements, earlier)
+
+                def versioned_row(ms: int, file: MigrationFile = file) -> None:
+                    history.record(conn, file, duration_ms=ms, success=True)
+
+                applied.append(run_file(conn, file, file, versioned_row, reporter, present))
             else:
-                applied.append(_complete(conn, adoption, reporter, sleep, retries))
+
+                def adopted_row(ms: int, adoption: FileAdoption = adoption) -> None:
+                    history.record_adopted(conn, adoption.file, duration_ms=ms)
+                    _record_objects(conn, adoption)
+
+                if adoption.action == FileAction.ADOPT:
+                    with conn.transaction():
+                        adopted_row(0)
+                else:
+                    rest = remainder_file(file, adoption.runs)
+                    applied.append(run_file(conn, file, rest, adopted_row, reporter))
                 adopted.append(file.version or "")
             reporter.step(f"V{file.version} {file.name}: {adoption.action.value}")
         state = migration_state(conn, versioned, repeatable)
         if state.pending_repeatable:
-            files = list(state.pending_repeatable)
-            applied += _apply_repeatables(conn, files, reporter, sleep, retries)
+            applied += run_repeatables(conn, list(state.pending_repeatable), reporter)
         reporter.step("repeatables applied")
     except FileFailed as failed:
-        done += [p for p in planned[len(done) :]]
+        done += list(planned[len(done) :])
         return AdoptResult(
             tuple(done),
             extras,
@@ -278,51 +272,3 @@ def _record_objects(conn: psycopg.Connection, adoption: FileAdoption) -> None:
                 report.detail,
             ),
         )
-
-
-def _complete(
-    conn: psycopg.Connection,
-    adoption: FileAdoption,
-    reporter: TaskProgress,
-    sleep: Callable[[float], None],
-    retries: list[str],
-) -> AppliedFile:
-    """Run the missing part of a half-present file; history says 'adopted'."""
-    file = adoption.file
-    rest = remainder_file(file, adoption.runs)
-    broken = tuple(check for check in run_preflight(conn, rest) if not check.passed)
-    if broken:
-        raise FileFailed(
-            FailedFile(
-                file.version,
-                file.name,
-                file.kind.value,
-                "pre-flight check failed: " + "; ".join(check.message() for check in broken),
-                broken[0].line,
-                broken,
-            )
-        )
-    transactional = not file.directives.no_transaction and not any(
-        needs_autocommit(s) for s in rest.statements
-    )
-    started = time.monotonic()
-
-    def record() -> None:
-        history.record_adopted(conn, file, duration_ms=_ms_since(started))
-        _record_objects(conn, adoption)
-
-    def once() -> None:
-        if transactional:
-            with conn.transaction():
-                _execute_all(conn, rest, reporter)
-                record()
-        else:
-            _execute_all(conn, rest, reporter)  # autocommit: each statement on its own
-            with conn.transaction():
-                record()
-
-    try:
-        attempts = _with_retries(rest, once, reporter, sleep, retries)
-    except psycopg.Error as exc:
-        raise FileFailed(_failure(rest, exc)) from None
-    return AppliedFile(file.version, file.name, "adopted", _ms_since(started), attempts)
