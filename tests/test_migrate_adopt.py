@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from cfbops.db.connect import connect
+from cfbops.db.locks import advisory_lock
 from cfbops.migrate.adopt import adopt, adoption_plan
 from tests.conftest import DatabaseUnderTest, run_cli
 from tests.migrate_helpers import write_migrations
@@ -248,3 +250,61 @@ def test_adopt_with_to_is_a_usage_error(db: DatabaseUnderTest, tmp_path: Path) -
     )
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0 and "--to" in result.stderr
+
+
+def test_a_half_present_file_whose_rest_fails_pre_flight_applies_none_of_it(
+    db: DatabaseUnderTest, tmp_path: Path
+) -> None:
+    _build(db)
+    with db.connect() as conn:
+        conn.execute("INSERT INTO core.drives VALUES ('d9', 999)")  # a drive of no game
+    files = dict(FILES)
+    files["migrations/V0003__drives.sql"] = FILES["migrations/V0003__drives.sql"].replace(
+        " NOT VALID", ""
+    )
+    del files["migrations/V0004__validate.sql"]
+    result = adopt(db.settings, sql_dir=write_migrations(tmp_path / "sql", files))
+    assert result.failed is not None and result.failed.version == "0003"
+    (check,) = result.failed.preflight
+    assert (check.check, check.count) == ("orphans", 1)
+    assert check.sample[0]["game_id"] == 999
+    assert [row[0] for row in _history(db)] == ["0001", "0002"]  # the files before it stand
+    with db.connect() as conn:  # nothing of V0003: not even its missing table
+        assert conn.execute("SELECT to_regclass('core.drive_notes')").fetchone()[0] is None
+
+
+def test_plan_adopt_counts_the_orphans_a_later_validate_would_meet(
+    db: DatabaseUnderTest, tmp_path: Path
+) -> None:
+    _build(db)
+    with db.connect() as conn:
+        conn.execute("INSERT INTO core.drives VALUES ('d9', 999)")
+    plan = adoption_plan(db.settings, write_migrations(tmp_path / "sql", FILES))
+    (failing,) = [p for p in plan.preflight if not p.passed]
+    assert failing.file.endswith("V0004__validate.sql") and failing.count == 1
+    assert not plan.ok
+
+
+def test_adopt_waits_for_no_one_with_no_wait(db: DatabaseUnderTest, tmp_path: Path) -> None:
+    _build(db)
+    sql_dir = write_migrations(tmp_path / "sql", FILES)
+    with connect(db.settings, application_name="cfbops refresh") as holder:
+        with advisory_lock(holder, wait_s=None):
+            result = run_cli(
+                "--database-url",
+                db.url,
+                "--headless",
+                "migrate",
+                "--adopt",
+                "--no-wait",
+                "--sql-dir",
+                str(sql_dir),
+            )
+    assert result.returncode == 4
+    assert "cfbops refresh" in result.stderr
+    assert _history_exists(db) is False
+
+
+def _history_exists(db: DatabaseUnderTest) -> bool:
+    with db.connect() as conn:
+        return conn.execute("SELECT to_regclass('ops.schema_history') IS NOT NULL").fetchone()[0]

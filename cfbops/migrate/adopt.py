@@ -17,6 +17,7 @@ from pathlib import Path
 
 import psycopg
 from pglast import ast
+from pglast.enums import AlterTableType
 
 from cfbops.config import Settings
 from cfbops.db.connect import connect
@@ -32,12 +33,12 @@ from cfbops.migrate.adopt_compare import (
 )
 from cfbops.migrate.adopt_run import prepare_session, run_file, run_repeatables
 from cfbops.migrate.apply import AppliedFile, FailedFile, FileFailed
-from cfbops.migrate.equivalence import present_equivalents
+from cfbops.migrate.equivalence import defined_constraint, present_equivalents
 from cfbops.migrate.files import MigrationFile, load_migrations
 from cfbops.migrate.live_catalog import Catalog
-from cfbops.migrate.preflight import PreflightResult, run_preflight
+from cfbops.migrate.preflight import PreflightResult, orphans_check, run_preflight
 from cfbops.migrate.state import migration_state
-from cfbops.migrate.statements import qualified_name
+from cfbops.migrate.statements import Statement, qualified_name
 from cfbops.progress import ProgressCallback, TaskProgress, ignore_progress
 
 # Tables cfbops's engine creates for itself; never "extra".
@@ -122,12 +123,55 @@ def _preflight_of(
     conn: psycopg.Connection, adoption: FileAdoption, versioned: list[MigrationFile]
 ) -> list[PreflightResult]:
     file = adoption.file
+    earlier = [f.statements for f in versioned if f.sort_key < file.sort_key]
     if adoption.action == FileAction.COMPLETE:
-        return run_preflight(conn, remainder_file(file, adoption.runs))
+        ran = remainder_file(file, adoption.runs)
+        return run_preflight(conn, ran) + _planned_validations(conn, ran, earlier)
     if adoption.action == FileAction.APPLY:
-        earlier = [f.statements for f in versioned if f.sort_key < file.sort_key]
-        return run_preflight(conn, file, skip=present_equivalents(conn, file.statements, earlier))
+        present = present_equivalents(conn, file.statements, earlier)
+        checks = run_preflight(conn, file, skip=present)
+        return checks + _planned_validations(conn, file, earlier)
     return []
+
+
+def _planned_validations(
+    conn: psycopg.Connection, file: MigrationFile, earlier: list[list[Statement]]
+) -> list[PreflightResult]:
+    """Orphan checks for VALIDATE of a key an earlier file only plans to add: the plan
+    cannot find it in the catalog, so it reads its definition from that file."""
+    results = []
+    for statement in file.statements:
+        node = statement.node
+        if not isinstance(node, ast.AlterTableStmt):
+            continue
+        table = qualified_name(node.relation)
+        for command in node.cmds or ():
+            if command.subtype != AlterTableType.AT_ValidateConstraint:
+                continue
+            exists = conn.execute(
+                "SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass(%s) AND conname = %s",
+                (table, command.name),
+            ).fetchone()
+            shape = defined_constraint([*earlier, file.statements], table, command.name)
+            if exists or shape is None or shape.kind != "foreign" or not shape.target:
+                continue
+            check = orphans_check(
+                statement.line,
+                table,
+                [c or "" for c in shape.columns],
+                shape.target,
+                list(shape.target_columns),
+            )
+            if conn.execute("SELECT to_regclass(%s) IS NULL", (table,)).fetchone()[0]:
+                continue
+            count = conn.execute(check.count_sql).fetchone()[0]
+            sample = tuple(r[0] for r in conn.execute(check.sample_sql).fetchall()) if count else ()
+            results.append(
+                PreflightResult(
+                    file.display_path, statement.line, "orphans", check.target, count, sample
+                )
+            )
+    return results
 
 
 def adoption_plan(settings: Settings, sql_dir: Path) -> AdoptResult:
