@@ -118,6 +118,14 @@ def _as_sql(conn: psycopg.Connection, composed: sql.Composable) -> str:
     return composed.as_string(conn)
 
 
+def _concurrently(node: ast.IndexStmt) -> str:
+    node.concurrent, node.if_not_exists = True, True
+    try:
+        return _text(node)
+    finally:
+        node.concurrent, node.if_not_exists = False, False
+
+
 def _table_ident(name: str) -> sql.Identifier:
     schema, _, relation = name.partition(".")
     return sql.Identifier(schema, relation)
@@ -426,10 +434,25 @@ class Comparer:
             )
             return _Verdict([report], "present", [])
         outcome, detail = self._key_outcome(table, node.idxname, index_shape(node))
+        text = statement.text
+        if outcome == Outcome.MISSING and not node.concurrent and self._holds_data(table):
+            if self.catalog.table(table).partitioned:
+                # PostgreSQL builds no index CONCURRENTLY on a partitioned table.
+                note = "built as written: writes to the table wait for the build"
+            else:
+                # The file builds it on a table it creates empty; here the table is full,
+                # so build it without blocking the loader's writes.
+                text = _concurrently(node)
+                note = "built CONCURRENTLY: the table stands"
+            detail = "; ".join(filter(None, [detail, note]))
         report = ObjectReport(line, "index", label, outcome, detail)
         if outcome == Outcome.MISSING:
-            return _Verdict([report], "missing", [Runnable(line, statement.text)])
+            return _Verdict([report], "missing", [Runnable(line, text)])
         return _Verdict([report], "present", [])
+
+    def _holds_data(self, table: str) -> bool:
+        """True for a table that stood before this run (not one the plan creates)."""
+        return table not in self.catalog.planned_tables and self.catalog.relation_exists(table)
 
     def _alter(self, file: MigrationFile, statement: Statement) -> _Verdict:
         node: ast.AlterTableStmt = statement.node

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Mapping
 
 import psycopg
+from pglast import ast
 from psycopg import sql
 
 from cfbops.config import Settings
@@ -19,7 +20,7 @@ from cfbops.migrate.apply import AppliedFile, FailedFile, FileFailed, locate_err
 from cfbops.migrate.equivalence import Equivalent
 from cfbops.migrate.files import MigrationFile
 from cfbops.migrate.preflight import run_preflight
-from cfbops.migrate.statements import needs_autocommit
+from cfbops.migrate.statements import Statement, needs_autocommit
 from cfbops.progress import TaskProgress
 
 SLOW_STATEMENT_S = 1.0
@@ -42,8 +43,11 @@ def _statements(
     file: MigrationFile,
     progress: TaskProgress,
     present: Mapping[int, Equivalent],
+    only: set[int] | None = None,
 ) -> None:
     for index, statement in enumerate(file.statements):
+        if only is not None and index not in only:
+            continue
         equivalent = present.get(index)
         if equivalent is not None:
             if equivalent.validate:
@@ -59,6 +63,27 @@ def _statements(
             progress.note(
                 f"{file.display_path}:{statement.line} took {time.monotonic() - started:.1f}s"
             )
+
+
+INVALID_INDEX_SQL = """
+SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE NOT i.indisvalid AND n.nspname = %s AND c.relname = %s
+"""
+
+
+def _drop_invalid_leftover(conn: psycopg.Connection, statement: Statement) -> None:
+    """A failed CONCURRENTLY build leaves an invalid index that IF NOT EXISTS would keep."""
+    node = statement.node
+    if not isinstance(node, ast.IndexStmt) or not node.idxname:
+        return
+    schema = node.relation.schemaname or "public"
+    if conn.execute(INVALID_INDEX_SQL, (schema, node.idxname)).fetchone():
+        conn.execute(
+            sql.SQL("DROP INDEX CONCURRENTLY IF EXISTS {}").format(
+                sql.Identifier(schema, node.idxname)
+            )
+        )
 
 
 def _failed(original: MigrationFile, ran: MigrationFile, exc: psycopg.Error) -> FailedFile:
@@ -90,21 +115,22 @@ def run_file(
                 broken,
             )
         )
-    transactional = not original.directives.no_transaction and not any(
-        needs_autocommit(s) for s in ran.statements
-    )
     started = time.monotonic()
+    alone = {i for i, s in enumerate(ran.statements) if needs_autocommit(s)}
+    together = set(range(len(ran.statements))) - alone
+    if original.directives.no_transaction:
+        alone, together = alone | together, set()
     try:
-        if transactional:
-            with conn.transaction():
-                _statements(conn, ran, progress, present)
-                record(_ms_since(started))
-        else:
-            # Each statement commits alone; if one fails, history is not written and the
-            # next --adopt finds the committed ones standing.
-            _statements(conn, ran, progress, present)
-            with conn.transaction():
-                record(_ms_since(started))
+        # Statements that cannot run in a transaction (index builds CONCURRENTLY on a table
+        # that stands) first, each committing alone; if one fails, history is not written
+        # and the next --adopt finds the built ones standing. Then the rest, all or nothing,
+        # with the history row.
+        for index in sorted(alone):
+            _drop_invalid_leftover(conn, ran.statements[index])
+        _statements(conn, ran, progress, present, only=alone)
+        with conn.transaction():
+            _statements(conn, ran, progress, present, only=together)
+            record(_ms_since(started))
     except psycopg.Error as exc:
         raise FileFailed(_failed(original, ran, exc)) from None
     kind = "adopted" if ran is not original else original.kind.value
