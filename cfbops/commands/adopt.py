@@ -9,8 +9,8 @@ from cfbops.config import Settings
 from cfbops.errors import ExitCode, UsageError
 from cfbops.headless import Outcome
 from cfbops.migrate.adopt import AdoptResult, adopt, adoption_plan
-from cfbops.migrate.adopt_compare import FileAdoption
-from cfbops.migrate.adopt_compare import Outcome as Found
+from cfbops.migrate.adopt_model import FileAdoption
+from cfbops.migrate.adopt_model import Outcome as Found
 from cfbops.progress import ProgressCallback
 
 # What each file's action means, in the words the report uses.

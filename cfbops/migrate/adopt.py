@@ -23,8 +23,8 @@ from cfbops.config import Settings
 from cfbops.db.connect import connect
 from cfbops.db.locks import OPERATIONS_LOCK, LockHolder, advisory_lock
 from cfbops.migrate import history
-from cfbops.migrate.adopt_compare import (
-    Comparer,
+from cfbops.migrate.adopt_compare import Comparer
+from cfbops.migrate.adopt_model import (
     FileAction,
     FileAdoption,
     ObjectReport,

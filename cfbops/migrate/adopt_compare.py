@@ -5,8 +5,6 @@ applied or blocked; nothing here changes the database."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from enum import Enum
 
 import psycopg
 from pglast import ast
@@ -14,6 +12,16 @@ from pglast.enums import AlterTableType, ConstrType
 from pglast.stream import RawStream
 from psycopg import sql
 
+from cfbops.migrate.adopt_model import (
+    BLOCKING,
+    FileAction,
+    FileAdoption,
+    ObjectReport,
+    Outcome,
+    Runnable,
+    Verdict,
+)
+from cfbops.migrate.adopt_overlay import Overlay
 from cfbops.migrate.equivalence import (
     KeyShape,
     LiveKey,
@@ -25,85 +33,7 @@ from cfbops.migrate.equivalence import (
 )
 from cfbops.migrate.files import MigrationFile
 from cfbops.migrate.live_catalog import Catalog, LiveColumn, LiveTable
-from cfbops.migrate.statements import Statement, qualified_name
-
-SERIAL_TYPES = {
-    "serial": "integer",
-    "bigserial": "bigint",
-    "smallserial": "smallint",
-    "serial4": "integer",
-    "serial8": "bigint",
-    "serial2": "smallint",
-}
-
-
-class Outcome(Enum):
-    PRESENT = "present"  # stands as the file writes it
-    EQUIVALENT = "equivalent"  # stands under another name, same meaning
-    MISSING = "missing"  # absent: it will be created
-    DIFFERENT = "different"  # stands, but not as the file says: blocks adoption
-    NOTE = "note"  # worth knowing, changes nothing (extra column, nullability)
-    UNCHECKED = "unchecked"  # cfbops cannot compare it (DO block, data change)
-    EXTRA = "extra"  # a table no cfbops file knows
-
-
-BLOCKING = frozenset({Outcome.DIFFERENT})
-
-
-class FileAction(Enum):
-    ADOPT = "adopt"  # everything stands: recorded, nothing runs
-    COMPLETE = "complete"  # part stands: the rest runs, recorded as adopted
-    APPLY = "apply"  # nothing stands: the file runs as in a plain migrate
-    BLOCKED = "blocked"  # a difference: nothing runs until it is resolved
-
-
-@dataclass(frozen=True, slots=True)
-class ObjectReport:
-    """One object of one file (or of the database) and what adoption found."""
-
-    line: int | None
-    kind: str
-    name: str
-    outcome: Outcome
-    detail: str = ""
-
-    def as_dict(self) -> dict:
-        return {
-            "line": self.line,
-            "kind": self.kind,
-            "object": self.name,
-            "outcome": self.outcome.value,
-            "detail": self.detail,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Runnable:
-    """SQL the adoption runs for a missing object, placed at its line in the file."""
-
-    line: int
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class FileAdoption:
-    file: MigrationFile
-    action: FileAction
-    objects: tuple[ObjectReport, ...]
-    runs: tuple[Runnable, ...]
-
-    @property
-    def differences(self) -> tuple[ObjectReport, ...]:
-        return tuple(o for o in self.objects if o.outcome in BLOCKING)
-
-
-@dataclass(slots=True)
-class _Verdict:
-    """One statement: its objects, and what to run when its file is completed."""
-
-    reports: list[ObjectReport]
-    state: str  # present | missing | partial | rerun | unchecked
-    runs: list[Runnable]
+from cfbops.migrate.statements import Statement, qualified_name, written_type
 
 
 def _text(node: ast.Node) -> str:
@@ -137,6 +67,7 @@ class Comparer:
     def __init__(self, catalog: Catalog, every_file: Sequence[MigrationFile]) -> None:
         self.catalog = catalog
         self.every_file = every_file
+        self._overlay = Overlay(catalog, self._key_outcome)
 
     def compare(self, file: MigrationFile, *, assume: bool) -> FileAdoption:
         saved = self.catalog.overlay()
@@ -144,7 +75,7 @@ class Comparer:
         for statement in file.statements:
             verdicts.append(self._statement(file, statement))
             # Later statements of the file (and, when planning, later files) see it done.
-            self._assume(statement)
+            self._overlay.assume(statement)
         if not assume:
             self.catalog.restore(saved)
         reports = tuple(r for v in verdicts for r in v.reports)
@@ -165,7 +96,7 @@ class Comparer:
 
     # -- one statement -----------------------------------------------------------------
 
-    def _statement(self, file: MigrationFile, statement: Statement) -> _Verdict:
+    def _statement(self, file: MigrationFile, statement: Statement) -> Verdict:
         node, line = statement.node, statement.line
         whole = [Runnable(line, statement.text)]
         if isinstance(node, ast.CreateSchemaStmt | ast.CreateStmt | ast.IndexStmt):
@@ -207,7 +138,7 @@ class Comparer:
             found = self.catalog.type_oid(name) is not None
             return self._exists(line, "type", name, found, whole)
         if isinstance(node, ast.CommentStmt | ast.GrantStmt):
-            return _Verdict([], "rerun", whole)
+            return Verdict([], "rerun", whole)
         kind = type(node).__name__.removesuffix("Stmt")
         report = ObjectReport(
             line,
@@ -216,9 +147,9 @@ class Comparer:
             Outcome.UNCHECKED,
             "cannot be compared; runs only if the file is not fully present",
         )
-        return _Verdict([report], "unchecked", whole)
+        return Verdict([report], "unchecked", whole)
 
-    def _created(self, statement: Statement) -> _Verdict:
+    def _created(self, statement: Statement) -> Verdict:
         node = statement.node
         if isinstance(node, ast.CreateSchemaStmt):
             found = self.catalog.schema_exists(node.schemaname)
@@ -230,26 +161,26 @@ class Comparer:
 
     def _exists(
         self, line: int, kind: str, name: str, found: bool, runs: list[Runnable]
-    ) -> _Verdict:
+    ) -> Verdict:
         outcome = Outcome.PRESENT if found else Outcome.MISSING
-        return _Verdict(
+        return Verdict(
             [ObjectReport(line, kind, name, outcome)], "present" if found else "missing", runs
         )
 
     def _definition(
         self, line: int, kind: str, name: str, found: bool, replaces: bool, runs: list[Runnable]
-    ) -> _Verdict:
+    ) -> Verdict:
         """Views, functions, triggers: their bodies are not compared. CREATE OR REPLACE is
         safe to run again, so it runs whenever its file runs anything."""
         if not found:
-            return _Verdict([ObjectReport(line, kind, name, Outcome.MISSING)], "missing", runs)
+            return Verdict([ObjectReport(line, kind, name, Outcome.MISSING)], "missing", runs)
         detail = "definition not compared" + ("; replaced if its file runs" if replaces else "")
         report = ObjectReport(line, kind, name, Outcome.PRESENT, detail)
-        return _Verdict([report], "rerun" if replaces else "present", runs)
+        return Verdict([report], "rerun" if replaces else "present", runs)
 
     # -- tables --------------------------------------------------------------------------
 
-    def _table(self, statement: Statement) -> _Verdict:
+    def _table(self, statement: Statement) -> Verdict:
         node: ast.CreateStmt = statement.node
         name, line = qualified_name(node.relation), statement.line
         live = self.catalog.table(name)
@@ -262,9 +193,9 @@ class Comparer:
                     Outcome.DIFFERENT,
                     "a view or other relation holds this name",
                 )
-                return _Verdict([report], "present", [])
+                return Verdict([report], "present", [])
             report = ObjectReport(line, "table", name, Outcome.MISSING)
-            return _Verdict([report], "missing", [Runnable(line, statement.text)])
+            return Verdict([report], "missing", [Runnable(line, statement.text)])
         reports = [ObjectReport(line, "table", name, Outcome.PRESENT)]
         runs: list[Runnable] = []
         if node.partbound is not None:
@@ -279,7 +210,7 @@ class Comparer:
                         f"exists but is not a partition of {parent}",
                     )
                 )
-            return _Verdict(reports, "present", runs)
+            return Verdict(reports, "present", runs)
         if node.partspec is not None and not live.partitioned:
             reports.append(
                 ObjectReport(
@@ -310,14 +241,13 @@ class Comparer:
                         "a column the file does not declare; kept",
                     )
                 )
-        return _Verdict(reports, "partial" if runs else "present", runs)
+        return Verdict(reports, "partial" if runs else "present", runs)
 
     def _column(
         self, line: int, table: str, live: LiveTable, column: ast.ColumnDef
     ) -> list[ObjectReport]:
         name = f"{table}.{column.colname}"
-        written = _text(column.typeName)
-        written = SERIAL_TYPES.get(written.lower(), written)
+        written = written_type(column.typeName)
         found = live.columns.get(column.colname)
         if found is None:
             return [
@@ -424,7 +354,7 @@ class Comparer:
 
     # -- indexes and ALTER TABLE ---------------------------------------------------------
 
-    def _index(self, statement: Statement) -> _Verdict:
+    def _index(self, statement: Statement) -> Verdict:
         node: ast.IndexStmt = statement.node
         table, line = qualified_name(node.relation), statement.line
         label = node.idxname or f"index on {table}"
@@ -432,7 +362,7 @@ class Comparer:
             report = ObjectReport(
                 line, "index", label, Outcome.DIFFERENT, f"its table {table} does not exist"
             )
-            return _Verdict([report], "present", [])
+            return Verdict([report], "present", [])
         outcome, detail = self._key_outcome(table, node.idxname, index_shape(node))
         text = statement.text
         if outcome == Outcome.MISSING and not node.concurrent and self._holds_data(table):
@@ -447,14 +377,15 @@ class Comparer:
             detail = "; ".join(filter(None, [detail, note]))
         report = ObjectReport(line, "index", label, outcome, detail)
         if outcome == Outcome.MISSING:
-            return _Verdict([report], "missing", [Runnable(line, text)])
-        return _Verdict([report], "present", [])
+            return Verdict([report], "missing", [Runnable(line, text)])
+        return Verdict([report], "present", [])
 
     def _holds_data(self, table: str) -> bool:
-        """True for a table that stood before this run (not one the plan creates)."""
-        return table not in self.catalog.planned_tables and self.catalog.relation_exists(table)
+        """True for a table the database holds now (not one a file is about to create)."""
+        row = self.catalog.conn.execute("SELECT to_regclass(%s) IS NOT NULL", (table,))
+        return bool(row.fetchone()[0])
 
-    def _alter(self, file: MigrationFile, statement: Statement) -> _Verdict:
+    def _alter(self, file: MigrationFile, statement: Statement) -> Verdict:
         node: ast.AlterTableStmt = statement.node
         table, line = qualified_name(node.relation), statement.line
         live = self.catalog.table(table)
@@ -466,7 +397,7 @@ class Comparer:
                 Outcome.DIFFERENT,
                 "ALTER TABLE on a table that does not exist",
             )
-            return _Verdict([report], "present", [])
+            return Verdict([report], "present", [])
         reports: list[ObjectReport] = []
         runs: list[Runnable] = []
         states = []
@@ -477,11 +408,11 @@ class Comparer:
             runs += extra
         seen = set(states)
         if seen == {"present"}:
-            return _Verdict(reports, "present", runs)
+            return Verdict(reports, "present", runs)
         if seen <= {"present", "validate"}:
-            return _Verdict(reports, "partial", runs)
+            return Verdict(reports, "partial", runs)
         if not seen & {"present", "validate"}:
-            return _Verdict(
+            return Verdict(
                 reports,
                 "missing" if "missing" in seen else "unchecked",
                 [Runnable(line, statement.text)],
@@ -496,7 +427,7 @@ class Comparer:
                 "into one statement per change",
             )
         )
-        return _Verdict(reports, "present", runs)
+        return Verdict(reports, "present", runs)
 
     def _command(
         self,
@@ -611,105 +542,3 @@ class Comparer:
             f"validating {match.name}, which stands not validated",
         )
         return report, "validate", [Runnable(line, text)]
-
-    # -- the plan's overlay ----------------------------------------------------------------
-
-    def _assume(self, statement: Statement) -> None:
-        """Record what this statement would create, so later files see it (plan only)."""
-        node, catalog = statement.node, self.catalog
-        if isinstance(node, ast.CreateSchemaStmt):
-            catalog.planned_schemas.add(node.schemaname)
-        elif isinstance(node, ast.CreateStmt):
-            name = qualified_name(node.relation)
-            if catalog.table(name) is not None:
-                return
-            columns = {}
-            parent = qualified_name(node.inhRelations[0]) if node.partbound else None
-            if parent and catalog.table(parent):
-                columns = dict(catalog.table(parent).columns)
-            for element in node.tableElts or ():
-                if isinstance(element, ast.ColumnDef):
-                    written = _text(element.typeName)
-                    written = SERIAL_TYPES.get(written.lower(), written)
-                    not_null = any(
-                        c.contype in (ConstrType.CONSTR_NOTNULL, ConstrType.CONSTR_PRIMARY)
-                        for c in element.constraints or ()
-                    )
-                    columns[element.colname] = LiveColumn(
-                        element.colname, catalog.type_oid(written), written, not_null
-                    )
-            catalog.planned_tables[name] = LiveTable(
-                name, columns, node.partspec is not None, parent
-            )
-            for element in node.tableElts or ():
-                constraints = (
-                    (element.constraints or ())
-                    if isinstance(element, ast.ColumnDef)
-                    else (element,)
-                )
-                column = element.colname if isinstance(element, ast.ColumnDef) else None
-                for constraint in constraints:
-                    shape = constraint_shape(name, constraint, column)
-                    if shape is not None:
-                        self._plan_key(name, constraint.conname or "", shape, True)
-        elif isinstance(node, ast.IndexStmt):
-            self._plan_key(
-                qualified_name(node.relation),
-                node.idxname or "",
-                index_shape(node),
-                True,
-                constraint=False,
-            )
-        elif isinstance(node, ast.AlterTableStmt):
-            table = qualified_name(node.relation)
-            for command in node.cmds or ():
-                if command.subtype == AlterTableType.AT_AddConstraint and command.def_.indexname:
-                    keys = catalog.planned_keys.get(table, [])
-                    for key in keys:
-                        if key.name == command.def_.indexname:
-                            keys.remove(key)
-                            name = command.def_.conname or key.name
-                            self._plan_key(table, name, key.shape, True)
-                            break
-                elif command.subtype == AlterTableType.AT_AddConstraint:
-                    shape = constraint_shape(table, command.def_)
-                    if (
-                        shape is not None
-                        and self._key_outcome(table, command.def_.conname, shape)[0]
-                        == Outcome.MISSING
-                    ):
-                        self._plan_key(
-                            table,
-                            command.def_.conname or "",
-                            shape,
-                            not command.def_.skip_validation,
-                        )
-                elif command.subtype == AlterTableType.AT_ValidateConstraint:
-                    for key in catalog.planned_keys.get(table, []):
-                        if key.name == command.name:
-                            catalog.planned_keys[table].remove(key)
-                            self._plan_key(table, key.name, key.shape, True)
-                            break
-                elif command.subtype == AlterTableType.AT_AddColumn:
-                    live = catalog.table(table)
-                    column = command.def_
-                    if live is not None and column.colname not in live.columns:
-                        written = _text(column.typeName)
-                        live.columns[column.colname] = LiveColumn(
-                            column.colname, catalog.type_oid(written), written, False
-                        )
-                        catalog.planned_tables.setdefault(table, live)
-        elif isinstance(node, ast.ViewStmt):
-            catalog.planned_relations.add(qualified_name(node.view))
-        elif isinstance(node, ast.CreateTableAsStmt):
-            catalog.planned_relations.add(qualified_name(node.into.rel))
-        elif isinstance(node, ast.CreateSeqStmt):
-            catalog.planned_relations.add(qualified_name(node.sequence))
-        elif isinstance(node, ast.CreateFunctionStmt):
-            catalog.planned_routines.add(_names(node.funcname))
-
-    def _plan_key(
-        self, table: str, name: str, shape: KeyShape, validated: bool, *, constraint: bool = True
-    ) -> None:
-        keys = self.catalog.planned_keys.setdefault(table, [])
-        keys.append(LiveKey(name, shape, validated, constraint))
