@@ -238,6 +238,25 @@ def test_if_not_exists_on_what_stands_runs_again_as_a_plain_file(
     assert _history(db) == [("0001", "versioned", True)]
 
 
+def test_a_history_table_from_before_the_adopted_kind_is_upgraded(
+    db: DatabaseUnderTest, tmp_path: Path
+) -> None:
+    _build(db)
+    with db.connect() as conn:
+        conn.execute(
+            "CREATE SCHEMA ops; CREATE TABLE ops.schema_history ("
+            " installed_rank bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, version text,"
+            " name text NOT NULL, kind text NOT NULL"
+            " CHECK (kind IN ('versioned', 'repeatable', 'baseline')),"
+            " checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(),"
+            " applied_by text NOT NULL DEFAULT current_user,"
+            " duration_ms bigint NOT NULL DEFAULT 0, success boolean NOT NULL)"
+        )
+    result = adopt(db.settings, sql_dir=write_migrations(tmp_path / "sql", FILES))
+    assert result.ok, result.failed
+    assert ("0001", "adopted", True) in _history(db)
+
+
 def test_adopt_with_to_is_a_usage_error(db: DatabaseUnderTest, tmp_path: Path) -> None:
     sql_dir = write_migrations(tmp_path / "sql", FILES)
     result = run_cli(
