@@ -15,13 +15,15 @@ SELECT step, view_name, status, refresh_mode AS mode, duration_ms, refreshed_at,
 FROM refresh_run
 ORDER BY step;
 
-SELECT count(*) FILTER (WHERE status = 'refreshed') AS refreshed,
-       count(*) FILTER (WHERE status = 'failed') AS failed,
-       count(*) FILTER (WHERE status = 'skipped') AS skipped,
+-- statuses read 'OK (layer N)', 'ERROR (layer N): <message>' or
+-- 'ERROR (layer N): skipped: depends on ...', as upstream's refresh_all() printed them
+SELECT count(*) FILTER (WHERE status LIKE 'OK%') AS refreshed,
+       count(*) FILTER (WHERE status LIKE 'ERROR%' AND status NOT LIKE 'ERROR (layer %): skipped:%') AS failed,
+       count(*) FILTER (WHERE status LIKE 'ERROR (layer %): skipped:%') AS skipped,
        coalesce(sum(duration_ms), 0) AS total_ms
 FROM refresh_run;
 
-SELECT bool_or(status <> 'refreshed') AS has_problems FROM refresh_run \gset
+SELECT bool_or(status NOT LIKE 'OK%') AS has_problems FROM refresh_run \gset
 \if :has_problems
     DO $$ BEGIN RAISE EXCEPTION 'some marts failed or were skipped (see the table above)'; END $$;
 \endif

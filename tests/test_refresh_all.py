@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -67,8 +68,18 @@ def refresh_all(conn: psycopg.Connection) -> list[tuple]:
     ).fetchall()
 
 
+def outcome(status: str) -> str:
+    """refreshed, failed or skipped, read off upstream's status text."""
+    if status.startswith("OK (layer "):
+        return "refreshed"
+    if re.match(r"ERROR \(layer \d+\): skipped: ", status):
+        return "skipped"
+    assert status.startswith("ERROR (layer "), status
+    return "failed"
+
+
 def by_status(run: list[tuple], status: str) -> set[str]:
-    return {row[0] for row in run if row[1] == status}
+    return {row[0] for row in run if outcome(row[1]) == status}
 
 
 def test_refresh_all_lists_all_19_marts_once(db_conn) -> None:
@@ -106,6 +117,16 @@ def test_populated_marts_with_a_unique_key_refresh_concurrently(db_conn) -> None
     assert all(row[3] is not None and row[4] is None for row in run)
 
 
+def test_statuses_read_ok_with_the_layer_as_upstreams_do(db_conn) -> None:
+    depth = dict(db_conn.execute("SELECT view_name, depth FROM marts.refresh_plan").fetchall())
+
+    statuses = {row[0]: row[1] for row in refresh_all(db_conn)}
+
+    assert statuses == {name: f"OK (layer {depth[name] + 1})" for name in depth}
+    assert statuses["marts._game_epa_calc"] == "OK (layer 1)"
+    assert statuses["scouting.player_mart"] == "OK (layer 4)"
+
+
 def test_an_unpopulated_mart_refreshes_plainly(db_conn) -> None:
     db_conn.execute("REFRESH MATERIALIZED VIEW marts.coach_record WITH NO DATA")
 
@@ -133,7 +154,7 @@ def test_a_mart_read_through_a_plain_view_is_ordered_after_what_the_view_reads(d
 def test_a_broken_helper_fails_its_callers_and_skips_exactly_their_dependents(db_conn) -> None:
     dependencies = catalog_dependencies(db_conn)
     db_conn.execute(
-        "CREATE OR REPLACE FUNCTION marts.is_passing_down(down integer, distance integer)"
+        "CREATE OR REPLACE FUNCTION marts.is_passing_down(down bigint, distance bigint)"
         " RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'broken on purpose'; END $$"
     )
 
@@ -154,9 +175,15 @@ def test_a_broken_helper_fails_its_callers_and_skips_exactly_their_dependents(db
         }
     )
     assert by_status(run, "refreshed") == set(dependencies) - failed - expected_skipped
-    assert all("broken on purpose" in row[4] for row in run if row[1] == "failed")
-    assert all("depends on" in row[4] for row in run if row[1] == "skipped")
-    assert all(row[3] is None for row in run if row[1] != "refreshed")
+    assert all("broken on purpose" in row[4] for row in run if outcome(row[1]) == "failed")
+    # what a cron job grepping the status for ERROR sees: the layer and the message
+    assert all(
+        re.fullmatch(r"ERROR \(layer [12]\): broken on purpose", row[1])
+        for row in run
+        if outcome(row[1]) == "failed"
+    )
+    assert all("depends on" in row[4] for row in run if outcome(row[1]) == "skipped")
+    assert all(row[3] is None for row in run if outcome(row[1]) != "refreshed")
 
 
 def test_a_mart_its_owner_cannot_read_fails_alone_and_skips_its_three_dependents(
@@ -174,7 +201,7 @@ def test_a_mart_its_owner_cannot_read_fails_alone_and_skips_its_three_dependents
         run = refresh_all(db_conn)
 
         assert by_status(run, "failed") == {"marts.team_epa_season"}
-        assert next(row[4] for row in run if row[1] == "failed").startswith("42501:")
+        assert next(row[4] for row in run if outcome(row[1]) == "failed").startswith("42501:")
         assert by_status(run, "skipped") == dependents_of("marts.team_epa_season", dependencies)
         assert by_status(run, "skipped") == {
             "marts.conference_era_summary",
@@ -190,7 +217,7 @@ def test_a_mart_its_owner_cannot_read_fails_alone_and_skips_its_three_dependents
 def test_a_failed_run_keeps_the_failed_marts_data(db_conn) -> None:
     before = db_conn.execute("SELECT count(*) FROM marts.play_epa").fetchone()[0]
     db_conn.execute(
-        "CREATE OR REPLACE FUNCTION marts.is_passing_down(down integer, distance integer)"
+        "CREATE OR REPLACE FUNCTION marts.is_passing_down(down bigint, distance bigint)"
         " RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'broken on purpose'; END $$"
     )
 
@@ -218,6 +245,6 @@ def test_the_psql_script_prints_all_19_marts_and_their_timings(db: DatabaseUnder
     )
 
     assert result.returncode == 0, result.stderr
-    listed = [line for line in result.stdout.splitlines() if "| refreshed" in line]
+    listed = [line for line in result.stdout.splitlines() if "| OK (layer " in line]
     assert len(listed) == MART_COUNT
     assert "marts.play_epa" in result.stdout and "scouting.player_mart" in result.stdout

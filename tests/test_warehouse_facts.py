@@ -44,7 +44,8 @@ def test_team_detail_has_one_row_per_team_and_per_school(db_conn) -> None:
 
 def test_alabama_has_exactly_one_row_with_its_latest_season(db_conn) -> None:
     rows = db_conn.execute(
-        "SELECT season, games, wins + losses + ties FROM api.team_detail WHERE school = 'Alabama'"
+        "SELECT current_season, games, wins + losses + ties FROM api.team_detail"
+        " WHERE school = 'Alabama'"
     ).fetchall()
 
     assert len(rows) == 1
@@ -141,7 +142,7 @@ def test_games_with_play_by_play_carry_each_sides_epa(db_conn) -> None:
         SELECT count(*) FROM api.game_detail AS gd
         WHERE EXISTS (SELECT FROM core.plays p WHERE p.game_id = gd.game_id)
           AND gd.home_team <> gd.away_team
-          AND (gd.home_epa_per_play IS NULL OR gd.away_epa_per_play IS NULL)
+          AND (gd.home_epa IS NULL OR gd.away_epa IS NULL)
         """,
     )
 
@@ -220,7 +221,7 @@ def test_a_tie_counts_in_the_pair_record(db_conn) -> None:
     db_conn.execute("REFRESH MATERIALIZED VIEW marts.matchup_history")
 
     ties, total, recent = db_conn.execute(
-        "SELECT ties, total_games, recent_results -> 0 ->> 'winner' FROM api.matchup"
+        "SELECT ties, total_games, recent_games -> 0 ->> 'winner' FROM api.matchup"
         " WHERE least(team1_id, team2_id) = least(%s, %s)"
         "   AND greatest(team1_id, team2_id) = greatest(%s, %s)",
         (home_id, away_id, home_id, away_id),
@@ -230,20 +231,20 @@ def test_a_tie_counts_in_the_pair_record(db_conn) -> None:
     assert recent is None or total > 1
 
 
-def test_recent_results_are_a_json_array_of_the_last_ten_newest_first(db_conn) -> None:
+def test_recent_games_are_one_json_array_of_the_last_ten_newest_first(db_conn) -> None:
     bad_length = scalar(
         db_conn,
-        "SELECT count(*) FROM api.matchup WHERE jsonb_typeof(recent_results) <> 'array'"
-        " OR jsonb_array_length(recent_results) <> least(total_games, 10)",
+        "SELECT count(*) FROM api.matchup WHERE jsonb_typeof(recent_games) <> 'array'"
+        " OR jsonb_array_length(recent_games) <> least(total_games, 10)",
     )
     out_of_order = scalar(
         db_conn,
         """
         SELECT count(*) FROM api.matchup AS m
-        CROSS JOIN LATERAL jsonb_array_elements(m.recent_results) WITH ORDINALITY AS r (game, n)
+        CROSS JOIN LATERAL jsonb_array_elements(m.recent_games) WITH ORDINALITY AS r (game, n)
         JOIN core.games AS g ON g.id = (r.game ->> 'game_id')::integer
         WHERE EXISTS (
-            SELECT FROM jsonb_array_elements(m.recent_results) WITH ORDINALITY AS o (game, n)
+            SELECT FROM jsonb_array_elements(m.recent_games) WITH ORDINALITY AS o (game, n)
             JOIN core.games AS og ON og.id = (o.game ->> 'game_id')::integer
             WHERE o.n > r.n AND og.start_date > g.start_date)
         """,
@@ -336,11 +337,11 @@ def test_leaderboard_epa_ranks_only_teams_with_play_by_play(db_conn) -> None:
         scalar(
             db_conn,
             "SELECT count(*) FROM api.leaderboard_teams"
-            " WHERE (off_epa_rank IS NULL) <> (off_epa_per_play IS NULL)",
+            " WHERE (epa_rank IS NULL) <> (epa_per_play IS NULL)",
         )
         == 0
     )
-    assert scalar(db_conn, "SELECT count(*) FROM api.leaderboard_teams WHERE off_epa_rank = 1") >= 2
+    assert scalar(db_conn, "SELECT count(*) FROM api.leaderboard_teams WHERE epa_rank = 1") >= 2
 
 
 def test_a_rating_of_a_shared_name_lands_on_one_team_only(db_conn) -> None:
@@ -348,14 +349,14 @@ def test_a_rating_of_a_shared_name_lands_on_one_team_only(db_conn) -> None:
         db_conn,
         """
         SELECT count(*) FROM (
-            SELECT th.school, th.season FROM api.team_history AS th
+            SELECT th.team, th.season FROM api.team_history AS th
             WHERE th.elo IS NOT NULL
-            GROUP BY th.school, th.season HAVING count(*) > 1) AS d
+            GROUP BY th.team, th.season HAVING count(*) > 1) AS d
         """,
     )
     albany = db_conn.execute(
         "SELECT count(DISTINCT team_id) FILTER (WHERE elo IS NOT NULL), count(DISTINCT team_id)"
-        " FROM api.team_history WHERE school = 'Albany'"
+        " FROM api.team_history WHERE team = 'Albany'"
     ).fetchone()
 
     assert doubled == 0
@@ -396,15 +397,15 @@ def test_a_recruit_resolves_to_a_team_only_through_a_known_school_name(db_conn) 
     }
 
 
-def test_roster_lookup_has_one_row_per_roster_row_of_a_known_team(db_conn) -> None:
-    rows, distinct = db_conn.execute(
-        "SELECT count(*), count(DISTINCT (athlete_id, season)) FROM api.roster_lookup"
+def test_roster_lookup_has_one_row_per_roster_row_with_its_season_as_year(db_conn) -> None:
+    rows, distinct, seasons_match = db_conn.execute(
+        "SELECT count(*), count(DISTINCT (id, team, year)), bool_and(year = season)"
+        " FROM api.roster_lookup"
     ).fetchone()
 
-    assert rows == distinct
-    assert rows == scalar(
-        db_conn, "SELECT count(*) FROM core.roster WHERE team IN (SELECT school FROM ref.teams)"
-    )
+    assert rows == distinct == scalar(db_conn, "SELECT count(*) FROM core.roster")
+    assert seasons_match
+    assert scalar(db_conn, "SELECT min(year) FROM api.roster_lookup") >= 2000
 
 
 # --- figures the marts compute -------------------------------------------------------
@@ -454,7 +455,7 @@ def test_the_player_mart_joins_recruit_records(db_conn) -> None:
             db_conn,
             "SELECT count(*) FROM scouting.player_mart AS pm WHERE pm.position IS NULL"
             " AND EXISTS (SELECT FROM core.roster AS r"
-            "             WHERE r.id = pm.athlete_id AND r.season = pm.season)",
+            "             WHERE r.id = pm.athlete_id AND r.year = pm.season)",
         )
         == 0
     )

@@ -7,8 +7,8 @@ DROP VIEW IF EXISTS api.matchup CASCADE;
 
 CREATE VIEW api.matchup AS
 SELECT
-    mh.team1,
-    mh.team2,
+    mh.team1::varchar AS team1,
+    mh.team2::varchar AS team2,
     mh.games::bigint AS total_games,
     mh.team1_wins::bigint AS team1_wins,
     mh.team2_wins::bigint AS team2_wins,

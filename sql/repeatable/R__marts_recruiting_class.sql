@@ -1,5 +1,6 @@
 -- Per school name and recruiting year: size, star counts, blue-chip ratio, ratings,
--- and a class rank by total rating within the year.
+-- and a class rank by total rating within the year. Ratings are summed as numeric
+-- (exact), so the result does not depend on the order rows are read in.
 DROP MATERIALIZED VIEW IF EXISTS marts.recruiting_class CASCADE;
 
 CREATE MATERIALIZED VIEW marts.recruiting_class AS
@@ -14,10 +15,10 @@ SELECT
     count(*) FILTER (WHERE r.stars >= 4)::integer AS blue_chips,
     count(*) FILTER (WHERE r.stars >= 4)::numeric / count(*) AS blue_chip_ratio,
     avg(r.stars) AS avg_stars,
-    avg(r.rating) AS avg_rating,
-    sum(r.rating) AS total_rating,
+    avg(r.rating::numeric) AS avg_rating,
+    sum(r.rating::numeric) AS total_rating,
     min(r.ranking) AS best_ranking,
-    rank() OVER (PARTITION BY r.year ORDER BY sum(r.rating) DESC NULLS LAST)::integer AS class_rank
+    rank() OVER (PARTITION BY r.year ORDER BY sum(r.rating::numeric) DESC NULLS LAST)::integer AS class_rank
 FROM recruiting.recruits AS r
 WHERE r.committed_to IS NOT NULL
 GROUP BY r.committed_to, r.year;

@@ -180,14 +180,13 @@ AS $$
 $$;
 
 -- dlt's lineage columns. _dlt_id is a random 14-character url-safe base64 key per row;
--- here it is a hash of the row's natural key (kind names the table), so it is the same
--- on every run. 84 bits: no collision in a few million rows.
+-- here it is a hash of the row's natural key (kind names the table), so a row has the
+-- same one on every run and under every seed. 84 bits: no collision in millions of rows.
 CREATE FUNCTION pg_temp.dlt_id(kind text, k text)
 RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
-    SELECT translate(left(encode(decode(md5(pg_temp.seed_value() || '/' || kind || '/' || k), 'hex'),
-                                 'base64'), 14), '+/', '-_')
+    SELECT translate(left(encode(decode(md5(kind || '/' || k), 'hex'), 'base64'), 14), '+/', '-_')
 $$;
 
 -- _dlt_load_id is the load's start time in epoch seconds; one load per seeded season.
@@ -195,5 +194,5 @@ CREATE FUNCTION pg_temp.load_id(season integer)
 RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
-    SELECT (1700000000 + (season - 1860) * 86400)::text || '.' || lpad(pg_temp.seed_value()::text, 6, '0')
+    SELECT (1700000000 + (season - 1860) * 86400)::text || '.000000'
 $$;
