@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import signal
 import sys
+import threading
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import NoReturn
 
 from cfbops import __version__
 from cfbops.errors import CfbopsError, ExitCode, UsageError
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where SIGINT would be so a run unwinds the same way."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    del signum, frame
+    raise Terminated
 
 
 class _Parser(argparse.ArgumentParser):
@@ -82,10 +95,31 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     child_globals = _global_options(suppress=True)
     demo = sub.add_parser(
-        "demo", parents=[child_globals], help="embedded database + demo data, then the console"
+        "demo",
+        parents=[child_globals],
+        help="embedded database + demo data, then the console",
+        description="Start the embedded server, create and migrate the cfbops_demo database, "
+        "seed it, refresh its marts and open the console on it. A configured database is "
+        "never touched.",
     )
-    demo.add_argument("--scale", choices=("tiny", "small", "medium", "full"), default="small")
-    demo.add_argument("--fresh", action="store_true", help="drop the demo database first")
+    demo.add_argument(
+        "--scale",
+        choices=("tiny", "small", "medium", "full"),
+        default="small",
+        help="how much demo data: tiny (seconds), small, medium, full (the real warehouse's "
+        "row counts, minutes) (default: small)",
+    )
+    demo.add_argument(
+        "--fresh",
+        action="store_true",
+        help="drop the demo database and seed it again (default: reuse it if already seeded)",
+    )
+    sub.add_parser(
+        "psql",
+        parents=[child_globals],
+        help="psql on the configured database (the connection in its environment); "
+        "arguments after 'psql' go to psql",
+    )
     for command in all_commands():
         child = sub.add_parser(command.name, parents=[child_globals], help=command.help)
         command.add_arguments(child)
@@ -102,6 +136,7 @@ def load_settings_from(args: argparse.Namespace):
         home=args.home,
         read_only=args.read_only,
         verbose=args.verbose,
+        sql_dir=getattr(args, "sql_dir", None),
     )
 
 
@@ -109,39 +144,125 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     as_json = "--json" in argv
     try:
-        args = build_parser().parse_args(argv)
+        # Everything after `psql` belongs to psql (its -v, -c, …), not to cfbops.
+        ours, psql_args = _split_at_psql(argv)
+        args = build_parser().parse_args(ours)
+        args.psql_args = psql_args
         as_json = args.json
         return _dispatch(args)
     except CfbopsError as error:
         from cfbops.headless import emit_error
 
         return emit_error(error, as_json=as_json)
-    except KeyboardInterrupt:
-        print("cfbops: interrupted", file=sys.stderr)
-        return 130
-    except Exception as error:  # a bug: say so in one line, full detail only with -v
+    except KeyboardInterrupt as interrupt:
+        from cfbops.headless import say
+
+        # 128 + the signal number, as a shell reports a process ended by it.
+        if isinstance(interrupt, Terminated):
+            say("cfbops: terminated")
+            return 128 + signal.SIGTERM
+        say("cfbops: interrupted")
+        return 128 + signal.SIGINT
+    except Exception as error:
+        from cfbops.db.connect import connection_lost, describe_lost_connection
+
+        if connection_lost(error):
+            from cfbops.errors import DatabaseUnreachable
+            from cfbops.headless import emit_error
+
+            lost = DatabaseUnreachable(describe_lost_connection(error))
+            return emit_error(lost, as_json=as_json)
+        # A bug: say so in one line, full detail only with -v; never a secret in either.
+        from cfbops.db.urls import scrub_known_secrets
+        from cfbops.headless import say
+
+        urls, secrets = _secrets_in_play(argv)
         if "-v" in argv or "--verbose" in argv:
-            traceback.print_exc()
-        print(f"cfbops: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+            sys.stderr.write(scrub_known_secrets(traceback.format_exc(), urls, secrets))
+        line = f"cfbops: internal error: {type(error).__name__}: {error}"
+        say(scrub_known_secrets(line, urls, secrets))
         return int(ExitCode.FAILED)
+
+
+def _secrets_in_play(argv: Sequence[str]) -> tuple[list[str], list[str]]:
+    """URLs and secrets this run was given, so no error text can carry them."""
+    urls = [os.environ.get("DATABASE_URL", ""), os.environ.get("CFBOPS_DATABASE_URL", "")]
+    for i, arg in enumerate(argv):
+        if arg == "--database-url" and i + 1 < len(argv):
+            urls.append(argv[i + 1])
+        elif arg.startswith("--database-url="):
+            urls.append(arg.partition("=")[2])
+    secrets = [os.environ.get(name, "") for name in ("PGPASSWORD", "CFBD_API_KEY")]
+    return urls, secrets
+
+
+# Global options that take a value, so the command word can be told from that value.
+_VALUED_GLOBALS = ("--database-url", "--config", "--home")
+
+
+def _split_at_psql(argv: list[str]) -> tuple[list[str], list[str]]:
+    """cfbops's arguments up to the command word `psql`, and psql's after it."""
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "psql":
+            return argv[: i + 1], argv[i + 1 :]
+        if not arg.startswith("-"):
+            break  # another command
+        i += 2 if arg in _VALUED_GLOBALS else 1
+    return argv, []
+
+
+def _require_terminal(what: str) -> None:
+    # Textual on a pipe (cron without --headless) would write escape codes and wait forever.
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError(
+            f"no terminal for {what}; use cfbops --headless COMMAND (e.g. cfbops --headless status)"
+        )
 
 
 def _dispatch(args: argparse.Namespace) -> int:
     settings = load_settings_from(args)
+    if args.command == "psql":
+        from cfbops.commands.psql import run_psql
+
+        return run_psql(settings, args.psql_args)
     if args.command == "demo":
         from cfbops.tui.launch import run_demo
 
+        if settings.read_only:
+            raise UsageError(
+                "demo writes its own database (migrate, seed, refresh), which --read-only "
+                "forbids; run cfbops demo without --read-only: it never touches a configured one"
+            )
+        _require_terminal("the demo's console")
         return run_demo(settings, scale=args.scale, fresh=args.fresh)
     if args.command is None:
         if args.headless:
             raise UsageError("--headless needs a COMMAND (see 'cfbops --help')")
+        _require_terminal("the console")
         from cfbops.tui.launch import run_console
 
         return run_console(settings)
     from cfbops.headless import emit, stderr_progress
 
-    outcome = args.run(settings, args, stderr_progress())
+    with _sigterm_as_interrupt():
+        outcome = args.run(settings, args, stderr_progress())
     return emit(outcome, as_json=args.json)
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Under cron, systemd or a CI runner a stop is SIGTERM: unwind like Ctrl-C, so running
+    statements are cancelled and the run is recorded as interrupted."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers (main() called from a worker)
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def entry() -> NoReturn:

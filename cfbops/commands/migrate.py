@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 from cfbops.commands import Command
-from cfbops.commands.arguments import seconds
+from cfbops.commands.arguments import seconds, version
 from cfbops.config import Settings
 from cfbops.errors import ExitCode, UsageError
 from cfbops.headless import Outcome, render_table
 from cfbops.migrate.apply import MigrateResult, migrate
-from cfbops.migrate.files import MigrationFile, default_sql_dir
+from cfbops.migrate.files import MigrationFile
+from cfbops.migrate.lock_attempts import DEFAULT_LOCK_WAIT_S
 from cfbops.progress import ProgressCallback
 
 
@@ -22,7 +22,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="show each pending statement, its lock and pre-flight checks; change nothing",
     )
-    parser.add_argument("--to", metavar="V", help="apply versioned migrations up to V only")
+    parser.add_argument(
+        "--to", metavar="V", type=version, help="apply versioned migrations up to V only"
+    )
     wait = parser.add_mutually_exclusive_group()
     wait.add_argument(
         "--wait",
@@ -33,8 +35,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     wait.add_argument("--no-wait", action="store_true", help="exit 4 at once if locked")
     parser.add_argument(
+        "--lock-wait",
+        metavar="SECONDS",
+        type=seconds,
+        default=DEFAULT_LOCK_WAIT_S,
+        help=(
+            "how long one file may keep retrying for its table locks, in short tries that "
+            f"never stall writers (default {DEFAULT_LOCK_WAIT_S:.0f}); then exit 4"
+        ),
+    )
+    parser.add_argument(
         "--accept-drift",
         metavar="VERSION",
+        type=version,
         action="append",
         default=[],
         help="accept the edited content of one applied file",
@@ -42,6 +55,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--baseline",
         metavar="V",
+        type=version,
         help="adopt an existing database: record versions up to V as applied",
     )
     parser.add_argument(
@@ -58,40 +72,36 @@ def add_sql_dir_argument(parser: argparse.ArgumentParser) -> None:
         "--sql-dir",
         metavar="DIR",
         type=Path,
-        help="migration files (default: CFBOPS_SQL_DIR or the project's sql/)",
+        help="migration files (default: CFBOPS_SQL_DIR, sql_dir in the config file, "
+        "or the project's sql/)",
     )
-
-
-def sql_dir_from(args: argparse.Namespace) -> Path:
-    chosen = args.sql_dir or os.environ.get("CFBOPS_SQL_DIR")
-    return Path(chosen) if chosen else default_sql_dir()
 
 
 def run(settings: Settings, args: argparse.Namespace, progress: ProgressCallback) -> Outcome:
     if args.adopt:
         from cfbops.commands.adopt import run_adopt
 
-        return run_adopt(settings, args, sql_dir_from(args), progress)
+        return run_adopt(settings, args, settings.sql_dir, progress)
     if args.plan:
         from cfbops.commands.plan import run_plan
 
-        return run_plan(settings, args, sql_dir_from(args))
+        return run_plan(settings, args, settings.sql_dir)
     if settings.read_only:
         raise UsageError("migrate changes the schema; it cannot run with --read-only")
     result = migrate(
         settings,
-        sql_dir=sql_dir_from(args),
+        sql_dir=settings.sql_dir,
         to_version=args.to,
         wait_s=None if args.no_wait else args.wait,
+        lock_wait_s=args.lock_wait,
         accept_drift=tuple(args.accept_drift),
         baseline=args.baseline,
         progress=progress,
     )
-    return Outcome(
-        migrate_document(result),
-        migrate_text(result),
-        ExitCode.OK if result.ok else ExitCode.FAILED,
-    )
+    code = ExitCode.OK if result.ok else ExitCode.FAILED
+    if result.failed is not None and result.failed.lock_busy:
+        code = ExitCode.LOCKED
+    return Outcome(migrate_document(result), migrate_text(result), code)
 
 
 def _ref(file: MigrationFile) -> dict:
@@ -123,7 +133,15 @@ def migrate_document(result: MigrateResult) -> dict:
     if result.baselined:
         document["baselined"] = list(result.baselined)
     if result.accepted:
-        document["accepted_drift"] = list(result.accepted)
+        document["accepted_drift"] = [
+            {
+                "version": a.version,
+                "file": a.file,
+                "old_checksum": a.old_checksum,
+                "new_checksum": a.new_checksum,
+            }
+            for a in result.accepted
+        ]
     if result.failed is not None:
         failed = result.failed
         document["failed"] = {
@@ -133,12 +151,19 @@ def migrate_document(result: MigrateResult) -> dict:
             "line": failed.line,
             "error": failed.error,
             "preflight": [p.as_dict() for p in failed.preflight],
+            "committed_lines": list(failed.committed_lines),
+            "resume_line": failed.resume_line,
+            "blockers": [b.as_dict() for b in failed.blockers],
         }
     return document
 
 
 def migrate_text(result: MigrateResult) -> str:
-    lines: list[str] = []
+    lines = [
+        f"Accepted the edited V{a.version} ({a.file}): its recorded checksum "
+        f"{a.old_checksum[:12]}… is now {a.new_checksum[:12]}… (audit row in ops.accepted_drift)"
+        for a in result.accepted
+    ]
     if result.drifted:
         lines.append("Refusing to migrate: applied files were edited since they ran (drift):")
         lines += [f"  V{f.version} {f.display_path}" for f in result.drifted]
@@ -156,7 +181,7 @@ def migrate_text(result: MigrateResult) -> str:
         for check in result.failed.preflight:
             lines.append(f"  {check.message()}")
             lines += [f"    {row}" for row in check.sample]
-        lines.append("Nothing of that file was applied.")
+        lines.append(result.failed.applied_text())
     if result.pending:
         lines.append(f"{len(result.pending)} file(s) still pending.")
     return "\n".join(lines)

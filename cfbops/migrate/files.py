@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
-import sys
 from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
 from pathlib import Path
 
+from cfbops.config import default_sql_dir as project_sql_dir
 from cfbops.errors import UsageError
 from cfbops.migrate.statements import FileDirectives, Statement, file_directives, split_statements
 
@@ -23,11 +24,8 @@ class MigrationKind(Enum):
 
 
 def default_sql_dir() -> Path:
-    """The project's own `sql/`: beside the package in a checkout, else as installed."""
-    checkout = Path(__file__).resolve().parent.parent.parent / "sql"
-    if checkout.is_dir():
-        return checkout
-    return Path(sys.prefix) / "share" / "cfbops" / "sql"
+    """The project's own `sql/` (Settings.sql_dir is what commands use)."""
+    return project_sql_dir()
 
 
 @dataclass(frozen=True)
@@ -67,6 +65,16 @@ class MigrationFile:
         return version_key(self.version or "0")
 
 
+VERSION_FORM = "digits, optionally dotted, as in a file's name: 0105, 0105.1 or V0105"
+_VERSION = re.compile(r"^[Vv]?(?P<version>\d+(?:[._]\d+)*)$")
+
+
+def parse_version(text: str) -> str | None:
+    """`V0105` or `0105` as the version `0105`; None when `text` is not a version."""
+    match = _VERSION.match(text.strip())
+    return match["version"] if match else None
+
+
 def version_key(version: str) -> tuple[int, ...]:
     """`0001` < `0002` < `0002.1` < `0010`, compared as numbers."""
     return tuple(int(part) for part in re.split(r"[._]", version))
@@ -100,6 +108,29 @@ def load_migrations(sql_dir: Path) -> tuple[list[MigrationFile], list[MigrationF
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read migration file {path}: {exc}") from None
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read migration file {path}: {exc.strerror}") from None
+    return decode_sql(data, str(path))
+
+
+def decode_sql(data: bytes, name: str) -> str:
+    """A SQL file's text: UTF-8 without its BOM; NUL or undecodable bytes are refused.
+
+    PostgreSQL's parser stops at a NUL, so a file holding one would silently lose the rest.
+    """
+    data = data.removeprefix(codecs.BOM_UTF8)
+    nul = data.find(b"\0")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        raise UsageError(
+            f"{name}:{line}: the file holds a NUL byte, which would cut the SQL short; "
+            "remove it (is this a binary file, or saved as UTF-16?)"
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise UsageError(
+            f"{name}:{line}: byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8"
+        ) from None
