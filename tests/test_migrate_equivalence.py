@@ -167,3 +167,23 @@ def test_plan_reports_the_equivalent_and_skips_its_duplicate_check(
     (planned,) = json.loads(result.stdout)["pending"]
     assert planned["equivalents"][0]["existing"] == "games_id_unique"
     assert planned["preflight"] == []
+
+
+def test_a_concurrent_index_standing_under_another_name_is_not_built(
+    db: DatabaseUnderTest, tmp_path: Path
+) -> None:
+    _build(db, WAREHOUSE)
+    sql_dir = write_migrations(
+        tmp_path / "sql",
+        {
+            "migrations/V0001__games_key.sql": """
+                -- cfbops: no-transaction
+                CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS games_id_key ON core.games (id);
+            """
+        },
+    )
+    result = migrate(db.settings, sql_dir=sql_dir)
+    assert result.ok, result.failed
+    assert "games_id_unique" in result.applied[0].equivalents[0]
+    with db.connect() as conn:
+        assert conn.execute("SELECT to_regclass('core.games_id_key')").fetchone()[0] is None
