@@ -58,6 +58,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=version,
         help="adopt an existing database: record versions up to V as applied",
     )
+    parser.add_argument(
+        "--adopt",
+        action="store_true",
+        help="an existing warehouse: record what already stands as adopted, apply the rest "
+        "(with --plan: only show the comparison)",
+    )
     add_sql_dir_argument(parser)
 
 
@@ -72,6 +78,10 @@ def add_sql_dir_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def run(settings: Settings, args: argparse.Namespace, progress: ProgressCallback) -> Outcome:
+    if args.adopt:
+        from cfbops.commands.adopt import run_adopt
+
+        return run_adopt(settings, args, settings.sql_dir, progress)
     if args.plan:
         from cfbops.commands.plan import run_plan
 
@@ -112,6 +122,7 @@ def migrate_document(result: MigrateResult) -> dict:
                 "kind": a.kind,
                 "duration_ms": a.duration_ms,
                 "attempts": a.attempts,
+                "equivalents": list(a.equivalents),
             }
             for a in result.applied
         ],
@@ -161,6 +172,8 @@ def migrate_text(result: MigrateResult) -> str:
     if result.applied:
         rows = [(a.version or "R", a.name, a.kind, a.duration_ms) for a in result.applied]
         lines.append(render_table(("version", "name", "kind", "ms"), rows))
+        for a in result.applied:
+            lines += [f"  V{a.version} {note}" for note in a.equivalents]
     elif result.failed is None:
         lines.append("Nothing to migrate: the database is up to date.")
     if result.failed is not None:

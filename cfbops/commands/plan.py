@@ -57,6 +57,10 @@ def _file_document(planned: PlannedFile) -> dict:
         "pending_because": planned.reason,
         "lint": [v.as_dict() for v in planned.lint],
         "preflight": [p.as_dict() for p in planned.preflight],
+        "equivalents": [
+            {"line": e.line, "wanted": e.wanted, "existing": e.existing, "validate": e.validate}
+            for e in planned.equivalents
+        ],
     }
 
 
@@ -102,6 +106,8 @@ def plan_text(plan: MigrationPlan) -> str:
         for v in planned.lint:
             lines.append(f"  lint {v.severity.value} {v.rule} (line {v.line}): {v.message}")
             lines.append(f"    fix: {v.fix}")
+        for e in planned.equivalents:
+            lines.append(f"  present: {e.message()}")
         for p in planned.preflight:
             status = "ok" if p.passed else "FAILS"
             after = ""

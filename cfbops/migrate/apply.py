@@ -16,6 +16,7 @@ from cfbops.db.locks import OPERATIONS_LOCK, LockHolder, advisory_lock
 from cfbops.errors import UsageError
 from cfbops.migrate import history, statement_marks
 from cfbops.migrate.blockers import Blocker, BlockerWatch
+from cfbops.migrate.equivalence import present_equivalents
 from cfbops.migrate.files import MigrationFile, load_migrations, version_key
 from cfbops.migrate.lock_attempts import (
     ATTEMPT_LOCK_TIMEOUT,
@@ -39,6 +40,7 @@ class AppliedFile:
     kind: str
     duration_ms: int
     attempts: int = 1
+    equivalents: tuple[str, ...] = ()  # objects found under another name, not added twice
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,7 +214,8 @@ def _run(
     applied: list[AppliedFile] = []
     try:
         for file in todo:
-            applied.append(_apply_versioned(conn, file, retry))
+            earlier = [f.statements for f in files[0] if f.sort_key < file.sort_key]
+            applied.append(_apply_versioned(conn, file, retry, earlier))
             progress.step(f"V{file.version} {file.name} applied in {applied[-1].duration_ms} ms")
         if todo and not left_behind:
             # A versioned file may have dropped a repeatable's objects (DROP … CASCADE):
@@ -243,8 +246,16 @@ def _run(
 
 
 def _apply_versioned(
-    conn: psycopg.Connection, file: MigrationFile, retry: LockRetry
+    conn: psycopg.Connection,
+    file: MigrationFile,
+    retry: LockRetry,
+    earlier: list[list[Statement]] | None = None,
 ) -> AppliedFile:
+    # Keys and indexes standing under another name are not added twice (pre-flight
+    # equivalence); a VALIDATE of such a key validates the one that stands.
+    present = present_equivalents(conn, file.statements, earlier or ())
+    for equivalent in present.values():
+        retry.progress.note(f"{file.display_path} {equivalent.message()}")
     transactional = runs_in_transaction(file)
     started = time.monotonic()
 
@@ -253,11 +264,15 @@ def _apply_versioned(
             with conn.transaction():
                 created: set[str] = set()
                 for index, statement in enumerate(file.statements, start=1):
+                    if (equivalent := present.get(index - 1)) is not None:
+                        if equivalent.validate:
+                            conn.execute(equivalent.validate_sql())
+                        continue
                     check_before(conn, file, statement, created)
                     execute(conn, file, statement, index, retry)
                 history.record(conn, file, duration_ms=_ms_since(started), success=True)
         else:
-            execute_alone(conn, file, retry)
+            execute_alone(conn, file, retry, present)
             history.record(conn, file, duration_ms=_ms_since(started), success=True)
             statement_marks.clear_marks(conn, file)
 
@@ -267,7 +282,14 @@ def _apply_versioned(
         if not transactional:
             history.record(conn, file, duration_ms=_ms_since(started), success=False)
         raise FileFailed(_failure(conn, file, exc, transactional)) from None
-    return AppliedFile(file.version, file.name, file.kind.value, _ms_since(started), attempts)
+    return AppliedFile(
+        file.version,
+        file.name,
+        file.kind.value,
+        _ms_since(started),
+        attempts,
+        tuple(e.message() for e in present.values()),
+    )
 
 
 def _apply_repeatables(

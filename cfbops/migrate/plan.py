@@ -14,6 +14,7 @@ from cfbops.config import Settings
 from cfbops.db.connect import connect
 from cfbops.errors import LockBusy
 from cfbops.migrate.dropped_objects import cascade_victims
+from cfbops.migrate.equivalence import Equivalent, present_equivalents
 from cfbops.migrate.files import MigrationFile, load_migrations
 from cfbops.migrate.lint import Violation, lint_sql
 from cfbops.migrate.lock_attempts import (
@@ -65,6 +66,7 @@ class PlannedFile:
     preflight: tuple[PreflightResult, ...]
     refusal: str | None = None  # why `migrate` would refuse the file before running anything
     reason: str | None = None  # why a repeatable is pending when its content has not changed
+    equivalents: tuple[Equivalent, ...] = ()
 
     @property
     def blocked(self) -> bool:
@@ -152,7 +154,15 @@ def migration_plan(
         retry = LockRetry(TaskProgress(ignore_progress, "plan"), lock_wait_s)
         state = migration_state(conn, versioned, repeatable)
         try:
-            files = [_plan_file(conn, file, retry) for file in state.pending_versioned]
+            files = [
+                _plan_file(
+                    conn,
+                    file,
+                    retry,
+                    [f.statements for f in versioned if f.sort_key < file.sort_key],
+                )
+                for file in state.pending_versioned
+            ]
             files += _dragged_repeatables(conn, files, state.pending_repeatable, repeatable, retry)
         except LockWaitExhausted as exc:
             raise LockBusy(f"planning {exc}") from None
@@ -184,15 +194,27 @@ def _dragged_repeatables(
     return files
 
 
-def _plan_file(conn: psycopg.Connection, file: MigrationFile, retry: LockRetry) -> PlannedFile:
+def _plan_file(
+    conn: psycopg.Connection,
+    file: MigrationFile,
+    retry: LockRetry,
+    earlier: list[list[Statement]] | None = None,
+) -> PlannedFile:
     # Table sizes and pre-flight counts meet the same locks as the statements would.
-    planned, _ = retry.run(file.display_path, lambda: _plan_file_once(conn, file))
+    planned, _ = retry.run(file.display_path, lambda: _plan_file_once(conn, file, earlier))
     return planned
 
 
-def _plan_file_once(conn: psycopg.Connection, file: MigrationFile) -> PlannedFile:
+def _plan_file_once(
+    conn: psycopg.Connection, file: MigrationFile, earlier: list[list[Statement]] | None
+) -> PlannedFile:
     planned = tuple(_plan_statement(conn, s) for s in file.statements)
-    preflight = tuple(run_preflight(conn, file)) if file.version is not None else ()
+    present = (
+        present_equivalents(conn, file.statements, earlier or ())
+        if file.version is not None
+        else {}
+    )
+    preflight = tuple(run_preflight(conn, file, skip=present)) if file.version is not None else ()
     return PlannedFile(
         file,
         runs_in_transaction(file),
@@ -200,6 +222,8 @@ def _plan_file_once(conn: psycopg.Connection, file: MigrationFile) -> PlannedFil
         tuple(lint_sql(file.content, file.display_path)),
         preflight,
         mixing_problem(file),
+        None,
+        tuple(present.values()),
     )
 
 

@@ -4,12 +4,14 @@ file statement by statement, with marks so a retry resumes where it stopped."""
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 
 import psycopg
 from pglast import ast
 from psycopg import sql
 
 from cfbops.migrate import statement_marks
+from cfbops.migrate.equivalence import Equivalent
 from cfbops.migrate.files import MigrationFile
 from cfbops.migrate.lock_attempts import RETRYABLE, LockRetry
 from cfbops.migrate.preflight import PreflightResult, statement_checks
@@ -42,9 +44,16 @@ def check_before(
         raise PreflightFailed(broken)
 
 
-def execute_alone(conn: psycopg.Connection, file: MigrationFile, retry: LockRetry) -> None:
+def execute_alone(
+    conn: psycopg.Connection,
+    file: MigrationFile,
+    retry: LockRetry,
+    present: Mapping[int, Equivalent] | None = None,
+) -> None:
     """A no-transaction file: each statement commits alone and is marked done, so a retry
-    (this run's or a later one's) resumes at the first statement not done."""
+    (this run's or a later one's) resumes at the first statement not done. A statement in
+    `present` (0-based) stands under another name: it is not run (a VALIDATE goes to the
+    key that stands)."""
     done = statement_marks.done_statements(conn, file)
     created: set[str] = set()
     count = len(file.statements)
@@ -52,6 +61,11 @@ def execute_alone(conn: psycopg.Connection, file: MigrationFile, retry: LockRetr
         if index in done:
             if isinstance(statement.node, ast.CreateStmt):
                 created.add(qualified_name(statement.node.relation))
+            continue
+        if (equivalent := (present or {}).get(index - 1)) is not None:
+            if equivalent.validate:
+                conn.execute(equivalent.validate_sql())
+            statement_marks.mark_done(conn, file, index)
             continue
         check_before(conn, file, statement, created)
         concurrent_index = isinstance(statement.node, ast.IndexStmt) and statement.node.concurrent
