@@ -66,6 +66,6 @@ def test_an_unparsable_url_is_a_usage_error_that_hides_its_password() -> None:
     result = run_cli("--database-url", "postgresql://u:hunter2@[::1/db", "--headless", "status")
     assert result.returncode == 2
     assert "hunter2" not in result.stdout + result.stderr
-    assert "not a valid connection string" in result.stderr
+    assert "not a valid PostgreSQL URL" in result.stderr
     assert "--database-url" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
