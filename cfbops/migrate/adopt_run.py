@@ -15,6 +15,7 @@ from pglast import ast
 from psycopg import sql
 
 from cfbops.config import Settings
+from cfbops.db.connect import connection_lost
 from cfbops.migrate import history
 from cfbops.migrate.apply import AppliedFile, FailedFile, FileFailed, locate_error
 from cfbops.migrate.equivalence import Equivalent
@@ -87,6 +88,8 @@ def _drop_invalid_leftover(conn: psycopg.Connection, statement: Statement) -> No
 
 
 def _failed(original: MigrationFile, ran: MigrationFile, exc: psycopg.Error) -> FailedFile:
+    if connection_lost(exc):
+        raise exc  # the session is gone: exit 3, not a failed file
     line, message = locate_error(ran, exc)
     where = f"{original.display_path}:{line}: " if line else ""
     return FailedFile(original.version, original.name, original.kind.value, where + message, line)

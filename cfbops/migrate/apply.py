@@ -11,7 +11,7 @@ import psycopg
 from psycopg import sql
 
 from cfbops.config import Settings
-from cfbops.db.connect import connect
+from cfbops.db.connect import connect, connection_lost
 from cfbops.db.locks import OPERATIONS_LOCK, LockHolder, advisory_lock
 from cfbops.errors import UsageError
 from cfbops.migrate import history, statement_marks
@@ -323,6 +323,9 @@ def _apply_repeatables(
 def _failure(
     conn: psycopg.Connection, file: MigrationFile, exc: Exception, transactional: bool
 ) -> FailedFile:
+    if connection_lost(exc):
+        # The session is gone: not the file's fault, and exit 3 rather than a failed file.
+        raise exc
     line: int | None = None
     preflight: tuple[PreflightResult, ...] = ()
     if isinstance(exc, PreflightFailed):
