@@ -121,9 +121,7 @@ def test_a_completed_game_with_a_null_score_is_found_and_resolved(
     assert [row["game_id"] for row in finding["sample"]] == [game_id]
     assert finding["sample"][0]["home_points"] is None
 
-    db_conn.execute(
-        "UPDATE core.games SET home_points = %s WHERE id = %s", (home_points, game_id)
-    )
+    db_conn.execute("UPDATE core.games SET home_points = %s WHERE id = %s", (home_points, game_id))
     _, fixed = checker.run()
     assert_resolved(fixed, "completed_games_null_scores")
 
@@ -210,11 +208,15 @@ def test_a_not_valid_constraint_is_found_and_resolved_by_validating_it(
     finding = by_check(after)["not_valid_constraints"]
     assert finding["count"] == 1
     assert finding["sample"] == [
-        {"table_name": "core.games", "constraint_name": "games_points_not_negative",
-         "kind": "check"}
+        {
+            "table_name": "core.games",
+            "constraint_name": "games_points_not_negative",
+            "kind": "check",
+        }
     ]
-    assert "ALTER TABLE core.games VALIDATE CONSTRAINT games_points_not_negative" in (
-        finding["action"]
+    assert (
+        "ALTER TABLE core.games VALIDATE CONSTRAINT games_points_not_negative"
+        in (finding["action"])
     )
 
     db_conn.execute("ALTER TABLE core.games VALIDATE CONSTRAINT games_points_not_negative")
@@ -272,8 +274,12 @@ def test_a_duplicate_pick_loaded_past_the_constraint_is_found_and_resolved(
     finding = by_check(after)["duplicate_picks"]
     assert finding["count"] == 1
     assert finding["sample"] == [
-        {"user_id": user_id, "week_id": week_id, "player_name": player,
-         "pick_ids": [original, duplicate]}
+        {
+            "user_id": user_id,
+            "week_id": week_id,
+            "player_name": player,
+            "pick_ids": [original, duplicate],
+        }
     ]
 
     db_conn.execute("DELETE FROM nfl.picks WHERE id = %s", (duplicate,))
@@ -296,6 +302,7 @@ def test_a_finding_that_stays_is_open_in_the_next_run(
     _, second = checker.run()
     assert by_check(first)["picks_without_user"]["state"] == "new"
     assert by_check(second)["picks_without_user"]["state"] == "open"
-    assert by_check(second)["picks_without_user"]["count"] == (
-        by_check(first)["picks_without_user"]["count"]
+    assert (
+        by_check(second)["picks_without_user"]["count"]
+        == (by_check(first)["picks_without_user"]["count"])
     )

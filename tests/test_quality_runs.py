@@ -17,7 +17,7 @@ from cfbops.db.connect import connect
 from cfbops.quality.models import Check, CheckContext, Outcome, Severity
 from cfbops.quality.registry import all_checks
 from cfbops.quality.runner import run_checks, run_one
-from tests.conftest import DatabaseUnderTest
+from tests.conftest import DatabaseUnderTest, ui_modules_after
 
 
 def cli(db: DatabaseUnderTest, capsys: pytest.CaptureFixture[str], *args: str):
@@ -54,8 +54,16 @@ def test_a_muted_error_finding_no_longer_fails_the_run_until_the_mute_expires(
 
     tomorrow = (date.today() + timedelta(days=1)).isoformat()
     code, document = check_json(
-        db, capsys, "--select", "relationships",
-        "--mute", "orphan_play_stats", "--until", tomorrow, "--reason", "games load on Monday",
+        db,
+        capsys,
+        "--select",
+        "relationships",
+        "--mute",
+        "orphan_play_stats",
+        "--until",
+        tomorrow,
+        "--reason",
+        "games load on Monday",
     )
     assert code == 0 and document["ok"] is True
     muted = finding(document, "orphan_play_stats")
@@ -92,8 +100,9 @@ def test_bad_check_input_is_one_line_and_exit_2_with_nothing_stored(
     code, _, err = cli(db, capsys, "check", *args)
     assert code == 2
     assert words in err and err.strip().count("\n") == 0
-    assert db_conn.execute("SELECT to_regclass('ops.check_mute') IS NULL OR NOT EXISTS"
-                           " (SELECT FROM ops.check_mute)").fetchone()[0]
+    assert db_conn.execute(
+        "SELECT to_regclass('ops.check_mute') IS NULL OR NOT EXISTS (SELECT FROM ops.check_mute)"
+    ).fetchone()[0]
 
 
 def test_a_check_that_cannot_run_is_reported_and_the_others_go_on(
@@ -111,8 +120,9 @@ def test_a_check_that_cannot_run_is_reported_and_the_others_go_on(
 def test_a_check_past_its_statement_timeout_is_cancelled_and_reported(
     db: DatabaseUnderTest,
 ) -> None:
-    slow = Check("slow", "test", Severity.WARN, "{count} slow rows",
-                 query="SELECT 1 AS n FROM pg_sleep(30)")
+    slow = Check(
+        "slow", "test", Severity.WARN, "{count} slow rows", query="SELECT 1 AS n FROM pg_sleep(30)"
+    )
     quick = Check("quick", "test", Severity.WARN, "{count} rows", query="SELECT 1 AS n")
     started = time.monotonic()
     with connect(db.settings) as conn:
@@ -125,7 +135,10 @@ def test_a_check_past_its_statement_timeout_is_cancelled_and_reported(
 
 def test_checks_run_on_a_read_only_session(db: DatabaseUnderTest) -> None:
     writer = Check(
-        "writes", "test", Severity.ERROR, "{count}",
+        "writes",
+        "test",
+        Severity.ERROR,
+        "{count}",
         query="SELECT nextval(pg_get_serial_sequence('nfl.users', 'id')) AS id",
     )
     read_only = dataclasses.replace(db.settings, read_only=True)
@@ -137,7 +150,10 @@ def test_checks_run_on_a_read_only_session(db: DatabaseUnderTest) -> None:
 
 def test_sample_rows_never_carry_secrets(db: DatabaseUnderTest) -> None:
     leaky = Check(
-        "leaky", "test", Severity.WARN, "{count}",
+        "leaky",
+        "test",
+        Severity.WARN,
+        "{count}",
         query="SELECT 7 AS user_id, 'hunter2' AS password, 'a@b.example' AS email,"
         " 'k-123' AS api_key",
     )
@@ -159,10 +175,13 @@ def test_runs_and_findings_are_kept_not_replaced(
         " WHERE check_name = 'orphan_play_stats' ORDER BY run_id"
     ).fetchall()
     assert [(o, s, c) for _, o, s, c, _ in history] == [
-        ("passed", None, 0), ("failed", "new", 1), ("passed", "resolved", 0)
+        ("passed", None, 0),
+        ("failed", "new", 1),
+        ("passed", "resolved", 0),
     ]
-    assert history[1][4] == [{"game_id": 987654321, "play_id": "p1", "athlete_id": "a1",
-                              "stat_type": "Rush"}]
+    assert history[1][4] == [
+        {"game_id": 987654321, "play_id": "p1", "athlete_id": "a1", "stat_type": "Rush"}
+    ]
     runs = db_conn.execute("SELECT count(*) FROM ops.check_run").fetchone()[0]
     assert runs == 3
 
@@ -194,3 +213,10 @@ def test_status_shows_the_last_run_its_errors_and_the_newest_finding(
     assert quality["newest_finding"]["check"] == "orphan_play_stats"
     _, text, _ = cli(db, capsys, "status")
     assert "1 errors" in text and "orphan_play_stats" in text
+
+
+def test_headless_check_and_contract_never_import_textual_or_rich(db: DatabaseUnderTest) -> None:
+    for command in ("check", "contract"):
+        code, loaded = ui_modules_after("--database-url", db.url, "--headless", command, "--json")
+        assert code == 0, command
+        assert loaded == [], command

@@ -83,13 +83,21 @@ def run_text(result: QualityRun) -> str:
         )
     findings = sorted(
         result.findings,
-        key=lambda r: (r.state is FindingState.RESOLVED, ("error", "warn", "info").index(
-            r.severity.value), r.check),
+        key=lambda r: (
+            r.state is FindingState.RESOLVED,
+            ("error", "warn", "info").index(r.severity.value),
+            r.check,
+        ),
     )
     if findings:
         rows = [
-            (f.check, f.severity.value + (" (muted)" if f.muted else ""),
-             f.state.value if f.state else None, f.count, f.message)
+            (
+                f.check,
+                f.severity.value + (" (muted)" if f.muted else ""),
+                f.state.value if f.state else None,
+                f.count,
+                f.message,
+            )
             for f in findings
         ]
         lines.append(render_table(("check", "severity", "state", "count", "finding"), rows))
@@ -107,5 +115,6 @@ def run_text(result: QualityRun) -> str:
     return "\n".join(lines)
 
 
-COMMAND = Command("check", "run data-quality checks, store findings; mute a known one",
-                  add_arguments, run)
+COMMAND = Command(
+    "check", "run data-quality checks, store findings; mute a known one", add_arguments, run
+)

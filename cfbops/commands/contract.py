@@ -70,8 +70,12 @@ def run(settings: Settings, args: argparse.Namespace, progress: ProgressCallback
 def report_document(report: ContractReport) -> dict:
     def changes(items: tuple) -> list[dict]:
         return [
-            {"view": c.view, "column": c.column, "contract_type": c.contract_type,
-             "catalog_type": c.catalog_type}
+            {
+                "view": c.view,
+                "column": c.column,
+                "contract_type": c.contract_type,
+                "catalog_type": c.catalog_type,
+            }
             for c in items
         ]
 
@@ -85,8 +89,9 @@ def report_document(report: ContractReport) -> dict:
 
 
 def check_text(path: Path, report: ContractReport) -> str:
-    lines = [f"error: {view} is in {path.name} but not in the database"
-             for view in report.missing_views]
+    lines = [
+        f"error: {view} is in {path.name} but not in the database" for view in report.missing_views
+    ]
     lines += [f"error: {describe(c)}" for c in (*report.removed, *report.retyped)]
     lines += [f"info: {describe(c)} (compatible; run contract --write)" for c in report.added]
     if report.breaking:

@@ -70,8 +70,10 @@ class Check:
 
     def fails(self, failing: Failing) -> bool:
         if self.percent:
-            return failing.total is not None and failing.total > 0 and (
-                100.0 * failing.count / failing.total >= self.threshold
+            return (
+                failing.total is not None
+                and failing.total > 0
+                and (100.0 * failing.count / failing.total >= self.threshold)
             )
         return failing.count > self.threshold
 

@@ -58,9 +58,14 @@ class QualityOverview:
             "not_run": self.not_run,
             "run_id": self.last_run_id,
             "newest_finding": (
-                {"check": self.newest.check, "severity": self.newest.severity,
-                 "message": self.newest.message, "found_at": self.newest.found_at}
-                if self.newest else None
+                {
+                    "check": self.newest.check,
+                    "severity": self.newest.severity,
+                    "message": self.newest.message,
+                    "found_at": self.newest.found_at,
+                }
+                if self.newest
+                else None
             ),
         }
 

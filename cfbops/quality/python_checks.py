@@ -39,14 +39,24 @@ def contract_report(conn: psycopg.Connection, context: CheckContext) -> Contract
 def contract_breaks(conn: psycopg.Connection, context: CheckContext) -> Failing:
     report = contract_report(conn, context)
     rows: list[dict[str, Any]] = [
-        {"view": v, "column": None, "change": "view missing", "contract_type": None,
-         "catalog_type": None}
+        {
+            "view": v,
+            "column": None,
+            "change": "view missing",
+            "contract_type": None,
+            "catalog_type": None,
+        }
         for v in report.missing_views
     ]
     for kind, changes in (("removed", report.removed), ("retyped", report.retyped)):
         rows.extend(
-            {"view": c.view, "column": c.column, "change": kind,
-             "contract_type": c.contract_type, "catalog_type": c.catalog_type}
+            {
+                "view": c.view,
+                "column": c.column,
+                "change": kind,
+                "contract_type": c.contract_type,
+                "catalog_type": c.catalog_type,
+            }
             for c in changes
         )
     return _failing(rows)

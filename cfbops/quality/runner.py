@@ -62,9 +62,7 @@ def run_one(
     started = time.perf_counter()
     try:
         with conn.transaction():
-            conn.execute(
-                "SELECT set_config('statement_timeout', %s, true)", (statement_timeout,)
-            )
+            conn.execute("SELECT set_config('statement_timeout', %s, true)", (statement_timeout,))
             if check.evaluate is not None:
                 failing = check.evaluate(conn, context)
             else:

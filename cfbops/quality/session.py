@@ -56,7 +56,8 @@ class QualityRun:
 
     def count(self, severity: Severity) -> int:
         return sum(
-            1 for r in self.results
+            1
+            for r in self.results
             if r.outcome is Outcome.FAILED and r.severity is severity and not r.muted
         )
 
@@ -64,8 +65,12 @@ class QualityRun:
         return {
             "findings": [r.as_dict() for r in self.findings],
             "not_run": [
-                {"check": r.check, "family": r.family, "severity": r.severity.value,
-                 "error": r.error}
+                {
+                    "check": r.check,
+                    "family": r.family,
+                    "severity": r.severity.value,
+                    "error": r.error,
+                }
                 for r in self.not_run
             ],
             "checks": len(self.results),
