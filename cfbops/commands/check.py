@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from cfbops.commands import Command
-from cfbops.commands.arguments import duration, mart_selector
+from cfbops.commands.arguments import duration
 from cfbops.config import Settings
 from cfbops.errors import ExitCode, UsageError
 from cfbops.headless import Outcome, render_table
@@ -17,11 +17,21 @@ from cfbops.quality.runner import DEFAULT_CHECK_TIMEOUT
 from cfbops.quality.session import QualityRun, check_database, parse_mute_until
 
 
+def check_selector(text: str) -> str:
+    """A non-blank `--select` value; names are resolved against the registry later."""
+    if not text.replace(",", " ").strip():
+        raise argparse.ArgumentTypeError(
+            "an empty selector names no check (use a check's or a family's name; "
+            "leave --select out for all; --list names them)"
+        )
+    return text
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--select",
         metavar="NAME",
-        type=mart_selector,
+        type=check_selector,
         nargs="+",
         action="extend",
         default=[],
