@@ -50,6 +50,8 @@ def parse_duration(text: str) -> float | None:
         return None
     scale = {"us": 0.001, "ms": 1, "s": 1000, "min": 60_000, "h": 3_600_000, "d": 86_400_000}
     return float(match["amount"]) * scale[match["unit"] or "ms"]
+
+
 def default_sql_dir() -> Path:
     """The project's own `sql/`: beside the package in a checkout, else as installed."""
     checkout = Path(__file__).resolve().parent.parent / "sql"
