@@ -58,6 +58,10 @@ def prepare(url: str, scale: str) -> dict[str, float]:
     timings["seed"] = time.perf_counter() - started
     started = time.perf_counter()
     with psycopg.connect(url, autocommit=True) as conn:
+        # The seed leaves planner statistics uncollected (a known defect it reproduces); the
+        # marts' refresh then plans blind and took over 25 minutes on medium. A warehouse
+        # checked nightly has been analyzed by autovacuum: so is this one.
+        conn.execute("ANALYZE")
         conn.execute("SELECT * FROM marts.refresh_all()").fetchall()
     timings["refresh"] = time.perf_counter() - started
     return timings
