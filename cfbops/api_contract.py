@@ -116,3 +116,53 @@ def describe(change: ColumnChange) -> str:
         f"{change.view}.{change.column} changed type from {change.contract_type}"
         f" to {change.catalog_type}"
     )
+
+
+# The header and rule that open a view's column table.
+_TABLE_HEADER = "| column | type | description |"
+_TABLE_RULE = "|---|---|---|"
+_DESCRIBED_ROW = re.compile(r"^\|\s*`([^`]+)`\s*\|\s*`[^`]+`\s*\|(.*)\|\s*$")
+NEW_COLUMN_NOTE = "(new: describe it)"
+
+
+def render_contract(text: str, catalog: Columns) -> str:
+    """The contract with each view's column table regenerated from the catalog; every other
+    line (the preamble, grains, "Consumers may rely on" notes, descriptions of columns that
+    remain) is kept as written. Views the file lacks are appended; views the catalog lacks
+    keep their section (their removal is a break to report, not to paper over)."""
+    lines = text.splitlines()
+    out: list[str] = []
+    seen: set[str] = set()
+    current: str | None = None
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        heading = _VIEW_HEADING.match(line)
+        if heading:
+            current = heading.group(1)
+            seen.add(current)
+        if current in catalog and line.strip() == _TABLE_HEADER:
+            described: dict[str, str] = {}
+            i += 1
+            while i < len(lines) and lines[i].startswith("|"):
+                row = _DESCRIBED_ROW.match(lines[i])
+                if row:
+                    described[row.group(1)] = row.group(2).strip()
+                i += 1
+            out.extend(_column_table(catalog[current], described))
+            continue
+        out.append(line)
+        i += 1
+    for view in sorted(set(catalog) - seen):
+        out.extend(["", f"## {view}", "", "Grain: (describe it)", ""])
+        out.extend(_column_table(catalog[view], {}))
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _column_table(columns: tuple[tuple[str, str], ...], described: dict[str, str]) -> list[str]:
+    rows = [_TABLE_HEADER, _TABLE_RULE]
+    rows.extend(
+        f"| `{column}` | `{type_name}` | {described.get(column) or NEW_COLUMN_NOTE} |"
+        for column, type_name in columns
+    )
+    return rows

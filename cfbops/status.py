@@ -13,6 +13,7 @@ from cfbops.marts.overview import MartsOverview, marts_overview
 from cfbops.migrate.files import load_migrations
 from cfbops.migrate.history import applied_migrations
 from cfbops.migrate.state import migration_state
+from cfbops.quality.overview import QualityOverview, quality_overview
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +52,7 @@ class StatusSnapshot:
     budget: object | None = None
     backfill: object | None = None
     marts: MartsOverview | None = None
-    quality: object | None = None
+    quality: QualityOverview | None = None
 
 
 def migration_summary(conn: psycopg.Connection, sql_dir: Path) -> MigrationSummary:
@@ -79,4 +80,7 @@ def collect_status(settings: Settings, sql_dir: Path | None = None) -> StatusSna
         database = DatabaseIdentity(target.display_url, server_version(conn), target.embedded)
         migrations = migration_summary(conn, sql_dir or settings.sql_dir)
         marts = marts_overview(conn)
-    return StatusSnapshot(database=database, migrations=migrations, marts=marts)
+        quality = quality_overview(conn)
+    return StatusSnapshot(
+        database=database, migrations=migrations, marts=marts, quality=quality
+    )

@@ -24,6 +24,8 @@ class Command:
 def all_commands() -> list[Command]:
     """Every headless command, in the order `--help` lists them."""
     from cfbops.commands import (
+        check,
+        contract,
         grade,
         import_fast6,
         lint,
@@ -41,6 +43,8 @@ def all_commands() -> list[Command]:
         migrate.COMMAND,
         lint.COMMAND,
         refresh.COMMAND,
+        check.COMMAND,
+        contract.COMMAND,
         seed.COMMAND,
         server.COMMAND,
         sync.COMMAND,

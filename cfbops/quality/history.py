@@ -1,0 +1,151 @@
+"""Runs and findings in `ops`, never replaced: states against the run before, and mutes."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from cfbops.errors import OperationFailed
+from cfbops.migrate.files import default_sql_dir
+from cfbops.quality.models import CheckResult, FindingState, Outcome
+
+HISTORY_MIGRATION = "V0260__quality_findings.sql"
+HISTORY_OBJECTS = ("ops.check_run", "ops.check_result", "ops.check_mute")
+
+
+@dataclass(frozen=True, slots=True)
+class Mute:
+    check: str
+    until: date
+    reason: str
+
+
+def history_exists(conn: psycopg.Connection) -> bool:
+    row = conn.execute(
+        "SELECT bool_and(to_regclass(name) IS NOT NULL) FROM unnest(%s::text[]) AS name",
+        (list(HISTORY_OBJECTS),),
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def ensure_history_schema(conn: psycopg.Connection) -> None:
+    """Create the history tables from their migration file (idempotent) if any is missing."""
+    if history_exists(conn):
+        return
+    path: Path = default_sql_dir() / "migrations" / HISTORY_MIGRATION
+    if not path.is_file():
+        raise OperationFailed(f"cannot find {path}; reinstall cfbops from its repository")
+    with conn.transaction():
+        conn.execute(path.read_text(encoding="utf-8"))
+
+
+def last_outcomes(conn: psycopg.Connection, checks: Iterable[str]) -> dict[str, Outcome]:
+    """Each check's outcome in the last run in which it ran (not_run rows are skipped)."""
+    rows = conn.execute(
+        """
+        SELECT DISTINCT ON (check_name) check_name, outcome
+        FROM ops.check_result
+        WHERE check_name = ANY(%s) AND outcome <> 'not_run'
+        ORDER BY check_name, run_id DESC
+        """,
+        (list(checks),),
+    ).fetchall()
+    return {name: Outcome(outcome) for name, outcome in rows}
+
+
+def active_mutes(conn: psycopg.Connection) -> dict[str, Mute]:
+    """The newest mute of each check, if it has not expired (until is inclusive)."""
+    rows = conn.execute(
+        """
+        SELECT check_name, until, reason FROM (
+            SELECT DISTINCT ON (check_name) check_name, until, reason
+            FROM ops.check_mute ORDER BY check_name, mute_id DESC
+        ) AS newest
+        WHERE until >= current_date
+        """
+    ).fetchall()
+    return {name: Mute(name, until, reason) for name, until, reason in rows}
+
+
+def add_mute(conn: psycopg.Connection, check: str, until: date, reason: str) -> Mute:
+    conn.execute(
+        "INSERT INTO ops.check_mute (check_name, until, reason) VALUES (%s, %s, %s)",
+        (check, until, reason),
+    )
+    return Mute(check, until, reason)
+
+
+def with_states(
+    results: Sequence[CheckResult], previous: dict[str, Outcome], mutes: dict[str, Mute]
+) -> tuple[CheckResult, ...]:
+    """new: failing now and not last time; open: failing both times; resolved: failing
+    last time, passing now. A check that could not run keeps no state."""
+    stated = []
+    for result in results:
+        before = previous.get(result.check)
+        state = None
+        if result.outcome is Outcome.FAILED:
+            state = FindingState.OPEN if before is Outcome.FAILED else FindingState.NEW
+        elif result.outcome is Outcome.PASSED and before is Outcome.FAILED:
+            state = FindingState.RESOLVED
+        mute = mutes.get(result.check)
+        muted = mute is not None and result.outcome is Outcome.FAILED
+        message = result.message
+        if muted and mute is not None:
+            message += f" (muted until {mute.until.isoformat()}: {mute.reason})"
+        stated.append(dataclasses.replace(result, state=state, muted=muted, message=message))
+    return tuple(stated)
+
+
+def record_run(
+    conn: psycopg.Connection,
+    selection: Sequence[str],
+    results: Sequence[CheckResult],
+    wall_ms: float,
+    client: str,
+) -> int:
+    """Store one run and every check's result in one transaction; returns the run id."""
+    with conn.transaction():
+        row = conn.execute(
+            """
+            INSERT INTO ops.check_run (selection, wall_ms, client, finished_at)
+            VALUES (%s, %s, %s, clock_timestamp()) RETURNING run_id
+            """,
+            (list(selection), wall_ms, client),
+        ).fetchone()
+        assert row is not None
+        run_id = int(row[0])
+        with conn.cursor() as cur:
+            cur.executemany(
+                """
+                INSERT INTO ops.check_result (run_id, check_name, family, severity, outcome,
+                    state, count, total, message, action, sample, error, muted, duration_ms)
+                VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+                """,
+                [
+                    (
+                        run_id,
+                        r.check,
+                        r.family,
+                        r.severity.value,
+                        r.outcome.value,
+                        r.state.value if r.state else None,
+                        r.count,
+                        r.total,
+                        r.message,
+                        r.action or None,
+                        Jsonb(list(r.sample)),
+                        r.error,
+                        r.muted,
+                        r.duration_ms,
+                    )
+                    for r in results
+                ],
+            )
+    return run_id

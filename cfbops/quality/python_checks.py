@@ -1,0 +1,127 @@
+"""Checks that need more than one query: the API contract, and row counts of every mart and
+api view (each relation's name composed with psycopg.sql)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from cfbops.api_contract import ContractReport, catalog_columns, compare, read_contract
+from cfbops.quality.models import SAMPLE_ROWS, Check, CheckContext, Failing, Severity
+
+API_VIEWS_SQL = """
+SELECT c.relname FROM pg_catalog.pg_class AS c
+JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+WHERE n.nspname = 'api' AND c.relkind IN ('v', 'm')
+ORDER BY c.relname
+"""
+
+POPULATED_MARTS_SQL = """
+SELECT schemaname, matviewname FROM pg_catalog.pg_matviews
+WHERE ispopulated ORDER BY schemaname, matviewname
+"""
+
+
+def _failing(rows: list[dict[str, Any]], total: int | None = None) -> Failing:
+    return Failing(count=len(rows), sample=tuple(rows[:SAMPLE_ROWS]), total=total)
+
+
+def contract_report(conn: psycopg.Connection, context: CheckContext) -> ContractReport:
+    path = Path(context.contract_path) if context.contract_path else None
+    if path is None or not path.is_file():
+        raise FileNotFoundError(f"no contract file at {path} (pass --contract FILE)")
+    return compare(read_contract(path), catalog_columns(conn))
+
+
+def contract_breaks(conn: psycopg.Connection, context: CheckContext) -> Failing:
+    report = contract_report(conn, context)
+    rows: list[dict[str, Any]] = [
+        {
+            "view": v,
+            "column": None,
+            "change": "view missing",
+            "contract_type": None,
+            "catalog_type": None,
+        }
+        for v in report.missing_views
+    ]
+    for kind, changes in (("removed", report.removed), ("retyped", report.retyped)):
+        rows.extend(
+            {
+                "view": c.view,
+                "column": c.column,
+                "change": kind,
+                "contract_type": c.contract_type,
+                "catalog_type": c.catalog_type,
+            }
+            for c in changes
+        )
+    return _failing(rows)
+
+
+def contract_additions(conn: psycopg.Connection, context: CheckContext) -> Failing:
+    report = contract_report(conn, context)
+    return _failing(
+        [{"view": c.view, "column": c.column, "catalog_type": c.catalog_type} for c in report.added]
+    )
+
+
+def _has_rows(conn: psycopg.Connection, schema: str, name: str) -> bool:
+    query = sql.SQL("SELECT EXISTS (SELECT FROM {})").format(sql.Identifier(schema, name))
+    row = conn.execute(query).fetchone()
+    return bool(row and row[0])
+
+
+def empty_api_views(conn: psycopg.Connection, context: CheckContext) -> Failing:
+    del context
+    names = [r[0] for r in conn.execute(API_VIEWS_SQL)]
+    rows = [{"view": f"api.{n}"} for n in names if not _has_rows(conn, "api", n)]
+    return _failing(rows, total=len(names))
+
+
+def empty_marts(conn: psycopg.Connection, context: CheckContext) -> Failing:
+    del context
+    marts = conn.execute(POPULATED_MARTS_SQL).fetchall()
+    rows = [{"mart": f"{s}.{m}"} for s, m in marts if not _has_rows(conn, s, m)]
+    return _failing(rows, total=len(marts))
+
+
+PYTHON_CHECKS: tuple[Check, ...] = (
+    Check(
+        name="api_contract_breaks",
+        family="api",
+        severity=Severity.ERROR,
+        message="{count} api columns or views of SCHEMA_CONTRACT.md were removed, renamed or "
+        "retyped: cfb-app and cfb-scout break",
+        action="restore the column (add new ones beside it, or a versioned view …_v2); run "
+        "`cfbops --headless contract --check` to see the comparison — see samples",
+        evaluate=contract_breaks,
+    ),
+    Check(
+        name="api_contract_additions",
+        family="api",
+        severity=Severity.INFO,
+        message="{count} api columns are not in SCHEMA_CONTRACT.md yet (a compatible change)",
+        action="run `cfbops --headless contract --write` and describe them in the file",
+        evaluate=contract_additions,
+    ),
+    Check(
+        name="api_views_empty",
+        family="api",
+        severity=Severity.ERROR,
+        message="{count} of {total} api views return no rows",
+        action="run `cfbops --headless refresh` (the views read the marts) — see samples",
+        evaluate=empty_api_views,
+    ),
+    Check(
+        name="marts_empty",
+        family="marts",
+        severity=Severity.WARN,
+        message="{count} of {total} populated marts hold no rows",
+        action="check their inputs were loaded, then `cfbops --headless refresh --select NAME`",
+        evaluate=empty_marts,
+    ),
+)

@@ -1,0 +1,141 @@
+"""One `check` run end to end: checks on a read-only connection, states and mutes from the
+history, the run stored on a second (writing) connection."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from cfbops.api_contract import CONTRACT_FILE
+from cfbops.config import Settings
+from cfbops.db.connect import connect, resolve_target
+from cfbops.errors import UsageError
+from cfbops.progress import ProgressCallback
+from cfbops.quality.history import (
+    Mute,
+    active_mutes,
+    add_mute,
+    ensure_history_schema,
+    history_exists,
+    last_outcomes,
+    record_run,
+    with_states,
+)
+from cfbops.quality.models import CheckContext, CheckResult, FindingState, Outcome, Severity
+from cfbops.quality.registry import require_check, select_checks
+from cfbops.quality.runner import DEFAULT_CHECK_TIMEOUT, run_checks
+
+APPLICATION_NAME = "cfbops check"
+
+
+@dataclass(frozen=True, slots=True)
+class QualityRun:
+    """The results of one run: every check, and whether (and as which run) it was stored."""
+
+    results: tuple[CheckResult, ...]
+    wall_ms: float
+    run_id: int | None  # None under --read-only: nothing was stored
+    mute: Mute | None = None
+
+    @property
+    def findings(self) -> tuple[CheckResult, ...]:
+        return tuple(r for r in self.results if r.is_finding)
+
+    @property
+    def not_run(self) -> tuple[CheckResult, ...]:
+        return tuple(r for r in self.results if r.outcome is Outcome.NOT_RUN)
+
+    @property
+    def ok(self) -> bool:
+        return not any(r.blocking for r in self.results)
+
+    def count(self, severity: Severity) -> int:
+        return sum(
+            1
+            for r in self.results
+            if r.outcome is Outcome.FAILED and r.severity is severity and not r.muted
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "findings": [r.as_dict() for r in self.findings],
+            "not_run": [
+                {
+                    "check": r.check,
+                    "family": r.family,
+                    "severity": r.severity.value,
+                    "error": r.error,
+                }
+                for r in self.not_run
+            ],
+            "checks": len(self.results),
+            "passed": sum(1 for r in self.results if r.outcome is Outcome.PASSED),
+            "errors": self.count(Severity.ERROR),
+            "warnings": self.count(Severity.WARN),
+            "new": sum(1 for r in self.results if r.state is FindingState.NEW),
+            "resolved": sum(1 for r in self.results if r.state is FindingState.RESOLVED),
+            "run_id": self.run_id,
+            "wall_ms": round(self.wall_ms, 1),
+            "mute": dataclasses.asdict(self.mute) if self.mute else None,
+        }
+
+
+def default_contract_path(settings: Settings) -> Path:
+    """SCHEMA_CONTRACT.md beside the project's sql/ directory."""
+    return settings.sql_dir.parent / CONTRACT_FILE
+
+
+def parse_mute_until(text: str, today: date | None = None) -> date:
+    try:
+        until = date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"--until {text!r} is not a date (YYYY-MM-DD)") from None
+    if until < (today or date.today()):
+        raise UsageError(f"--until {until.isoformat()} is in the past; give the last day to mute")
+    return until
+
+
+def check_database(
+    settings: Settings,
+    selectors: Sequence[str] = (),
+    *,
+    contract_path: Path | None = None,
+    statement_timeout: str = DEFAULT_CHECK_TIMEOUT,
+    mute: tuple[str, date, str] | None = None,
+    progress: ProgressCallback | None = None,
+) -> QualityRun:
+    """Run the selected checks, compare with the last run, store the run (unless read-only)."""
+    checks = select_checks(selectors)
+    if mute is not None:
+        require_check(mute[0])
+        if not mute[2].strip():
+            raise UsageError("--reason is empty; say why the check is muted")
+        if settings.read_only:
+            raise UsageError("--mute writes ops.check_mute, which --read-only forbids")
+    context = CheckContext(contract_path=contract_path or default_contract_path(settings))
+    target = resolve_target(settings)
+    started = time.perf_counter()
+    reader_settings = dataclasses.replace(settings, read_only=True)
+    with connect(reader_settings, target=target, application_name=APPLICATION_NAME) as reader:
+        results = run_checks(
+            reader, checks, context, statement_timeout=statement_timeout, progress=progress
+        )
+    wall_ms = (time.perf_counter() - started) * 1000
+    names = [c.name for c in checks]
+    with connect(settings, target=target, application_name=APPLICATION_NAME) as conn:
+        if settings.read_only:
+            stored = history_exists(conn)
+            previous = last_outcomes(conn, names) if stored else {}
+            mutes = active_mutes(conn) if stored else {}
+            return QualityRun(with_states(results, previous, mutes), wall_ms, None)
+        ensure_history_schema(conn)
+        added = add_mute(conn, *mute) if mute is not None else None
+        previous = last_outcomes(conn, names)
+        stated = with_states(results, previous, active_mutes(conn))
+        run_id = record_run(conn, list(selectors), stated, wall_ms, APPLICATION_NAME)
+    return QualityRun(stated, wall_ms, run_id, added)
