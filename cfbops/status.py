@@ -81,6 +81,4 @@ def collect_status(settings: Settings, sql_dir: Path | None = None) -> StatusSna
         migrations = migration_summary(conn, sql_dir or settings.sql_dir)
         marts = marts_overview(conn)
         quality = quality_overview(conn)
-    return StatusSnapshot(
-        database=database, migrations=migrations, marts=marts, quality=quality
-    )
+    return StatusSnapshot(database=database, migrations=migrations, marts=marts, quality=quality)
