@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
+import threading
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import NoReturn
 
 from cfbops import __version__
 from cfbops.errors import CfbopsError, ExitCode, UsageError
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where SIGINT would be so a run unwinds the same way."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    del signum, frame
+    raise Terminated
 
 
 class _Parser(argparse.ArgumentParser):
@@ -82,10 +94,25 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     child_globals = _global_options(suppress=True)
     demo = sub.add_parser(
-        "demo", parents=[child_globals], help="embedded database + demo data, then the console"
+        "demo",
+        parents=[child_globals],
+        help="embedded database + demo data, then the console",
+        description="Start the embedded server, create and migrate the cfbops_demo database, "
+        "seed it, refresh its marts and open the console on it. A configured database is "
+        "never touched.",
     )
-    demo.add_argument("--scale", choices=("tiny", "small", "medium", "full"), default="small")
-    demo.add_argument("--fresh", action="store_true", help="drop the demo database first")
+    demo.add_argument(
+        "--scale",
+        choices=("tiny", "small", "medium", "full"),
+        default="small",
+        help="how much demo data: tiny (seconds), small, medium, full (the real warehouse's "
+        "row counts, minutes) (default: small)",
+    )
+    demo.add_argument(
+        "--fresh",
+        action="store_true",
+        help="drop the demo database and seed it again (default: reuse it if already seeded)",
+    )
     for command in all_commands():
         child = sub.add_parser(command.name, parents=[child_globals], help=command.help)
         command.add_arguments(child)
@@ -116,13 +143,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         from cfbops.headless import emit_error
 
         return emit_error(error, as_json=as_json)
-    except KeyboardInterrupt:
-        print("cfbops: interrupted", file=sys.stderr)
-        return 130
-    except Exception as error:  # a bug: say so in one line, full detail only with -v
+    except KeyboardInterrupt as interrupt:
+        from cfbops.headless import say
+
+        # 128 + the signal number, as a shell reports a process ended by it.
+        if isinstance(interrupt, Terminated):
+            say("cfbops: terminated")
+            return 128 + signal.SIGTERM
+        say("cfbops: interrupted")
+        return 128 + signal.SIGINT
+    except Exception as error:
+        from cfbops.db.connect import connection_lost, describe_lost_connection
+
+        if connection_lost(error):
+            from cfbops.errors import DatabaseUnreachable
+            from cfbops.headless import emit_error
+
+            lost = DatabaseUnreachable(describe_lost_connection(error))
+            return emit_error(lost, as_json=as_json)
+        # A bug: say so in one line, full detail only with -v.
         if "-v" in argv or "--verbose" in argv:
             traceback.print_exc()
-        print(f"cfbops: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+        from cfbops.headless import say
+
+        say(f"cfbops: internal error: {type(error).__name__}: {error}")
         return int(ExitCode.FAILED)
 
 
@@ -140,8 +184,23 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_console(settings)
     from cfbops.headless import emit, stderr_progress
 
-    outcome = args.run(settings, args, stderr_progress())
+    with _sigterm_as_interrupt():
+        outcome = args.run(settings, args, stderr_progress())
     return emit(outcome, as_json=args.json)
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Under cron, systemd or a CI runner a stop is SIGTERM: unwind like Ctrl-C, so running
+    statements are cancelled and the run is recorded as interrupted."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers (main() called from a worker)
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def entry() -> NoReturn:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -29,6 +30,23 @@ FILE_KEYS: dict[str, type] = {
     "lock_timeout": str,
     "statement_timeout": str,
 }
+
+
+DURATION_FORM = (
+    "a whole number of milliseconds, or a number with a unit: us, ms, s, min, h, d "
+    "(e.g. 500, 2s, 10min); 0 means no limit"
+)
+_DURATION = re.compile(r"^(?P<amount>\d+(?:\.\d+)?)\s*(?P<unit>us|ms|s|min|h|d)?$")
+
+
+def parse_duration(text: str) -> float | None:
+    """A PostgreSQL time setting in milliseconds, or None when PostgreSQL would refuse it
+    (negative, no number, an unknown unit)."""
+    match = _DURATION.match(text.strip())
+    if match is None:
+        return None
+    scale = {"us": 0.001, "ms": 1, "s": 1000, "min": 60_000, "h": 3_600_000, "d": 86_400_000}
+    return float(match["amount"]) * scale[match["unit"] or "ms"]
 
 
 class DatabaseSource(Enum):
@@ -145,10 +163,9 @@ def load_settings(
         verbose=verbose,
         cfbd_api_key=env.get("CFBD_API_KEY") or table.get("cfbd_api_key"),
         cfbd_url=env.get("CFBOPS_CFBD_URL") or table.get("cfbd_url") or DEFAULT_CFBD_URL,
-        connect_timeout=_env_int(env, "CFBOPS_CONNECT_TIMEOUT") or table.get("connect_timeout", 10),
-        lock_timeout=env.get("CFBOPS_LOCK_TIMEOUT") or table.get("lock_timeout", "2s"),
-        statement_timeout=env.get("CFBOPS_STATEMENT_TIMEOUT")
-        or table.get("statement_timeout", "0"),
+        connect_timeout=_connect_timeout(env, table, config_file),
+        lock_timeout=_duration_setting(env, table, config_file, "lock_timeout", "2s"),
+        statement_timeout=_duration_setting(env, table, config_file, "statement_timeout", "0"),
         config_file=config_file,
     )
 
@@ -167,6 +184,42 @@ def _resolve_database(
     if table.get("database_url"):
         return table["database_url"], DatabaseSource.CONFIG_FILE
     return None, DatabaseSource.EMBEDDED
+
+
+def _duration_setting(
+    env: Mapping[str, str],
+    table: Mapping[str, Any],
+    config_file: Path | None,
+    key: str,
+    default: str,
+) -> str:
+    """A timeout from CFBOPS_<KEY> or the config file, refused up front unless PostgreSQL
+    would take it (else it fails mid-run as an internal error)."""
+    name = f"CFBOPS_{key.upper()}"
+    if env.get(name):
+        value, origin = env[name], name
+    elif key in table:
+        value, origin = table[key], f"{key} in config file {config_file}"
+    else:
+        return default
+    if parse_duration(value) is None:
+        raise ConfigError(f"{origin}={value!r} is not a duration ({DURATION_FORM})")
+    return value.strip()
+
+
+def _connect_timeout(
+    env: Mapping[str, str], table: Mapping[str, Any], config_file: Path | None
+) -> int:
+    from_env = _env_int(env, "CFBOPS_CONNECT_TIMEOUT")
+    value = from_env if from_env is not None else table.get("connect_timeout", 10)
+    if value < 0:
+        origin = (
+            "CFBOPS_CONNECT_TIMEOUT"
+            if from_env is not None
+            else f"connect_timeout in config file {config_file}"
+        )
+        raise ConfigError(f"{origin}={value} must be 0 (wait forever) or more seconds")
+    return value
 
 
 def _env_path(env: Mapping[str, str], name: str) -> Path | None:
@@ -200,4 +253,4 @@ def _env_int(env: Mapping[str, str], name: str) -> int | None:
     try:
         return int(value)
     except ValueError:
-        raise ConfigError(f"{name}={value!r} is not a whole number") from None
+        raise ConfigError(f"{name}={value!r} is not a whole number of seconds (e.g. 10)") from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import json
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -46,34 +47,62 @@ def jsonable(value: Any) -> Any:
 
 def emit(outcome: Outcome, *, as_json: bool, stdout: TextIO | None = None) -> int:
     stdout = stdout or sys.stdout
-    if as_json:
-        document = {"ok": outcome.exit_code == ExitCode.OK, **outcome.document}
-        json.dump(jsonable(document), stdout, indent=2, sort_keys=False)
-        stdout.write("\n")
-    elif outcome.text:
-        stdout.write(outcome.text.rstrip("\n") + "\n")
-    stdout.flush()
+    try:
+        if as_json:
+            document = {"ok": outcome.exit_code == ExitCode.OK, **outcome.document}
+            json.dump(jsonable(document), stdout, indent=2, sort_keys=False)
+            stdout.write("\n")
+        elif outcome.text:
+            stdout.write(outcome.text.rstrip("\n") + "\n")
+        stdout.flush()
+    except BrokenPipeError:
+        silence(stdout)  # `| head`: the reader has what it wanted; the run itself is done
     return int(outcome.exit_code)
 
 
 def emit_error(error: CfbopsError, *, as_json: bool, stdout: TextIO | None = None) -> int:
     """One line on stderr; with --json also an `ok: false` document on stdout."""
     message = str(error).replace("\n", " ").strip()
-    print(f"cfbops: error: {message}", file=sys.stderr, flush=True)
+    say(f"cfbops: error: {message}")
     if as_json:
         stdout = stdout or sys.stdout
         document = {"ok": False, "error": {"message": message, "exit_code": int(error.exit_code)}}
-        json.dump(document, stdout, indent=2)
-        stdout.write("\n")
-        stdout.flush()
+        try:
+            json.dump(document, stdout, indent=2)
+            stdout.write("\n")
+            stdout.flush()
+        except BrokenPipeError:
+            silence(stdout)
     return int(error.exit_code)
 
 
+def say(line: str, stream: TextIO | None = None) -> None:
+    """One line on stderr that is dropped, not raised, when stderr is a closed pipe."""
+    stream = stream or sys.stderr
+    try:
+        print(line, file=stream, flush=True)
+    except BrokenPipeError:
+        silence(stream)
+
+
+def silence(stream: TextIO) -> None:
+    """Point a stream whose reader went away at /dev/null, so that neither later writes nor
+    the interpreter's flush at exit raise BrokenPipeError again."""
+    try:
+        descriptor = stream.fileno()
+    except (OSError, ValueError):
+        return  # not a real file (a test's StringIO): nothing to redirect
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, descriptor)
+    os.close(null)
+
+
 def stderr_progress(stream: TextIO | None = None) -> ProgressCallback:
-    """A progress callback printing one line per event on stderr."""
+    """A progress callback printing one line per event on stderr; a closed stderr (`2>&1 |
+    head`) ends the reporting, never the run."""
 
     def report(progress: Progress) -> None:
-        print(progress.line(), file=stream or sys.stderr, flush=True)
+        say(progress.line(), stream)
 
     return report
 

@@ -6,6 +6,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+MIN_UNITS_FOR_RATE = 2
+
 
 @dataclass(frozen=True, slots=True)
 class Progress:
@@ -22,24 +24,33 @@ class Progress:
         return max(time.monotonic() - self.started_at, 1e-9)
 
     @property
-    def rate_per_s(self) -> float:
+    def rate_per_s(self) -> float | None:
+        """Units per second; None until two units are done (a rate from nothing, or from one
+        step's time, says nothing about the next ones)."""
+        if self.done < MIN_UNITS_FOR_RATE:
+            return None
         return self.done / self.elapsed_s
 
     @property
     def eta_s(self) -> float | None:
-        if not self.total or self.done == 0:
+        rate = self.rate_per_s
+        if not self.total or rate is None:
             return None
-        return (self.total - self.done) / self.rate_per_s
+        return max(self.total - self.done, 0) / rate
 
     def line(self) -> str:
-        """A one-line rendering: `[3/19] message — 2.1/s, ETA 8s`."""
+        """A one-line rendering: `[3/19] message — 2.1/s, ETA 8s`, the rate left out until
+        it means something."""
         count = f"{self.done}/{self.total}" if self.total else str(self.done)
-        tail = f"{self.rate_per_s:.1f}/s"
-        if self.eta_s is not None:
-            tail += f", ETA {self.eta_s:.0f}s"
         text = f"{self.task} [{count}]"
         if self.message:
             text += f" {self.message}"
+        rate = self.rate_per_s
+        if rate is None:
+            return text
+        tail = f"{rate:.1f}/s"
+        if self.eta_s is not None and self.done < (self.total or 0):
+            tail += f", ETA {self.eta_s:.0f}s"
         return f"{text} — {tail}"
 
 

@@ -1,8 +1,13 @@
-"""argparse types shared by the commands: each rejects bad input with one line."""
+"""argparse types shared by the commands: each rejects bad input with one line naming the
+accepted form, before anything connects or runs."""
 
 from __future__ import annotations
 
 import argparse
+import math
+
+from cfbops.config import DURATION_FORM, parse_duration
+from cfbops.migrate.files import VERSION_FORM, parse_version
 
 
 def positive_int(text: str) -> int:
@@ -19,7 +24,39 @@ def seconds(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number of seconds (e.g. 30 or 0.5)"
+        ) from None
+    # float() takes 'nan' and 'inf': a wait of either would never end.
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a finite number of seconds (e.g. 30 or 0.5)"
+        )
     if value < 0:
         raise argparse.ArgumentTypeError("must not be negative")
     return value
+
+
+def version(text: str) -> str:
+    """A migration version as files spell it: `0105`, `0105.1` (a leading V is dropped)."""
+    parsed = parse_version(text)
+    if parsed is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a migration version ({VERSION_FORM})")
+    return parsed
+
+
+def duration(text: str) -> str:
+    """A PostgreSQL duration setting: `500` (ms), `2s`, `10min`, `0` for none."""
+    if parse_duration(text) is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a duration ({DURATION_FORM})")
+    return text.strip()
+
+
+def mart_selector(text: str) -> str:
+    """A non-blank `--select` value; its names are resolved against the catalog later."""
+    if not text.replace(",", " ").strip():
+        raise argparse.ArgumentTypeError(
+            "an empty selector names no mart (use NAME, NAME+ for it and everything "
+            "downstream, +NAME for it and upstream; leave --select out for all marts)"
+        )
+    return text

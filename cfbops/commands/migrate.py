@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from cfbops.commands import Command
-from cfbops.commands.arguments import seconds
+from cfbops.commands.arguments import seconds, version
 from cfbops.config import Settings
 from cfbops.errors import ExitCode, UsageError
 from cfbops.headless import Outcome, render_table
@@ -22,7 +22,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="show each pending statement, its lock and pre-flight checks; change nothing",
     )
-    parser.add_argument("--to", metavar="V", help="apply versioned migrations up to V only")
+    parser.add_argument(
+        "--to", metavar="V", type=version, help="apply versioned migrations up to V only"
+    )
     wait = parser.add_mutually_exclusive_group()
     wait.add_argument(
         "--wait",
@@ -35,6 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--accept-drift",
         metavar="VERSION",
+        type=version,
         action="append",
         default=[],
         help="accept the edited content of one applied file",
@@ -42,6 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--baseline",
         metavar="V",
+        type=version,
         help="adopt an existing database: record versions up to V as applied",
     )
     add_sql_dir_argument(parser)

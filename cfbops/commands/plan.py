@@ -9,6 +9,7 @@ from cfbops.config import Settings
 from cfbops.errors import ExitCode
 from cfbops.headless import Outcome
 from cfbops.migrate.plan import MigrationPlan, PlannedFile, migration_plan
+from cfbops.sqltext import readable_sql
 
 
 def run_plan(settings: Settings, args: argparse.Namespace, sql_dir: Path) -> Outcome:
@@ -88,7 +89,7 @@ def plan_text(plan: MigrationPlan) -> str:
             )
             if s.lock.note:
                 lines.append(f"    {s.lock.note}")
-            lines += [f"    | {text}" for text in s.sql.splitlines()]
+            lines += [f"    | {text}" for text in readable_sql(s.sql).splitlines()]
         for v in planned.lint:
             lines.append(f"  lint {v.severity.value} {v.rule} (line {v.line}): {v.message}")
             lines.append(f"    fix: {v.fix}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from cfbops.commands import Command
-from cfbops.commands.arguments import positive_int, seconds
+from cfbops.commands.arguments import duration, mart_selector, positive_int, seconds
 from cfbops.config import Settings
 from cfbops.db.locks import DEFAULT_WAIT_S
 from cfbops.errors import ExitCode
@@ -19,6 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--select",
         metavar="NAME",
+        type=mart_selector,
         nargs="+",
         action="extend",
         default=[],
@@ -46,6 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--statement-timeout",
         metavar="DURATION",
+        type=duration,
         help="limit for each mart's refresh, e.g. 10min (default: the configured one; "
         "ops.mart_setting overrides it per mart)",
     )
@@ -153,12 +155,18 @@ def _note(
     status: MartStatus, error: str | None, reason: str, regression: bool, median_ms: float | None
 ) -> str:
     if status in (MartStatus.FAILED, MartStatus.SKIPPED):
-        return error or ""
+        return first_line(error)
     if regression and median_ms is not None:
-        return f"slow: over 2x its median {median_ms / 1000:.1f}s"
+        median = f"{median_ms:.0f}ms" if median_ms < 1000 else f"{median_ms / 1000:.1f}s"
+        return f"slow: over 2x its median {median}"
     if status is MartStatus.FRESH:
         return reason
     return ""
+
+
+def first_line(text: str | None) -> str:
+    """A table cell keeps PostgreSQL's message; the JSON keeps its DETAIL and CONTEXT too."""
+    return (text or "").strip().split("\n", 1)[0]
 
 
 COMMAND = Command("refresh", "refresh marts in dependency order", add_arguments, run)

@@ -15,6 +15,14 @@ from cfbops.errors import DatabaseUnreachable
 
 APPLICATION_NAME = "cfbops"
 
+# A backend whose client vanished (kill -9, a dropped SSH session) stops at the next check
+# instead of running its statement to the end; PostgreSQL 14+ on Linux.
+CONNECTION_CHECK_INTERVAL = "1s"
+
+# SQLSTATE classes that mean the session itself is gone: 08 connection exception,
+# 57P01-57P05 administrator shutdown, crash, cannot connect now, idle timeouts.
+_LOST_SQLSTATE_PREFIXES = ("08", "57P")
+
 
 @dataclass(frozen=True, slots=True)
 class DatabaseTarget:
@@ -53,7 +61,7 @@ def connect(
     target = target or resolve_target(settings)
     options = "-c default_transaction_read_only=on" if settings.read_only else None
     try:
-        return psycopg.connect(
+        conn = psycopg.connect(
             target.conninfo,
             autocommit=autocommit,
             application_name=application_name,
@@ -62,6 +70,41 @@ def connect(
         )
     except psycopg.OperationalError as exc:
         raise DatabaseUnreachable(describe_connect_failure(target, exc)) from None
+    _watch_client(conn)
+    return conn
+
+
+def _watch_client(conn: psycopg.Connection) -> None:
+    """Have the server check that this client still exists while a statement runs."""
+    if conn.info.server_version < 140000:
+        return
+    try:
+        conn.execute(
+            "SELECT set_config('client_connection_check_interval', %s, false)",
+            (CONNECTION_CHECK_INTERVAL,),
+        )
+    except psycopg.errors.InvalidParameterValue:
+        # A platform without the check (it must stay 0 there): nothing to do.
+        if not conn.autocommit:
+            conn.rollback()
+        return
+    if not conn.autocommit:
+        conn.commit()  # keep the setting; the caller starts from a clean transaction
+
+
+def connection_lost(exc: BaseException) -> bool:
+    """True when a database error means the session is gone, not that a statement failed."""
+    if not isinstance(exc, psycopg.OperationalError):
+        return False
+    state = exc.sqlstate
+    return state is None or state.startswith(_LOST_SQLSTATE_PREFIXES)
+
+
+def describe_lost_connection(exc: BaseException) -> str:
+    """One line for a session that died: what PostgreSQL (or libpq) said, and what to do."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    reason = lines[0] if lines else type(exc).__name__
+    return f"lost the database connection: {reason}; check that the server is up and try again"
 
 
 def describe_connect_failure(target: DatabaseTarget, exc: BaseException) -> str:

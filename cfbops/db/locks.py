@@ -52,6 +52,11 @@ def lock_key(name: str) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
+def lock_key_parts(name: str) -> tuple[int, int]:
+    """The (classid, objid) pg_locks shows for the named lock (objsubid is 1)."""
+    return _key_halves(lock_key(name))
+
+
 def _key_halves(key: int) -> tuple[int, int]:
     unsigned = key & 0xFFFFFFFFFFFFFFFF
     return unsigned >> 32, unsigned & 0xFFFFFFFF

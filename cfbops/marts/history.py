@@ -15,8 +15,9 @@ from cfbops.errors import OperationFailed
 from cfbops.marts.models import AppliedMode, MartResult, MartStatus, RefreshPlan, RunStatus
 from cfbops.migrate.files import default_sql_dir
 
-# The migration that owns these tables; the refresh runs it too until migrations have.
+# The migrations that own these tables; the refresh runs them too until migrations have.
 HISTORY_MIGRATION = "V0200__refresh_history.sql"
+HOLDER_MIGRATION = "V0230__refresh_run_holder.sql"
 HISTORY_OBJECTS = (
     "ops.refresh_run",
     "ops.mart_refresh",
@@ -24,6 +25,10 @@ HISTORY_OBJECTS = (
     "ops.mart_setting",
     "ops.mart_last_refresh",
 )
+
+# A mart refreshed in under this many milliseconds is never called slow: 3 ms after a
+# 1 ms median is scheduling noise, and the table would show "0.0s" for both.
+REGRESSION_FLOOR_MS = 100.0
 
 LAST_REFRESH_SQL = """
 SELECT mart, started_at, duration_ms, rows, median_ms, regression
@@ -40,7 +45,7 @@ ORDER BY mart, run_id DESC
 LAST_RUN_SQL = """
 SELECT run_id, finished_at, status
 FROM ops.refresh_run
-WHERE status IN ('succeeded', 'failed')
+WHERE status <> 'running'
 ORDER BY run_id DESC
 LIMIT 1
 """
@@ -65,9 +70,9 @@ class LastRefresh:
     regression: bool
 
 
-def history_migration_file() -> Path:
-    """sql/migrations/V0200__refresh_history.sql of the project's migrations."""
-    path = default_sql_dir() / "migrations" / HISTORY_MIGRATION
+def history_migration_file(name: str = HISTORY_MIGRATION) -> Path:
+    """One of the history's files in sql/migrations of the project's migrations."""
+    path = default_sql_dir() / "migrations" / name
     if not path.is_file():
         raise OperationFailed(f"cannot find {path}; reinstall cfbops from its repository")
     return path
@@ -81,24 +86,29 @@ def history_exists(conn: psycopg.Connection) -> bool:
     return bool(row and row[0])
 
 
+def _holder_column_exists(conn: psycopg.Connection) -> bool:
+    row = conn.execute(
+        "SELECT 1 FROM pg_attribute WHERE attrelid = 'ops.refresh_run'::regclass "
+        "AND attname = 'pid' AND NOT attisdropped"
+    ).fetchone()
+    return row is not None
+
+
 def ensure_history_schema(conn: psycopg.Connection) -> None:
-    """Create the ops history tables if any is missing (the migration's file, idempotent)."""
-    if history_exists(conn):
+    """Create the ops history tables if any part is missing (the migrations' files, idempotent)."""
+    if history_exists(conn) and _holder_column_exists(conn):
         return
     with conn.transaction():
-        conn.execute(history_migration_file().read_text(encoding="utf-8"))
-
-
-def abandon_unfinished_runs(conn: psycopg.Connection) -> None:
-    """Runs still 'running' died without finishing; only called while holding the lock."""
-    conn.execute("UPDATE ops.refresh_run SET status = 'abandoned' WHERE status = 'running'")
+        for name in (HISTORY_MIGRATION, HOLDER_MIGRATION):
+            conn.execute(history_migration_file(name).read_text(encoding="utf-8"))
 
 
 def start_run(conn: psycopg.Connection, plan: RefreshPlan, workers: int) -> int:
+    """Record a run held by this session (its pid holds the operations lock)."""
     row = conn.execute(
         """
-        INSERT INTO ops.refresh_run (selection, stale_only, workers, mode, client)
-        VALUES (%s, %s, %s, %s, current_setting('application_name'))
+        INSERT INTO ops.refresh_run (selection, stale_only, workers, mode, client, pid)
+        VALUES (%s, %s, %s, %s, current_setting('application_name'), pg_backend_pid())
         RETURNING run_id
         """,
         (list(plan.selection), plan.stale_only, workers, plan.mode.value),
@@ -148,10 +158,17 @@ def finish_run(conn: psycopg.Connection, run_id: int, status: RunStatus, wall_ms
 
 
 def last_refreshes(conn: psycopg.Connection) -> dict[str, LastRefresh]:
-    """Every mart's last successful refresh, with its rolling median and regression flag."""
+    """Every mart's last successful refresh, with its rolling median and regression flag
+    (never raised under REGRESSION_FLOOR_MS, where doubling is noise, not a slowdown)."""
     if not history_exists(conn):
         return {}
-    return {row[0]: LastRefresh(*row) for row in conn.execute(LAST_REFRESH_SQL).fetchall()}
+    last: dict[str, LastRefresh] = {}
+    for mart, started_at, duration_ms, rows, median_ms, regression in conn.execute(
+        LAST_REFRESH_SQL
+    ):
+        regression = bool(regression) and duration_ms >= REGRESSION_FLOOR_MS
+        last[mart] = LastRefresh(mart, started_at, duration_ms, rows, median_ms, regression)
+    return last
 
 
 def last_inputs(conn: psycopg.Connection, marts: Iterable[str]) -> dict[str, dict[str, Any]]:
@@ -171,14 +188,20 @@ class FinishedRun:
 
 
 def last_run(conn: psycopg.Connection) -> FinishedRun | None:
-    """The last run that finished, with its marts as `refresh` reported them."""
+    """The last run that ended, whatever its outcome, with its marts as `refresh` reported
+    them (call `mark_dead_runs` first so a run that died counts as ended)."""
     if not history_exists(conn):
         return None
     row = conn.execute(LAST_RUN_SQL).fetchone()
     if row is None:
         return None
     run_id, finished_at, status = row
-    views = tuple(
+    return FinishedRun(run_id, finished_at, status, run_views(conn, run_id))
+
+
+def run_views(conn: psycopg.Connection, run_id: int) -> tuple[MartResult, ...]:
+    """The marts of one run as `refresh` reported them."""
+    return tuple(
         MartResult(
             name=name,
             status=MartStatus(mart_status),
@@ -194,4 +217,3 @@ def last_run(conn: psycopg.Connection) -> FinishedRun | None:
             conn.execute(RUN_VIEWS_SQL, (run_id,))
         )
     )
-    return FinishedRun(run_id, finished_at, status, views)

@@ -13,12 +13,11 @@ from dataclasses import replace
 import psycopg
 
 from cfbops.config import Settings
-from cfbops.db.connect import connect
+from cfbops.db.connect import connect, connection_lost, describe_lost_connection
 from cfbops.db.locks import DEFAULT_WAIT_S, OPERATIONS_LOCK, LockHolder, advisory_lock
 from cfbops.errors import DatabaseUnreachable, OperationFailed, UsageError
 from cfbops.marts.catalog import MartCatalog, read_catalog
 from cfbops.marts.history import (
-    abandon_unfinished_runs,
     ensure_history_schema,
     finish_run,
     last_refreshes,
@@ -34,6 +33,7 @@ from cfbops.marts.models import (
     RunStatus,
 )
 from cfbops.marts.plan import plan_refresh
+from cfbops.marts.runs import mark_dead_runs
 from cfbops.marts.scheduler import execute_plan
 from cfbops.marts.steps import MartOutcome
 from cfbops.progress import Progress, ProgressCallback, ignore_progress
@@ -66,7 +66,7 @@ def refresh_marts(
         with advisory_lock(conn, OPERATIONS_LOCK, wait_s=wait_s, on_wait=lock_reporter):
             began = time.monotonic()
             ensure_history_schema(conn)
-            abandon_unfinished_runs(conn)
+            mark_dead_runs(conn)
             catalog = read_catalog(conn)
             plan = plan_refresh(
                 conn,
@@ -163,7 +163,8 @@ def _describe(result: MartResult) -> str:
         mode = result.mode.value if result.mode else "?"
         rows = "" if result.rows is None else f", {result.rows:,} row{'s' * (result.rows != 1)}"
         return f"{result.name} refreshed ({mode}, {_duration(result.duration_ms)}{rows})"
-    return f"{result.name} {result.status.value}: {result.error}"
+    first_line = (result.error or "").strip().split("\n", 1)[0]
+    return f"{result.name} {result.status.value}: {first_line}"
 
 
 def _duration(ms: float | None) -> str:
@@ -179,8 +180,8 @@ def _one_line_errors() -> Iterator[None]:
     except psycopg.Error as exc:
         lines = str(exc).strip().splitlines()
         message = exc.diag.message_primary or (lines[0] if lines else type(exc).__name__)
-        if isinstance(exc, psycopg.OperationalError) and exc.sqlstate is None:
-            raise DatabaseUnreachable(f"lost the database connection: {message}") from None
+        if connection_lost(exc):
+            raise DatabaseUnreachable(describe_lost_connection(exc)) from None
         raise OperationFailed(f"refresh could not run: {message}") from None
 
 

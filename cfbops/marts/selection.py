@@ -54,8 +54,13 @@ def select_marts(graph: MartGraph, selectors: Sequence[str]) -> frozenset[str]:
     """The marts the selectors name, with upstream/downstream closures; all when none given."""
     if not selectors:
         return frozenset(graph.names)
+    parts = _split(selectors)
+    if not parts:
+        raise UsageError(
+            "--select names no mart (use NAME, NAME+ or +NAME; leave it out for all marts)"
+        )
     chosen: set[str] = set()
-    for text in _split(selectors):
+    for text in parts:
         selector = Selector.parse(text)
         name = resolve_name(graph, selector.name)
         chosen.add(name)

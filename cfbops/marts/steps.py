@@ -133,14 +133,19 @@ def _now(conn: psycopg.Connection) -> datetime:
 
 
 def _describe(exc: psycopg.Error, statement_timeout: str) -> str:
+    """PostgreSQL's message on the first line (what a table shows), then its DETAIL, HINT
+    and CONTEXT lines in full (what JSON and the history keep)."""
     diag = exc.diag
     message = diag.message_primary or str(exc).strip().splitlines()[0]
     if diag.sqlstate == "57014" and "statement timeout" in message:
         message = f"{message} (limit {_milliseconds(statement_timeout)})"
+    lines = [message]
+    for label, text in (("DETAIL", diag.message_detail), ("HINT", diag.message_hint)):
+        if text:
+            lines.append(f"{label}: {text.strip()}")
     if diag.context:
-        first = diag.context.strip().splitlines()[0]
-        message = f"{message} ({first})"
-    return message
+        lines += [f"CONTEXT: {line.strip()}" for line in diag.context.strip().splitlines()]
+    return "\n".join(lines)
 
 
 def _milliseconds(value: str) -> str:

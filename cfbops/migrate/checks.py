@@ -185,7 +185,9 @@ def _robustness(node: ast.Node, state: FileState) -> list[Finding]:
 
 def _robust_rewrite(node: ast.Node, state: FileState) -> str | None:
     """The retry-safe form of a statement, or None when it already is one."""
-    safe = copy.deepcopy(node)
+    # Only top-level flags change, so a shallow copy leaves `node` intact; a deep one cost
+    # more than parsing on large files (issue 9 §G).
+    safe = copy.copy(node)
     match node:
         case ast.CreateStmt(if_not_exists=False) | ast.IndexStmt(if_not_exists=False):
             safe.if_not_exists = True
@@ -221,7 +223,7 @@ def _robust_alter(node: ast.AlterTableStmt, state: FileState) -> str | None:
     table = qualified_name(node.relation)
     lines = []
     for cmd in node.cmds or ():
-        safe = copy.deepcopy(cmd)
+        safe = copy.copy(cmd)
         if cmd.subtype in _IF_EXISTS_FORMS and not cmd.missing_ok:
             safe.missing_ok = True
             lines.append(alter(node.relation, safe))

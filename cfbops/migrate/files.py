@@ -67,6 +67,16 @@ class MigrationFile:
         return version_key(self.version or "0")
 
 
+VERSION_FORM = "digits, optionally dotted, as in a file's name: 0105, 0105.1 or V0105"
+_VERSION = re.compile(r"^[Vv]?(?P<version>\d+(?:[._]\d+)*)$")
+
+
+def parse_version(text: str) -> str | None:
+    """`V0105` or `0105` as the version `0105`; None when `text` is not a version."""
+    match = _VERSION.match(text.strip())
+    return match["version"] if match else None
+
+
 def version_key(version: str) -> tuple[int, ...]:
     """`0001` < `0002` < `0002.1` < `0010`, compared as numbers."""
     return tuple(int(part) for part in re.split(r"[._]", version))

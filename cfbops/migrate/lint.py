@@ -35,23 +35,25 @@ nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from cfbops.errors import UsageError
 from cfbops.migrate.checks import check_statement
+from cfbops.migrate.chunks import Chunk, statement_chunks
 from cfbops.migrate.rules import RULES, FileState, Finding, Severity
 from cfbops.migrate.statements import (
+    DirectiveProblem,
     FileDirectives,
     SqlSyntaxError,
-    Statement,
     Suppression,
     file_directives,
     split_statements,
 )
 
-__all__ = ["RULES", "Severity", "Violation", "lint_paths", "lint_sql"]
+__all__ = ["RULES", "Severity", "Violation", "lint_file", "lint_paths", "lint_sql"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,36 +86,114 @@ def _violation(file: str, line: int, finding: Finding) -> Violation:
 
 def lint_sql(text: str, file: str) -> list[Violation]:
     """Every violation in one migration file's text, sorted by line."""
+    return _lint_chunks(lambda: statement_chunks(text.splitlines(keepends=True)), file)
+
+
+def lint_file(path: Path) -> list[Violation]:
+    """Every violation in one file, read and parsed a chunk of statements at a time, so
+    memory stays bounded however large the file; a file that is not UTF-8 is one violation."""
+
+    def chunks() -> Iterator[Chunk]:
+        with path.open(encoding="utf-8") as handle:
+            yield from statement_chunks(_without_bom(handle))
+
     try:
-        statements = split_statements(text, file)
-    except SqlSyntaxError as exc:
-        finding = Finding(
-            "syntax-error",
-            exc.message,
-            "Correct the SQL here; nothing in the file runs until it parses.",
-        )
-        return [_violation(file, exc.line, finding)]
-    directives = file_directives(text)
-    violations = _directive_violations(file, directives)
-    allowed = _allowed_rules(statements, directives.suppressions)
-    state = FileState(directives.no_transaction, len(statements))
-    for index, stmt in enumerate(statements):
-        for finding in check_statement(stmt, state):
-            if finding.rule not in allowed.get(index, ()):
-                violations.append(_violation(file, stmt.line, finding))
-    return sorted(violations, key=lambda v: (v.line, v.rule))
+        return _lint_chunks(chunks, str(path))
+    except UnicodeDecodeError:
+        return [_undecodable(path)]
 
 
 def lint_paths(paths: Iterable[str | Path]) -> list[Violation]:
-    """Lint files and directories (every *.sql below them, sorted by path)."""
+    """Lint files and directories (every *.sql below them, sorted by path); a file that
+    cannot be read is reported as a violation and the others are still linted."""
     violations: list[Violation] = []
     for path in _sql_files(paths):
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"{path}: cannot read ({exc}); pass a readable .sql file") from None
-        violations += lint_sql(text, str(path))
+            violations += lint_file(path)
+        except OSError as exc:
+            finding = Finding(
+                "syntax-error",
+                f"cannot read the file: {exc.strerror or exc}",
+                "Make the file readable by this user, or move it out of the migrations.",
+            )
+            violations.append(_violation(str(path), 1, finding))
     return violations
+
+
+def _lint_chunks(chunks: Callable[[], Iterable[Chunk]], file: str) -> list[Violation]:
+    """Lint statements chunk by chunk: a first pass reads the directives (they apply to the
+    whole file), the second parses and checks each chunk, keeping only what it found."""
+    directives, chunk_count, statement_total = _scan_directives(chunks())
+    state: FileState | None = None
+    spans: list[tuple[int, int]] = []
+    found: list[tuple[int, Violation]] = []
+    for chunk in chunks():
+        offset = chunk.first_line - 1
+        try:
+            statements = split_statements(chunk.text, file)
+        except SqlSyntaxError as exc:
+            finding = Finding(
+                "syntax-error",
+                exc.message,
+                "Correct the SQL here; nothing in the file runs until it parses.",
+            )
+            return [_violation(file, exc.line + offset, finding)]
+        if state is None:
+            # One chunk: the file's own count; several: at least two statements either way.
+            count = len(statements) if chunk_count == 1 else statement_total
+            state = FileState(directives.no_transaction, count)
+        for stmt in statements:
+            stmt = replace(stmt, line=stmt.line + offset)
+            spans.append((stmt.line, stmt.end_line))
+            for finding in check_statement(stmt, state):
+                found.append((len(spans) - 1, _violation(file, stmt.line, finding)))
+    violations = _directive_violations(file, directives)
+    allowed = _allowed_rules(spans, directives.suppressions)
+    violations += [v for index, v in found if v.rule not in allowed.get(index, ())]
+    return sorted(violations, key=lambda v: (v.line, v.rule))
+
+
+def _scan_directives(chunks: Iterable[Chunk]) -> tuple[FileDirectives, int, int]:
+    """The file's directives (lines counted from the file's start), its number of chunks
+    and of statements."""
+    no_transaction = False
+    suppressions: list[Suppression] = []
+    problems: list[DirectiveProblem] = []
+    chunk_count = statement_total = 0
+    for chunk in chunks:
+        chunk_count += 1
+        statement_total += chunk.statements
+        offset = chunk.first_line - 1
+        found = file_directives(chunk.text)
+        no_transaction = no_transaction or found.no_transaction
+        suppressions += [replace(s, line=s.line + offset) for s in found.suppressions]
+        problems += [replace(p, line=p.line + offset) for p in found.problems]
+    directives = FileDirectives(no_transaction, tuple(suppressions), tuple(problems))
+    return directives, chunk_count, statement_total
+
+
+def _without_bom(lines: Iterable[str]) -> Iterator[str]:
+    # A UTF-8 byte order mark is an editor's artefact, not SQL.
+    for number, line in enumerate(lines):
+        yield line.removeprefix("\ufeff") if number == 0 else line
+
+
+def _undecodable(path: Path) -> Violation:
+    """Where the first byte that is not UTF-8 lies, found a line at a time."""
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                byte = raw[exc.start]
+                finding = Finding(
+                    "syntax-error",
+                    f"the file is not UTF-8 text (byte 0x{byte:02x} at column {exc.start + 1})",
+                    "Save the file as UTF-8; PostgreSQL would reject these bytes too.",
+                )
+                return _violation(str(path), number, finding)
+    finding = Finding("syntax-error", "the file is not UTF-8 text", "Save the file as UTF-8.")
+    return _violation(str(path), 1, finding)
 
 
 def _sql_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -157,17 +237,19 @@ _DIRECTIVE_HELP = "-- cfbops: no-transaction\n-- cfbops: allow RULE[, RULE…] b
 
 
 def _allowed_rules(
-    statements: list[Statement], suppressions: tuple[Suppression, ...]
+    spans: Sequence[tuple[int, int]], suppressions: tuple[Suppression, ...]
 ) -> dict[int, set[str]]:
     """Rules silenced per statement index: a suppression covers the statement on its line,
-    else the next one."""
+    else the next one. `spans` are (first line, last line) per statement, in file order."""
+    starts = [first for first, _ in spans]
     allowed: dict[int, set[str]] = {}
     for s in suppressions:
         if s.reason is None:
             continue
-        on_line = [i for i, st in enumerate(statements) if st.line <= s.line <= st.end_line]
-        after = [i for i, st in enumerate(statements) if st.line > s.line]
-        target = on_line[-1] if on_line else (after[0] if after else None)
-        if target is not None:
+        # The last statement starting on or before the line: it covers the line if it runs
+        # on to it (statements never overlap), otherwise the one after it is the next.
+        before = bisect_right(starts, s.line) - 1
+        target = before if before >= 0 and spans[before][1] >= s.line else before + 1
+        if target < len(spans):
             allowed.setdefault(target, set()).update(s.rules)
     return allowed

@@ -1,0 +1,107 @@
+"""Which refresh runs are alive: a 'running' run is alive only while its session holds the
+operations lock, so a run killed mid-way (kill -9, a lost host) reads as abandoned at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import psycopg
+
+from cfbops.db.locks import OPERATIONS_LOCK, lock_key_parts
+from cfbops.marts.history import FinishedRun, history_exists, run_views
+
+# A run is dead when it says 'running' but its backend no longer holds the lock. The pid is
+# read through to_jsonb so that a history older than the pid column still reads (as dead).
+_DEAD = """
+r.status = 'running' AND NOT EXISTS (
+    SELECT 1 FROM pg_locks l
+    WHERE l.locktype = 'advisory' AND l.granted
+      AND l.pid = (to_jsonb(r) ->> 'pid')::int
+      AND l.classid = %(hi)s AND l.objid = %(lo)s AND l.objsubid = 1
+      AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()))
+"""
+
+MARK_DEAD_SQL = f"""
+UPDATE ops.refresh_run r
+SET status = 'abandoned', finished_at = clock_timestamp()
+WHERE {_DEAD}
+"""
+
+# The last run that ended by itself, and every run after it (running, dead or abandoned).
+RECENT_RUNS_SQL = f"""
+SELECT r.run_id, r.started_at, r.finished_at, r.status, r.client,
+       (to_jsonb(r) ->> 'pid')::int AS pid, {_DEAD} AS dead, clock_timestamp()
+FROM ops.refresh_run r
+WHERE r.run_id >= (
+    SELECT coalesce(max(run_id), 0) FROM ops.refresh_run
+    WHERE status IN ('succeeded', 'failed', 'interrupted'))
+ORDER BY r.run_id DESC
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    """One refresh run as it stands now; a dead one already reads as abandoned."""
+
+    run_id: int
+    status: str
+    started_at: datetime
+    finished_at: datetime | None
+    client: str | None
+    pid: int | None
+
+    def describe(self) -> str:
+        who = f" by {self.client}" if self.client else ""
+        pid = f" (pid {self.pid})" if self.pid else ""
+        return f"run {self.run_id}{who}{pid} since {self.started_at:%Y-%m-%d %H:%M:%S}"
+
+
+@dataclass(frozen=True, slots=True)
+class RecentRuns:
+    """The last run that ended (whatever its outcome), the live one, and the dead since."""
+
+    last: FinishedRun | None
+    running: RunRecord | None
+    abandoned: tuple[RunRecord, ...]
+
+
+def mark_dead_runs(conn: psycopg.Connection) -> int:
+    """Mark every dead run abandoned, with the time it was found; how many there were.
+
+    Safe at any time: a live run's session holds the lock, so it is never touched.
+    """
+    if not history_exists(conn):
+        return 0
+    hi, lo = lock_key_parts(OPERATIONS_LOCK)
+    return conn.execute(MARK_DEAD_SQL, {"hi": hi, "lo": lo}).rowcount
+
+
+def recent_runs(conn: psycopg.Connection) -> RecentRuns:
+    """Read-only: dead runs read as abandoned whether or not they could be marked so."""
+    if not history_exists(conn):
+        return RecentRuns(None, None, ())
+    if not _read_only(conn):
+        mark_dead_runs(conn)
+    hi, lo = lock_key_parts(OPERATIONS_LOCK)
+    records: list[RunRecord] = []
+    for run_id, started, finished, status, client, pid, dead, now in conn.execute(
+        RECENT_RUNS_SQL, {"hi": hi, "lo": lo}
+    ):
+        if dead:
+            status, finished = "abandoned", finished or now
+        records.append(RunRecord(run_id, status, started, finished, client, pid))
+    ended = next((r for r in records if r.status != "running"), None)
+    last = None
+    if ended is not None:
+        last = FinishedRun(
+            ended.run_id, ended.finished_at, ended.status, run_views(conn, ended.run_id)
+        )
+    running = next((r for r in records if r.status == "running"), None)
+    abandoned = tuple(r for r in records if r.status == "abandoned")
+    return RecentRuns(last, running, abandoned)
+
+
+def _read_only(conn: psycopg.Connection) -> bool:
+    row = conn.execute("SHOW transaction_read_only").fetchone()
+    return bool(row and row[0] == "on")
