@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import signal
 import sys
 import threading
@@ -113,6 +114,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="drop the demo database and seed it again (default: reuse it if already seeded)",
     )
+    sub.add_parser(
+        "psql",
+        parents=[child_globals],
+        help="psql on the configured database (the connection in its environment); "
+        "arguments after 'psql' go to psql",
+    )
     for command in all_commands():
         child = sub.add_parser(command.name, parents=[child_globals], help=command.help)
         command.add_arguments(child)
@@ -129,6 +136,7 @@ def load_settings_from(args: argparse.Namespace):
         home=args.home,
         read_only=args.read_only,
         verbose=args.verbose,
+        sql_dir=getattr(args, "sql_dir", None),
     )
 
 
@@ -136,7 +144,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     as_json = "--json" in argv
     try:
-        args = build_parser().parse_args(argv)
+        # Everything after `psql` belongs to psql (its -v, -c, …), not to cfbops.
+        ours, psql_args = _split_at_psql(argv)
+        args = build_parser().parse_args(ours)
+        args.psql_args = psql_args
         as_json = args.json
         return _dispatch(args)
     except CfbopsError as error:
@@ -161,24 +172,75 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             lost = DatabaseUnreachable(describe_lost_connection(error))
             return emit_error(lost, as_json=as_json)
-        # A bug: say so in one line, full detail only with -v.
-        if "-v" in argv or "--verbose" in argv:
-            traceback.print_exc()
+        # A bug: say so in one line, full detail only with -v; never a secret in either.
+        from cfbops.db.urls import scrub_known_secrets
         from cfbops.headless import say
 
-        say(f"cfbops: internal error: {type(error).__name__}: {error}")
+        urls, secrets = _secrets_in_play(argv)
+        if "-v" in argv or "--verbose" in argv:
+            sys.stderr.write(scrub_known_secrets(traceback.format_exc(), urls, secrets))
+        line = f"cfbops: internal error: {type(error).__name__}: {error}"
+        say(scrub_known_secrets(line, urls, secrets))
         return int(ExitCode.FAILED)
+
+
+def _secrets_in_play(argv: Sequence[str]) -> tuple[list[str], list[str]]:
+    """URLs and secrets this run was given, so no error text can carry them."""
+    urls = [os.environ.get("DATABASE_URL", ""), os.environ.get("CFBOPS_DATABASE_URL", "")]
+    for i, arg in enumerate(argv):
+        if arg == "--database-url" and i + 1 < len(argv):
+            urls.append(argv[i + 1])
+        elif arg.startswith("--database-url="):
+            urls.append(arg.partition("=")[2])
+    secrets = [os.environ.get(name, "") for name in ("PGPASSWORD", "CFBD_API_KEY")]
+    return urls, secrets
+
+
+# Global options that take a value, so the command word can be told from that value.
+_VALUED_GLOBALS = ("--database-url", "--config", "--home")
+
+
+def _split_at_psql(argv: list[str]) -> tuple[list[str], list[str]]:
+    """cfbops's arguments up to the command word `psql`, and psql's after it."""
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "psql":
+            return argv[: i + 1], argv[i + 1 :]
+        if not arg.startswith("-"):
+            break  # another command
+        i += 2 if arg in _VALUED_GLOBALS else 1
+    return argv, []
+
+
+def _require_terminal(what: str) -> None:
+    # Textual on a pipe (cron without --headless) would write escape codes and wait forever.
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError(
+            f"no terminal for {what}; use cfbops --headless COMMAND (e.g. cfbops --headless status)"
+        )
 
 
 def _dispatch(args: argparse.Namespace) -> int:
     settings = load_settings_from(args)
+    if args.command == "psql":
+        from cfbops.commands.psql import run_psql
+
+        return run_psql(settings, args.psql_args)
     if args.command == "demo":
         from cfbops.tui.launch import run_demo
 
+        if settings.read_only:
+            raise UsageError(
+                "demo writes its own database (migrate, seed, refresh), which --read-only "
+                "forbids; run cfbops demo without --read-only: it never touches a configured one"
+            )
+        _require_terminal("the demo's console")
         return run_demo(settings, scale=args.scale, fresh=args.fresh)
     if args.command is None:
         if args.headless:
             raise UsageError("--headless needs a COMMAND (see 'cfbops --help')")
+        _require_terminal("the console")
         from cfbops.tui.launch import run_console
 
         return run_console(settings)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from cfbops.db.urls import check_database_url
 from cfbops.errors import ConfigError
 
 CONFIG_FILE_NAME = "cfbops.toml"
@@ -29,6 +31,7 @@ FILE_KEYS: dict[str, type] = {
     "connect_timeout": int,
     "lock_timeout": str,
     "statement_timeout": str,
+    "sql_dir": str,
 }
 
 
@@ -47,6 +50,12 @@ def parse_duration(text: str) -> float | None:
         return None
     scale = {"us": 0.001, "ms": 1, "s": 1000, "min": 60_000, "h": 3_600_000, "d": 86_400_000}
     return float(match["amount"]) * scale[match["unit"] or "ms"]
+def default_sql_dir() -> Path:
+    """The project's own `sql/`: beside the package in a checkout, else as installed."""
+    checkout = Path(__file__).resolve().parent.parent / "sql"
+    if checkout.is_dir():
+        return checkout
+    return Path(sys.prefix) / "share" / "cfbops" / "sql"
 
 
 class DatabaseSource(Enum):
@@ -72,15 +81,38 @@ class Settings:
     lock_timeout: str = "2s"
     statement_timeout: str = "0"
     config_file: Path | None = None
+    # Where database_url came from, in the words an error message should use.
+    database_origin: str = ""
+    # Migrations and repeatables: one place, so every command, status and the console agree.
+    sql_dir: Path = field(default_factory=default_sql_dir)
 
     @property
     def embedded(self) -> bool:
         return self.database_source is DatabaseSource.EMBEDDED
 
+    @property
+    def database_origin_text(self) -> str:
+        if self.database_origin:
+            return self.database_origin
+        return {
+            DatabaseSource.FLAG: "--database-url",
+            DatabaseSource.ENVIRONMENT: "DATABASE_URL",
+            DatabaseSource.LIBPQ_ENVIRONMENT: "the PG* environment variables",
+            DatabaseSource.CONFIG_FILE: f"database_url in {self.config_file or 'the config file'}",
+            DatabaseSource.EMBEDDED: f"the embedded server under {self.home}",
+        }[self.database_source]
+
+
+# As root the server runs as a system user, which must reach the home: a system
+# location it can, not /root/.local/share (cfbops will not open /root to others).
+ROOT_DEFAULT_HOME = Path("/var/lib/cfbops")
+
 
 def default_home() -> Path:
     from platformdirs import user_data_path
 
+    if os.geteuid() == 0:
+        return ROOT_DEFAULT_HOME
     return user_data_path("cfbops", appauthor=False)
 
 
@@ -144,6 +176,7 @@ def load_settings(
     home: Path | None = None,
     read_only: bool = False,
     verbose: bool = False,
+    sql_dir: Path | None = None,
     env: Mapping[str, str] | None = None,
     cwd: Path | None = None,
 ) -> Settings:
@@ -153,8 +186,13 @@ def load_settings(
     config = config or _env_path(env, "CFBOPS_CONFIG")
     config_file, table = find_config_file(cwd, config)
 
-    url, source = _resolve_database(database_url, env, table)
+    url, source, origin = _resolve_database(database_url, env, table, config_file)
+    if url is not None and source is not DatabaseSource.EMBEDDED:
+        check_database_url(url, origin)
     home_value = home or _env_path(env, "CFBOPS_HOME") or _file_path(table, "home", config_file)
+    sql_dir_value = (
+        sql_dir or _env_path(env, "CFBOPS_SQL_DIR") or _file_path(table, "sql_dir", config_file)
+    )
     return Settings(
         database_url=url,
         database_source=source,
@@ -167,23 +205,25 @@ def load_settings(
         lock_timeout=_duration_setting(env, table, config_file, "lock_timeout", "2s"),
         statement_timeout=_duration_setting(env, table, config_file, "statement_timeout", "0"),
         config_file=config_file,
+        database_origin=origin,
+        sql_dir=sql_dir_value.expanduser().resolve() if sql_dir_value else default_sql_dir(),
     )
 
 
 def _resolve_database(
-    flag: str | None, env: Mapping[str, str], table: Mapping[str, Any]
-) -> tuple[str | None, DatabaseSource]:
+    flag: str | None, env: Mapping[str, str], table: Mapping[str, Any], config_file: Path | None
+) -> tuple[str | None, DatabaseSource, str]:
     if flag:
-        return flag, DatabaseSource.FLAG
+        return flag, DatabaseSource.FLAG, "--database-url"
     for name in ("CFBOPS_DATABASE_URL", "DATABASE_URL"):
         if env.get(name):
-            return env[name], DatabaseSource.ENVIRONMENT
+            return env[name], DatabaseSource.ENVIRONMENT, name
     if any(env.get(name) for name in LIBPQ_TARGET_VARS):
         # An empty conninfo lets libpq take host, port, user and password from PG*.
-        return "", DatabaseSource.LIBPQ_ENVIRONMENT
+        return "", DatabaseSource.LIBPQ_ENVIRONMENT, "the PG* environment variables"
     if table.get("database_url"):
-        return table["database_url"], DatabaseSource.CONFIG_FILE
-    return None, DatabaseSource.EMBEDDED
+        return table["database_url"], DatabaseSource.CONFIG_FILE, f"database_url in {config_file}"
+    return None, DatabaseSource.EMBEDDED, ""
 
 
 def _duration_setting(

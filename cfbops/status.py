@@ -10,7 +10,8 @@ import psycopg
 from cfbops.config import Settings
 from cfbops.db.connect import connect, resolve_target, server_version
 from cfbops.marts.overview import MartsOverview, marts_overview
-from cfbops.migrate.files import default_sql_dir, load_migrations
+from cfbops.migrate.files import load_migrations
+from cfbops.migrate.history import applied_migrations
 from cfbops.migrate.state import migration_state
 
 
@@ -27,11 +28,17 @@ class MigrationSummary:
     pending: int
     drifted: int
     drifted_versions: tuple[str, ...] = ()
+    failed: int = 0
+    # Files whose last attempt failed: "V0012", or "R__name" for a repeatable.
+    failed_files: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         text = f"{self.applied} applied, {self.pending} pending, {self.drifted} drifted"
         if self.drifted_versions:
             text += " (" + ", ".join(f"V{v}" for v in self.drifted_versions) + ")"
+        text += f", {self.failed} failed"
+        if self.failed_files:
+            text += " (" + ", ".join(self.failed_files) + ")"
         return text
 
 
@@ -50,11 +57,18 @@ class StatusSnapshot:
 def migration_summary(conn: psycopg.Connection, sql_dir: Path) -> MigrationSummary:
     versioned, repeatable = load_migrations(sql_dir)
     state = migration_state(conn, versioned, repeatable)
+    failed = [
+        f"V{row.version}" if row.version is not None else row.key
+        for row in applied_migrations(conn).values()
+        if not row.success
+    ]
     return MigrationSummary(
         applied=len(state.applied),
         pending=len(state.pending),
         drifted=len(state.drifted),
         drifted_versions=tuple(f.version for f in state.drifted if f.version),
+        failed=len(failed),
+        failed_files=tuple(failed),
     )
 
 
@@ -63,6 +77,6 @@ def collect_status(settings: Settings, sql_dir: Path | None = None) -> StatusSna
     target = resolve_target(settings)
     with connect(settings, target=target, application_name="cfbops status") as conn:
         database = DatabaseIdentity(target.display_url, server_version(conn), target.embedded)
-        migrations = migration_summary(conn, sql_dir or default_sql_dir())
+        migrations = migration_summary(conn, sql_dir or settings.sql_dir)
         marts = marts_overview(conn)
     return StatusSnapshot(database=database, migrations=migrations, marts=marts)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -61,24 +63,40 @@ def _worker_id() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
-@pytest.fixture(scope="session")
-def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerUnderTest]:
-    external = os.environ.get("CFBOPS_TEST_DATABASE_URL")
-    embedded: EmbeddedServer | None = None
-    if external:
-        admin_url = external
-    else:
-        embedded = EmbeddedServer(
-            tmp_path_factory.mktemp("pg"), extra_settings=TEST_SERVER_SETTINGS
-        )
-        admin_url = embedded.ensure_running().url("postgres")
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        version_num = conn.info.server_version
+@contextlib.contextmanager
+def _outside_pytest_tmp() -> Iterator[Path]:
+    # Every pytest session that starts (anyone's, on a shared machine) closes
+    # /tmp/pytest-of-USER to 0700 again; as root, that would cut the embedded server's
+    # service user off from its files mid-run. Servers' homes live outside it.
+    path = Path(tempfile.mkdtemp(prefix="cfbops-test-"))
     try:
-        yield ServerUnderTest(admin_url, version_num)
+        yield path
     finally:
-        if embedded is not None:
-            embedded.stop()
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture
+def scratch_dir() -> Iterator[Path]:
+    """A fresh directory for a test that runs an embedded server (see _outside_pytest_tmp)."""
+    with _outside_pytest_tmp() as path:
+        yield path
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[ServerUnderTest]:
+    external = os.environ.get("CFBOPS_TEST_DATABASE_URL")
+    with contextlib.ExitStack() as stack:
+        embedded: EmbeddedServer | None = None
+        if external:
+            admin_url = external
+        else:
+            home = stack.enter_context(_outside_pytest_tmp())
+            embedded = EmbeddedServer(home / "pg", extra_settings=TEST_SERVER_SETTINGS)
+            stack.callback(embedded.stop)
+            admin_url = embedded.ensure_running().url("postgres")
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            version_num = conn.info.server_version
+        yield ServerUnderTest(admin_url, version_num)
 
 
 def build_template(server: ServerUnderTest, name: str, home: Path, *, seeded: bool) -> None:

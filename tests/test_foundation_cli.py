@@ -23,9 +23,9 @@ from tests.conftest import (
 
 
 @pytest.fixture
-def embedded_home(tmp_path: Path):
+def embedded_home(scratch_dir: Path):
     """A home for the embedded default; its server is stopped after the test."""
-    home = tmp_path / "cfbops-home"
+    home = scratch_dir / "cfbops-home"
     yield home
     EmbeddedServer(home).stop()
 

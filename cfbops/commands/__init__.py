@@ -23,6 +23,13 @@ class Command:
 
 def all_commands() -> list[Command]:
     """Every headless command, in the order `--help` lists them."""
-    from cfbops.commands import lint, migrate, refresh, seed, status
+    from cfbops.commands import lint, migrate, refresh, seed, server, status
 
-    return [status.COMMAND, migrate.COMMAND, lint.COMMAND, refresh.COMMAND, seed.COMMAND]
+    return [
+        status.COMMAND,
+        migrate.COMMAND,
+        lint.COMMAND,
+        refresh.COMMAND,
+        seed.COMMAND,
+        server.COMMAND,
+    ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from cfbops.commands import Command
-from cfbops.commands.migrate import add_sql_dir_argument, sql_dir_from
+from cfbops.commands.migrate import add_sql_dir_argument
 from cfbops.config import Settings
 from cfbops.errors import ExitCode
 from cfbops.headless import Outcome, render_table
@@ -24,8 +24,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(settings: Settings, args: argparse.Namespace, progress: ProgressCallback) -> Outcome:
-    del settings, progress  # lint reads files only; it never connects
-    violations = lint_paths(args.files or [sql_dir_from(args)])
+    del progress  # lint reads files only; it never connects
+    violations = lint_paths(args.files or [settings.sql_dir])
     errors = sum(1 for v in violations if v.severity is Severity.ERROR)
     if violations:
         table = render_table(

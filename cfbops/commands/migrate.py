@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 from cfbops.commands import Command
@@ -12,7 +11,7 @@ from cfbops.config import Settings
 from cfbops.errors import ExitCode, UsageError
 from cfbops.headless import Outcome, render_table
 from cfbops.migrate.apply import MigrateResult, migrate
-from cfbops.migrate.files import MigrationFile, default_sql_dir
+from cfbops.migrate.files import MigrationFile
 from cfbops.progress import ProgressCallback
 
 
@@ -56,25 +55,21 @@ def add_sql_dir_argument(parser: argparse.ArgumentParser) -> None:
         "--sql-dir",
         metavar="DIR",
         type=Path,
-        help="migration files (default: CFBOPS_SQL_DIR or the project's sql/)",
+        help="migration files (default: CFBOPS_SQL_DIR, sql_dir in the config file, "
+        "or the project's sql/)",
     )
-
-
-def sql_dir_from(args: argparse.Namespace) -> Path:
-    chosen = args.sql_dir or os.environ.get("CFBOPS_SQL_DIR")
-    return Path(chosen) if chosen else default_sql_dir()
 
 
 def run(settings: Settings, args: argparse.Namespace, progress: ProgressCallback) -> Outcome:
     if args.plan:
         from cfbops.commands.plan import run_plan
 
-        return run_plan(settings, args, sql_dir_from(args))
+        return run_plan(settings, args, settings.sql_dir)
     if settings.read_only:
         raise UsageError("migrate changes the schema; it cannot run with --read-only")
     result = migrate(
         settings,
-        sql_dir=sql_dir_from(args),
+        sql_dir=settings.sql_dir,
         to_version=args.to,
         wait_s=None if args.no_wait else args.wait,
         accept_drift=tuple(args.accept_drift),

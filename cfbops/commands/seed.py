@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from cfbops.commands import Command
-from cfbops.commands.migrate import add_sql_dir_argument, sql_dir_from
+from cfbops.commands.migrate import add_sql_dir_argument
 from cfbops.config import Settings
 from cfbops.demo.scales import DEFAULT_SEED, SCALES
 from cfbops.demo.seed import SeedResult, seed_database
@@ -44,7 +44,7 @@ def run(settings: Settings, args: argparse.Namespace, progress: ProgressCallback
         args.scale,
         seed=args.seed,
         force=args.force,
-        sql_dir=sql_dir_from(args),
+        sql_dir=settings.sql_dir,
         progress=progress,
     )
     return Outcome(seed_document(result), seed_text(result))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from cfbops.commands import Command
+from cfbops.commands.migrate import add_sql_dir_argument
 from cfbops.config import Settings
 from cfbops.headless import Outcome, jsonable
 from cfbops.progress import ProgressCallback
@@ -15,7 +16,7 @@ SECTIONS = ("migrations", "budget", "backfill", "marts", "quality")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    del parser  # status takes only the global options
+    add_sql_dir_argument(parser)
 
 
 def run(settings: Settings, args: argparse.Namespace, progress: ProgressCallback) -> Outcome:

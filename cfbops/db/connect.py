@@ -30,6 +30,9 @@ class DatabaseTarget:
 
     conninfo: str
     embedded: bool
+    # Where the connection came from, as error hints name it ("DATABASE_URL", a config file).
+    origin: str = "DATABASE_URL"
+    log_file: Path | None = None
 
     @property
     def display_url(self) -> str:
@@ -38,15 +41,23 @@ class DatabaseTarget:
 
 @cache
 def _embedded_target(home: Path) -> DatabaseTarget:
-    address = EmbeddedServer(home).ensure_running()
-    return DatabaseTarget(address.url(), embedded=True)
+    server = EmbeddedServer(home)
+    address = server.ensure_running()
+    return DatabaseTarget(
+        address.url(), embedded=True, origin="the embedded server", log_file=server.log_file
+    )
 
 
 def resolve_target(settings: Settings) -> DatabaseTarget:
     """The configured database, or the embedded server (started if it is not running)."""
     if settings.database_url is not None:
         # A URL with the embedded source names a database on the embedded server (the demo).
-        return DatabaseTarget(settings.database_url, embedded=settings.embedded)
+        return DatabaseTarget(
+            settings.database_url,
+            embedded=settings.embedded,
+            origin=settings.database_origin_text,
+            log_file=EmbeddedServer(settings.home).log_file if settings.embedded else None,
+        )
     return _embedded_target(settings.home)
 
 
@@ -112,10 +123,16 @@ def describe_connect_failure(target: DatabaseTarget, exc: BaseException) -> str:
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
     reason = " ".join(lines) if lines else type(exc).__name__
     reason = reason.removeprefix("connection failed:").replace("FATAL:  ", "").strip()
-    if "password authentication failed" in reason or "no password supplied" in reason:
-        hint = "check the user and password in DATABASE_URL"
+    if target.embedded:
+        # Nothing for the person to configure: point at the server's log and its controls.
+        hint = (
+            f"the embedded server is not answering; see its log {target.log_file}, or restart "
+            "it with cfbops --headless server stop, then server start"
+        )
+    elif "password authentication failed" in reason or "no password supplied" in reason:
+        hint = f"check the user and password in {target.origin}"
     else:
-        hint = "check that the server is running and DATABASE_URL (or --database-url) is right"
+        hint = f"check that the server is running and {target.origin} is right"
     message = f"cannot connect to {target.display_url}: {reason}; {hint}"
     return scrub(message, password_of(target.conninfo))
 

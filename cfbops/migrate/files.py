@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sys
 from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
 from pathlib import Path
 
+from cfbops.config import default_sql_dir as project_sql_dir
 from cfbops.errors import UsageError
 from cfbops.migrate.statements import FileDirectives, Statement, file_directives, split_statements
 
@@ -23,11 +23,8 @@ class MigrationKind(Enum):
 
 
 def default_sql_dir() -> Path:
-    """The project's own `sql/`: beside the package in a checkout, else as installed."""
-    checkout = Path(__file__).resolve().parent.parent.parent / "sql"
-    if checkout.is_dir():
-        return checkout
-    return Path(sys.prefix) / "share" / "cfbops" / "sql"
+    """The project's own `sql/` (Settings.sql_dir is what commands use)."""
+    return project_sql_dir()
 
 
 @dataclass(frozen=True)
