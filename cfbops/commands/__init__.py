@@ -23,13 +23,14 @@ class Command:
 
 def all_commands() -> list[Command]:
     """Every headless command, in the order `--help` lists them."""
-    from cfbops.commands import lint, migrate, refresh, seed, server, status
+    from cfbops.commands import budget, lint, migrate, refresh, seed, server, status
 
     return [
         status.COMMAND,
         migrate.COMMAND,
         lint.COMMAND,
         refresh.COMMAND,
+        budget.COMMAND,
         seed.COMMAND,
         server.COMMAND,
     ]
