@@ -3,6 +3,7 @@ made, so runs in any number of processes never spend more than the month holds."
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -14,6 +15,8 @@ from psycopg.types.json import Jsonb
 from cfbops.cfbd.client import CallEnd
 from cfbops.cfbd.months import DEFAULT_MONTHLY_LIMIT, month_of, now_utc, resets_at
 from cfbops.errors import BudgetExhausted
+
+FIGURE_EVERY_S = 1.0
 
 # A block whose holding session is gone (kill -9) gives back what it never started.
 RELEASE_ORPHANS = """
@@ -30,6 +33,18 @@ LEDGER_FIGURES = """
 SELECT coalesce(sum(spent), 0)::int,
        coalesce(sum(granted - spent) FILTER (WHERE released_at IS NULL), 0)::int
 FROM ops.cfbd_reservations WHERE month = %s
+"""
+
+# The ledger's calls the API had surely counted when it answered call %(call)s: that call
+# itself, and those whose answer was in before it began. Calls in flight then may not be in
+# the API's figure: the ledger adds them on top (an overcount until the next figure, never
+# an undercount).
+COUNTED_BEFORE = """
+SELECT count(*)::int FROM ops.cfbd_calls AS c
+JOIN ops.cfbd_reservations AS r ON r.id = c.reservation_id
+WHERE r.month = %(month)s AND c.metered
+  AND (c.id = %(call)s
+       OR c.ended_at < (SELECT called_at FROM ops.cfbd_calls WHERE id = %(call)s))
 """
 
 
@@ -76,13 +91,16 @@ def _latest_limit(conn: psycopg.Connection) -> int:
 
 
 def month_figures(conn: psycopg.Connection, month: date, *, lock: bool = False) -> MonthFigures:
-    ensure_month(conn, month)
+    """Read-only unless `lock`; a month nobody has spent from yet has the latest limit."""
+    if lock:
+        ensure_month(conn, month)
     row = conn.execute(
         "SELECT monthly_limit, api_used, api_ledger_used, api_checked_at, api_source"
         " FROM ops.cfbd_months WHERE month = %s" + (" FOR UPDATE" if lock else ""),
         (month,),
     ).fetchone()
-    assert row is not None
+    if row is None:
+        row = (_latest_limit(conn), None, None, None, None)
     used, held = conn.execute(LEDGER_FIGURES, (month,)).fetchone()  # type: ignore[misc]
     return MonthFigures(month, row[0], used, held, row[1], row[2], row[3], row[4])
 
@@ -92,14 +110,16 @@ def record_api_figure(
     *,
     remaining: int,
     source: str,
+    call_id: int,
     limit: int | None = None,
 ) -> None:
     """Remember what the API says is left (from /info or X-CallLimit-Remaining), with the
-    ledger's own count at that moment, so later ledger calls add to it."""
+    ledger's count of calls the API had surely seen (`call_id` is the call that brought
+    the figure), so later ledger calls add to it."""
     month = month_of(now_utc())
     with conn.transaction():
         ensure_month(conn, month, limit)
-        (ledger_used,) = conn.execute(LEDGER_FIGURES, (month,)).fetchone()[:1]  # type: ignore[index]
+        (ledger_used,) = conn.execute(COUNTED_BEFORE, {"month": month, "call": call_id}).fetchone()  # type: ignore[misc]
         conn.execute(
             """
             UPDATE ops.cfbd_months
@@ -174,6 +194,8 @@ class LedgerRecorder:
         self.conn = conn
         self.reservation = reservation
         self.calls = 0  # metered calls this recorder booked
+        self._figure_at = 0.0
+        self.last_call_id: int | None = None
 
     def begin(self, endpoint: str, params: Mapping[str, Any], *, metered: bool) -> int:
         with self.conn.transaction():
@@ -197,13 +219,15 @@ class LedgerRecorder:
                     metered,
                 ),
             ).fetchone()  # type: ignore[misc]
+        self.last_call_id = call_id
         return call_id
 
     def end(self, call_id: int | None, ended: CallEnd) -> None:
         with self.conn.transaction():
             self.conn.execute(
                 "UPDATE ops.cfbd_calls SET status = %s, outcome = %s, rows = %s,"
-                " duration_ms = %s, metered = %s, error = %s WHERE id = %s",
+                " duration_ms = %s, metered = %s, error = %s, ended_at = clock_timestamp()"
+                " WHERE id = %s",
                 (
                     ended.status,
                     ended.outcome,
@@ -226,5 +250,12 @@ class LedgerRecorder:
                 )
             elif ended.metered:
                 self.calls += 1
-        if ended.remaining is not None:
-            record_api_figure(self.conn, remaining=ended.remaining, source="header")
+        # The API's own count, at most once a second per worker: it is a check on the
+        # ledger, and a write per call would cost more than the call's own booking.
+        now = time.monotonic()
+        due = now - self._figure_at >= FIGURE_EVERY_S or ended.remaining == 0
+        if ended.remaining is not None and due:
+            self._figure_at = now
+            record_api_figure(
+                self.conn, remaining=ended.remaining, source="header", call_id=call_id
+            )

@@ -91,13 +91,19 @@ def reconcile_with_api(conn: psycopg.Connection, settings: Settings) -> str:
     note for the meter when the API could not be asked."""
     if not settings.cfbd_api_key:
         return "no CFBD_API_KEY: figures from the ledger only"
+    recorder = LedgerRecorder(conn, None)
     with CfbdClient(settings) as client:
-        info = client.info(LedgerRecorder(conn, None))
+        info = client.info(recorder)
     limit = info.get("monthlyLimit")
     remaining = info.get("remainingCalls")
     if not isinstance(remaining, int):
         return "/info gave no remainingCalls: figures from the ledger only"
+    assert recorder.last_call_id is not None
     record_api_figure(
-        conn, remaining=remaining, source="info", limit=limit if isinstance(limit, int) else None
+        conn,
+        remaining=remaining,
+        source="info",
+        call_id=recorder.last_call_id,
+        limit=limit if isinstance(limit, int) else None,
     )
     return ""

@@ -23,7 +23,7 @@ class Command:
 
 def all_commands() -> list[Command]:
     """Every headless command, in the order `--help` lists them."""
-    from cfbops.commands import budget, lint, migrate, refresh, seed, server, status
+    from cfbops.commands import backfill, budget, lint, migrate, refresh, seed, server, status
 
     return [
         status.COMMAND,
@@ -31,6 +31,7 @@ def all_commands() -> list[Command]:
         lint.COMMAND,
         refresh.COMMAND,
         budget.COMMAND,
+        backfill.COMMAND,
         seed.COMMAND,
         server.COMMAND,
     ]

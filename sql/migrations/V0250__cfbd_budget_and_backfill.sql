@@ -36,6 +36,7 @@ CREATE TABLE ops.cfbd_calls (
     id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     reservation_id  bigint REFERENCES ops.cfbd_reservations (id),
     called_at       timestamptz NOT NULL DEFAULT now(),
+    ended_at        timestamptz,
     endpoint        text NOT NULL,
     params          jsonb NOT NULL DEFAULT '{}',
     status          integer,
@@ -46,6 +47,7 @@ CREATE TABLE ops.cfbd_calls (
     error           text
 );
 CREATE INDEX cfbd_calls_called_at_idx ON ops.cfbd_calls (called_at);
+CREATE INDEX cfbd_calls_reservation_idx ON ops.cfbd_calls (reservation_id, ended_at);
 
 -- Backfills: a persisted queue. One job per kind and season range; one item per game
 -- (play stats) or season (havoc). A running item names the session working it, so a
@@ -71,6 +73,7 @@ CREATE TABLE ops.backfill_items (
     calls_used     integer NOT NULL DEFAULT 0,
     rows_written   integer NOT NULL DEFAULT 0,
     reason         text,
+    retryable      boolean NOT NULL DEFAULT true,  -- false after a 400: asking again is waste
     backend_pid    integer,
     backend_start  timestamptz,
     finished_at    timestamptz,
