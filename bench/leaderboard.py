@@ -44,6 +44,28 @@ SELECT season, user_id, user_name, points, correct_picks, rank
 
 LEADERBOARD_PAGE_QUERY = LEADERBOARD_QUERY + " LIMIT 100"
 
+# The app's position filter (what its v12 index player_stats (position, season) served):
+# a season's first-TD scorers at one position.
+POSITION_FILTER_QUERY = """
+SELECT player_name, team, position, first_td_count, any_time_td_count
+  FROM nfl.player_stats
+ WHERE season = %(season)s AND position = 'RB'
+ ORDER BY first_td_count DESC, any_time_td_count DESC, player_name
+ LIMIT 25
+"""
+
+# The app's graded-results read (its index results (is_correct)): the season's latest
+# correct picks.
+CORRECT_RESULTS_QUERY = """
+SELECT r.pick_id, r.actual_scorer, r.actual_return, r.graded_at
+  FROM nfl.results r
+  JOIN nfl.picks p ON p.id = r.pick_id
+  JOIN nfl.weeks w ON w.id = p.week_id
+ WHERE r.is_correct AND w.season = %(season)s
+ ORDER BY r.graded_at DESC, r.pick_id DESC
+ LIMIT 50
+"""
+
 # The floor for any 10,000-row answer: shipping and parsing the rows, no table read.
 TRANSFER_FLOOR_QUERY = """
 SELECT %(season)s AS season, g::bigint AS user_id, 'user ' || g AS user_name, g AS points,
@@ -263,6 +285,22 @@ def server_side_ms(conn: psycopg.Connection, query: str, season: int) -> float:
     return float(document["Planning Time"]) + float(document["Execution Time"])
 
 
+def plan_shape(conn: psycopg.Connection, query: str, season: int) -> str:
+    """The scans of a query's plan, e.g. 'Seq Scan on player_stats'."""
+    plan = conn.execute("EXPLAIN (FORMAT JSON) " + query, {"season": season})
+    scans: list[str] = []
+
+    def walk(node: dict) -> None:
+        if "Scan" in node["Node Type"]:
+            target = node.get("Index Name") or node.get("Relation Name", "")
+            scans.append(f"{node['Node Type']} {target}".strip())
+        for child in node.get("Plans", ()):
+            walk(child)
+
+    walk(plan.fetchone()[0][0]["Plan"])
+    return ", ".join(scans)
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="an empty database (default: a scratch server)")
@@ -317,6 +355,10 @@ def main(argv: list[str] | None = None) -> int:
             time_query(
                 conn, "floor: 10,000 made-up rows", TRANSFER_FLOOR_QUERY, args.season, args.runs
             ),
+            time_query(conn, "position filter (RB)", POSITION_FILTER_QUERY, args.season, args.runs),
+            time_query(
+                conn, "latest correct results", CORRECT_RESULTS_QUERY, args.season, args.runs
+            ),
         ]
         say("")
         say(f"{'query':28} {'runs':>5} {'rows':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
@@ -331,8 +373,22 @@ def main(argv: list[str] | None = None) -> int:
             ("leaderboard, whole season", LEADERBOARD_QUERY),
             ("leaderboard, top 100", LEADERBOARD_PAGE_QUERY),
             ("old aggregate over picks", OLD_AGGREGATE_QUERY),
+            ("position filter (RB)", POSITION_FILTER_QUERY),
+            ("latest correct results", CORRECT_RESULTS_QUERY),
         ):
             say(f"  {label:28} {server_side_ms(conn, query, args.season):8.2f} ms")
+        say("")
+        say("plans (EXPLAIN):")
+        for label, query in (
+            ("position filter (RB)", POSITION_FILTER_QUERY),
+            ("latest correct results", CORRECT_RESULTS_QUERY),
+        ):
+            say(f"  {label:28} {plan_shape(conn, query, args.season)}")
+        rows = conn.execute(
+            "SELECT (SELECT count(*) FROM nfl.player_stats), (SELECT count(*) FROM nfl.results),"
+            "       (SELECT count(*) FROM nfl.results WHERE is_correct)"
+        ).fetchone()
+        say(f"  player_stats {rows[0]:,} rows; results {rows[1]:,}, of them correct {rows[2]:,}")
         old = timings[2].p50_ms
         say(
             f"\nwhole-season leaderboard p50 is {old / timings[0].p50_ms:.0f}x faster than "

@@ -17,6 +17,8 @@ from cfbops.errors import ConfigError
 
 CONFIG_FILE_NAME = "cfbops.toml"
 DEFAULT_CFBD_URL = "https://api.collegefootballdata.com"
+DEFAULT_KALSHI_URL = "https://api.elections.kalshi.com/trade-api/v2"
+DEFAULT_POLYMARKET_URL = "https://gamma-api.polymarket.com"
 
 # libpq reads these itself; any of them set means "a database is configured".
 LIBPQ_TARGET_VARS = ("PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGSERVICE")
@@ -32,6 +34,9 @@ FILE_KEYS: dict[str, type] = {
     "lock_timeout": str,
     "statement_timeout": str,
     "sql_dir": str,
+    "markets": bool,
+    "kalshi_url": str,
+    "polymarket_url": str,
 }
 
 
@@ -50,6 +55,8 @@ def parse_duration(text: str) -> float | None:
         return None
     scale = {"us": 0.001, "ms": 1, "s": 1000, "min": 60_000, "h": 3_600_000, "d": 86_400_000}
     return float(match["amount"]) * scale[match["unit"] or "ms"]
+
+
 def default_sql_dir() -> Path:
     """The project's own `sql/`: beside the package in a checkout, else as installed."""
     checkout = Path(__file__).resolve().parent.parent / "sql"
@@ -85,6 +92,10 @@ class Settings:
     database_origin: str = ""
     # Migrations and repeatables: one place, so every command, status and the console agree.
     sql_dir: Path = field(default_factory=default_sql_dir)
+    # `sync markets` is off unless switched on: the prices are optional extras.
+    markets: bool = False
+    kalshi_url: str = DEFAULT_KALSHI_URL
+    polymarket_url: str = DEFAULT_POLYMARKET_URL
 
     @property
     def embedded(self) -> bool:
@@ -207,6 +218,14 @@ def load_settings(
         config_file=config_file,
         database_origin=origin,
         sql_dir=sql_dir_value.expanduser().resolve() if sql_dir_value else default_sql_dir(),
+        # An explicit CFBOPS_MARKETS=0 switches off what the file switched on.
+        markets=_env_bool(env, "CFBOPS_MARKETS")
+        if env.get("CFBOPS_MARKETS", "").strip()
+        else bool(table.get("markets")),
+        kalshi_url=env.get("CFBOPS_KALSHI_URL") or table.get("kalshi_url") or DEFAULT_KALSHI_URL,
+        polymarket_url=env.get("CFBOPS_POLYMARKET_URL")
+        or table.get("polymarket_url")
+        or DEFAULT_POLYMARKET_URL,
     )
 
 

@@ -28,7 +28,9 @@ PICKS_GAME_TABLES = (
 
 
 def build_world(conn: psycopg.Connection, users: int = 4) -> World:
-    conn.execute(f"TRUNCATE {PICKS_GAME_TABLES} RESTART IDENTITY")
+    # CASCADE: tables of later migrations that refer to games (touchdowns, market odds)
+    # go too; a world starts from nothing.
+    conn.execute(f"TRUNCATE {PICKS_GAME_TABLES} RESTART IDENTITY CASCADE")
     user_ids = tuple(
         conn.execute(
             "INSERT INTO nfl.users (name, email) VALUES (%s, %s) RETURNING id",
@@ -132,7 +134,7 @@ def expected_counters(
         total[1] += graded
         total[2] += correct
         total[3] += correct or any_time
-        total[4] += POINTS_FIRST_TD if correct else POINTS_ANY_TIME_TD if any_time else 0
+        total[4] += POINTS_FIRST_TD * correct + POINTS_ANY_TIME_TD * any_time
     players = {
         key: (len(first_games[key]), len(any_games[key]))
         for key in set(first_games) | set(any_games)

@@ -8,9 +8,10 @@ import time
 import pytest
 
 from cfbops.db.connect import connect
-from cfbops.db.locks import advisory_lock
+from cfbops.db.locks import LockHolder, advisory_lock
 from cfbops.errors import ExitCode, LockBusy
 from tests.conftest import DatabaseUnderTest
+from tests.waits import DEADLINE_S, wait_for_event
 
 
 def test_second_holder_without_wait_fails_with_exit_4_naming_the_holder(
@@ -31,22 +32,33 @@ def test_second_holder_without_wait_fails_with_exit_4_naming_the_holder(
 
 def test_waiter_gets_the_lock_once_the_holder_lets_go(db: DatabaseUnderTest) -> None:
     seen: list[str] = []
+    waiting = threading.Event()
+    acquired_at: list[float] = []
+    failures: list[BaseException] = []
     with connect(db.settings) as first, connect(db.settings) as second:
         holder_pid = first.info.backend_pid
-        released = threading.Event()
 
-        def hold_briefly() -> None:
-            with advisory_lock(first, wait_s=None):
-                time.sleep(1.5)
-            released.set()
+        def report(holder: LockHolder | None, _seconds_left: float) -> None:
+            seen.append(holder.describe() if holder else "nobody")
+            waiting.set()
 
-        worker = threading.Thread(target=hold_briefly)
-        worker.start()
-        time.sleep(0.2)
-        with advisory_lock(second, wait_s=30, on_wait=lambda h, _: seen.append(h.describe())):
-            assert released.is_set()
-        worker.join()
-    assert seen and seen[0].startswith(f"pid {holder_pid}")
+        def wait_for_the_lock() -> None:
+            try:
+                with advisory_lock(second, wait_s=DEADLINE_S, on_wait=report):
+                    acquired_at.append(time.monotonic())
+            except BaseException as exc:  # surfaced by the assertions below
+                failures.append(exc)
+
+        waiter = threading.Thread(target=wait_for_the_lock)
+        with advisory_lock(first, wait_s=None):
+            waiter.start()
+            wait_for_event(waiting, "the waiter to report whom it waits for")
+            assert not acquired_at, "the waiter got a lock that was still held"
+            let_go_at = time.monotonic()
+        waiter.join(DEADLINE_S)
+    assert not failures
+    assert acquired_at and acquired_at[0] >= let_go_at
+    assert seen[0].startswith(f"pid {holder_pid}")
 
 
 def test_wait_deadline_passes_with_exit_4(db: DatabaseUnderTest) -> None:

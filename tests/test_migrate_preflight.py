@@ -149,7 +149,29 @@ def test_unique_index_counts_duplicates(db: DatabaseUnderTest, tmp_path: Path) -
     assert result.failed.preflight[0].count == 2
 
 
-def test_constraints_that_hold_pass(db: DatabaseUnderTest, tmp_path: Path) -> None:
+def test_constraints_that_hold_pass_and_are_applied(db: DatabaseUnderTest, tmp_path: Path) -> None:
+    result, _ = _run(
+        db,
+        tmp_path,
+        {
+            "migrations/V0002__ok.sql": """
+            ALTER TABLE ref.teams ADD CONSTRAINT teams_id_small CHECK (id < 100);
+            ALTER TABLE ref.games ADD CONSTRAINT games_venue_key UNIQUE (venue);
+        """,
+        },
+    )
+    assert result.ok, result.failed
+    with db.connect() as conn:
+        constraints = conn.execute(
+            "SELECT conname FROM pg_constraint WHERE conname IN ('teams_id_small', 'games_venue_key')"
+            " ORDER BY conname"
+        ).fetchall()
+    assert constraints == [("games_venue_key",), ("teams_id_small",)]
+
+
+def test_a_files_own_fix_up_statements_count_before_its_constraint(
+    db: DatabaseUnderTest, tmp_path: Path
+) -> None:
     result, _ = _run(
         db,
         tmp_path,
@@ -160,8 +182,54 @@ def test_constraints_that_hold_pass(db: DatabaseUnderTest, tmp_path: Path) -> No
         """,
         },
     )
-    # The pre-flight sees the data before the file runs, so the DELETE does not count.
-    assert result.failed is not None and result.failed.preflight[0].count == 2
+    # The check runs in the file's transaction just before the ALTER: the DELETE counts.
+    assert result.ok, result.failed
+    with db.connect() as conn:
+        assert (
+            conn.execute(
+                "SELECT count(*) FROM pg_constraint WHERE conrelid = 'ref.games'::regclass "
+                "AND contype = 'f'"
+            ).fetchone()[0]
+            == 1
+        )
+
+
+def test_fixing_nulls_then_set_not_null_in_one_file_applies(
+    db: DatabaseUnderTest, tmp_path: Path
+) -> None:
+    result, _ = _run(
+        db,
+        tmp_path,
+        {
+            "migrations/V0002__venue_required.sql": """
+            UPDATE ref.games SET venue = '' WHERE venue IS NULL;
+            ALTER TABLE ref.games ALTER COLUMN venue SET NOT NULL;
+        """,
+        },
+    )
+    assert result.ok, result.failed
+    with db.connect() as conn:
+        assert conn.execute("SELECT count(*) FROM ref.games WHERE venue = ''").fetchone()[0] == 1
+
+
+def test_a_check_failing_after_earlier_statements_rolls_the_file_back(
+    db: DatabaseUnderTest, tmp_path: Path
+) -> None:
+    result, _ = _run(
+        db,
+        tmp_path,
+        {
+            "migrations/V0002__half_fix.sql": """
+            DELETE FROM ref.games WHERE home_id = 99;
+            ALTER TABLE ref.games ADD FOREIGN KEY (home_id) REFERENCES ref.teams (id);
+        """,
+        },
+    )
+    assert result.failed is not None
+    assert result.failed.preflight[0].count == 1  # 98 is still an orphan, 99 was deleted
+    assert result.failed.preflight[0].sample[0]["home_id"] == 98
+    with db.connect() as conn:  # the DELETE rolled back with the file
+        assert conn.execute("SELECT count(*) FROM ref.games WHERE home_id = 99").fetchone()[0] == 1
 
 
 def test_new_tables_in_the_same_file_are_not_checked(db: DatabaseUnderTest, tmp_path: Path):

@@ -17,6 +17,7 @@ from picks_world import (
 )
 
 from tests.conftest import DatabaseUnderTest
+from tests.waits import DEADLINE_S, wait_until
 
 
 @pytest.fixture
@@ -116,7 +117,7 @@ def test_a_result_moved_to_another_users_pick_moves_the_points(db_conn, world):
 
     totals = season_totals(db_conn)
     assert totals[2025, world.users[0]] == (1, 0, 0, 0, 0)
-    assert totals[2025, world.users[1]] == (1, 1, 1, 1, 3)
+    assert totals[2025, world.users[1]] == (1, 1, 1, 1, 4)
 
 
 def test_deleting_a_result_uncounts_it(db_conn, world):
@@ -166,7 +167,7 @@ def test_changing_a_picks_week_to_another_season_moves_its_totals(db_conn, world
         (world.weeks[2024, 1], world.games[2024, 1], pick),
     )
 
-    assert season_totals(db_conn) == {(2024, world.users[0]): (1, 1, 1, 1, 3)}
+    assert season_totals(db_conn) == {(2024, world.users[0]): (1, 1, 1, 1, 4)}
     assert player_counters(db_conn) == {("Travis Kelce", 2024, "KC"): (1, 1)}
 
 
@@ -289,14 +290,25 @@ def test_concurrent_gradings_of_one_player_and_user_both_count(db_conn, world):
 
         waiter = threading.Thread(target=grade_second)
         waiter.start()
-        waiter.join(timeout=0.5)
-        assert waiter.is_alive(), "the second grading should wait for the first's locks"
+        # The second grading blocks on the first's row locks (seen in pg_stat_activity).
+        waiting_pid = second.info.backend_pid
+        wait_until(
+            lambda: (
+                db_conn.execute(
+                    "SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = %s",
+                    (waiting_pid,),
+                ).fetchone()
+                == (True,)
+            ),
+            "the second grading to wait for the first's row locks",
+        )
+        assert waiter.is_alive() and not errors
         first.commit()
-        waiter.join(timeout=10)
-        assert not errors
+        waiter.join(timeout=DEADLINE_S)
+        assert not waiter.is_alive() and not errors
     finally:
         first.close()
         second.close()
 
     assert player_counters(db_conn) == {KELCE: (2, 2)}
-    assert season_totals(db_conn)[2025, world.users[0]] == (2, 2, 2, 2, 6)
+    assert season_totals(db_conn)[2025, world.users[0]] == (2, 2, 2, 2, 8)

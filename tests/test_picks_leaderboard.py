@@ -27,8 +27,15 @@ def leaderboard(db_conn, season: int) -> list[tuple]:
     ).fetchall()
 
 
-def test_a_correct_first_td_pick_is_3_points_and_not_also_the_any_time_point(db_conn, world):
+def test_a_correct_first_td_pick_is_3_points_plus_the_any_time_point(db_conn, world):
     grade(db_conn, add_pick(db_conn, world, 0, 2025, 1, "Travis Kelce"), True, any_time_td=True)
+
+    assert leaderboard(db_conn, 2025) == [("user 1", 4, 1, 1)]
+
+
+def test_a_correct_pick_without_the_any_time_mark_is_3_points(db_conn, world):
+    # Old app data holds such results (any_time_td came later, default NULL).
+    grade(db_conn, add_pick(db_conn, world, 0, 2025, 1, "Travis Kelce"), True, any_time_td=False)
 
     assert leaderboard(db_conn, 2025) == [("user 1", 3, 1, 1)]
 
@@ -41,8 +48,8 @@ def test_an_any_time_td_pick_is_1_point_and_a_miss_0(db_conn, world):
 
 
 def test_ranks_by_points_then_correct_picks_and_ties_share_a_rank(db_conn, world):
-    # user 1: 3 + 3 = 6; user 2: 3 + 1 + 1 + 1 = 6 with one correct; user 3 as user 2;
-    # user 4: 1; user 5: picked, nothing graded.
+    # user 1: 4 + 4 = 8; user 2: 4 + 1 + 1 + 1 + 1 = 8 with one correct; user 3 as
+    # user 2; user 4: 1; user 5: picked, nothing graded.
     grade(db_conn, add_pick(db_conn, world, 0, 2025, 1, "Travis Kelce"), True)
     grade(db_conn, add_pick(db_conn, world, 0, 2025, 2, "Travis Kelce"), True)
     for user in (1, 2):
@@ -50,13 +57,14 @@ def test_ranks_by_points_then_correct_picks_and_ties_share_a_rank(db_conn, world
         grade(db_conn, add_pick(db_conn, world, user, 2025, 1, "Rashee Rice"), False, True)
         grade(db_conn, add_pick(db_conn, world, user, 2025, 2, "Rashee Rice"), False, True)
         grade(db_conn, add_pick(db_conn, world, user, 2025, 2, "Xavier Worthy"), False, True)
+        grade(db_conn, add_pick(db_conn, world, user, 2025, 1, "Isiah Pacheco"), False, True)
     grade(db_conn, add_pick(db_conn, world, 3, 2025, 1, "Rashee Rice"), False, True)
     add_pick(db_conn, world, 4, 2025, 2, "Isiah Pacheco")
 
     assert leaderboard(db_conn, 2025) == [
-        ("user 1", 6, 2, 1),
-        ("user 2", 6, 1, 2),
-        ("user 3", 6, 1, 2),
+        ("user 1", 8, 2, 1),
+        ("user 2", 8, 1, 2),
+        ("user 3", 8, 1, 2),
         ("user 4", 1, 0, 4),
         ("user 5", 0, 0, 5),
     ]
@@ -66,8 +74,8 @@ def test_seasons_are_ranked_apart(db_conn, world):
     grade(db_conn, add_pick(db_conn, world, 0, 2024, 1, "Travis Kelce"), True)
     grade(db_conn, add_pick(db_conn, world, 1, 2025, 1, "Travis Kelce"), True)
 
-    assert leaderboard(db_conn, 2024) == [("user 1", 3, 1, 1)]
-    assert leaderboard(db_conn, 2025) == [("user 2", 3, 1, 1)]
+    assert leaderboard(db_conn, 2024) == [("user 1", 4, 1, 1)]
+    assert leaderboard(db_conn, 2025) == [("user 2", 4, 1, 1)]
 
 
 def test_users_without_picks_in_the_season_are_not_listed(db_conn, world):
@@ -88,7 +96,7 @@ def test_regrading_reorders_the_leaderboard(db_conn, world):
     )
     db_conn.execute("UPDATE nfl.results SET is_correct = true WHERE id <> %s", (first,))
 
-    assert leaderboard(db_conn, 2025) == [("user 2", 3, 1, 1), ("user 1", 0, 0, 2)]
+    assert leaderboard(db_conn, 2025) == [("user 2", 4, 1, 1), ("user 1", 0, 0, 2)]
 
 
 def test_the_leaderboard_agrees_with_aggregating_every_pick(db_conn, world):

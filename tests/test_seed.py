@@ -8,7 +8,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from cfbops.demo.generate import SEEDED_TABLES
+from cfbops.demo.generate import CLEARED_WITH_SEED, SEEDED_TABLES
 from cfbops.demo.seed import seed_database
 from cfbops.errors import UsageError
 from tests.conftest import DatabaseUnderTest, run_cli
@@ -38,7 +38,9 @@ def seed_runs(conn: psycopg.Connection) -> list[tuple]:
 def load_foreign_data(conn: psycopg.Connection) -> None:
     """The database as a real warehouse would have it: rows no seed made."""
     conn.execute("DELETE FROM ops.seed_runs")
-    tables = sql.SQL(", ").join(sql.Identifier(*name.split(".")) for name in SEEDED_TABLES)
+    tables = sql.SQL(", ").join(
+        sql.Identifier(*name.split(".")) for name in SEEDED_TABLES + CLEARED_WITH_SEED
+    )
     conn.execute(sql.SQL("TRUNCATE {}").format(tables))
     conn.execute(
         "INSERT INTO ref.conferences (id, name, classification, _dlt_load_id, _dlt_id)"

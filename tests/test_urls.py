@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cfbops.db.urls import password_of, redact_url, scrub
+from tests.conftest import run_cli
 
 
 @pytest.mark.parametrize(
@@ -18,6 +19,14 @@ from cfbops.db.urls import password_of, redact_url, scrub
         ),
         ("host=h user=u password=hunter2 dbname=d", "host=h user=u password=**** dbname=d"),
         ("host=h password='a b c' dbname=d", "host=h password=**** dbname=d"),
+        (
+            "postgresql://u@h/db?sslmode=verify-full&sslpassword=k3y",
+            "postgresql://u@h/db?sslmode=verify-full&sslpassword=****",
+        ),
+        ("host=h sslpassword='k e y' sslmode=require", "host=h sslpassword=**** sslmode=require"),
+        ("host=h SSLPASSWORD=k3y", "host=h SSLPASSWORD=****"),
+        # urlsplit cannot parse an unclosed IPv6 bracket: the whole userinfo goes.
+        ("postgresql://u:hunter2@[::1/db", "postgresql://****@[::1/db"),
         ("", ""),
     ],
 )
@@ -29,7 +38,34 @@ def test_password_of_reads_uri_and_keyword_forms() -> None:
     assert password_of("postgresql://u:pw@h/db") == "pw"
     assert password_of("host=h password=pw dbname=d") == "pw"
     assert password_of("postgresql://u@h/db") is None
+    assert password_of("postgresql://u:hunter2@[::1/db") == "hunter2"
+    assert password_of("postgresql://u@[::1/db") is None
 
 
 def test_scrub_removes_raw_and_quoted_secrets() -> None:
     assert scrub("failed for s3cr@t and s3cr%40t", "s3cr@t") == "failed for **** and ****"
+
+
+# Port 1 on this machine: nothing listens there, so each command fails to connect.
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://u@127.0.0.1:1/db?sslpassword=k3y-s3cret&connect_timeout=5",
+        "host=127.0.0.1 port=1 user=u dbname=db sslpassword=k3y-s3cret connect_timeout=5",
+    ],
+)
+def test_an_ssl_key_password_never_reaches_the_output(url: str) -> None:
+    result = run_cli("--database-url", url, "--headless", "status")
+    assert result.returncode == 3
+    assert "k3y-s3cret" not in result.stdout + result.stderr
+    assert "sslpassword=****" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_an_unparsable_url_is_a_usage_error_that_hides_its_password() -> None:
+    result = run_cli("--database-url", "postgresql://u:hunter2@[::1/db", "--headless", "status")
+    assert result.returncode == 2
+    assert "hunter2" not in result.stdout + result.stderr
+    assert "not a valid PostgreSQL URL" in result.stderr
+    assert "--database-url" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -213,22 +213,25 @@ def test_matchup_counts_only_games_with_both_scores(db_conn) -> None:
 
 
 def test_a_tie_counts_in_the_pair_record(db_conn) -> None:
+    # The newest scored game heads its pair's recent results.
     game_id, home_id, away_id = db_conn.execute(
-        "SELECT id, home_id, away_id FROM core.games WHERE completed AND home_points > 0"
-        " AND home_id <> away_id ORDER BY id LIMIT 1"
+        "SELECT id, home_id, away_id FROM core.games WHERE completed"
+        " AND home_points IS NOT NULL AND away_points IS NOT NULL AND home_id <> away_id"
+        " ORDER BY start_date DESC NULLS LAST, id DESC LIMIT 1"
     ).fetchone()
     db_conn.execute("UPDATE core.games SET away_points = home_points WHERE id = %s", (game_id,))
     db_conn.execute("REFRESH MATERIALIZED VIEW marts.matchup_history")
 
-    ties, total, recent = db_conn.execute(
-        "SELECT ties, total_games, recent_games -> 0 ->> 'winner' FROM api.matchup"
+    ties, total, newest = db_conn.execute(
+        "SELECT ties, total_games, recent_games -> 0 FROM api.matchup"
         " WHERE least(team1_id, team2_id) = least(%s, %s)"
         "   AND greatest(team1_id, team2_id) = greatest(%s, %s)",
         (home_id, away_id, home_id, away_id),
     ).fetchone()
 
     assert ties >= 1 and total >= ties
-    assert recent is None or total > 1
+    assert newest["game_id"] == game_id
+    assert newest["winner"] is None and newest["team1_points"] == newest["team2_points"]
 
 
 def test_recent_games_are_one_json_array_of_the_last_ten_newest_first(db_conn) -> None:

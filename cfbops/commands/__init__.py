@@ -23,7 +23,20 @@ class Command:
 
 def all_commands() -> list[Command]:
     """Every headless command, in the order `--help` lists them."""
-    from cfbops.commands import backfill, budget, lint, migrate, refresh, seed, server, status
+    from cfbops.commands import (
+        backfill,
+        budget,
+        grade,
+        import_fast6,
+        lint,
+        migrate,
+        nightly,
+        refresh,
+        seed,
+        server,
+        status,
+        sync,
+    )
 
     return [
         status.COMMAND,
@@ -34,4 +47,8 @@ def all_commands() -> list[Command]:
         backfill.COMMAND,
         seed.COMMAND,
         server.COMMAND,
+        sync.COMMAND,
+        grade.COMMAND,
+        import_fast6.COMMAND,
+        nightly.COMMAND,
     ]

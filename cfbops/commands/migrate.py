@@ -12,6 +12,7 @@ from cfbops.errors import ExitCode, UsageError
 from cfbops.headless import Outcome, render_table
 from cfbops.migrate.apply import MigrateResult, migrate
 from cfbops.migrate.files import MigrationFile
+from cfbops.migrate.lock_attempts import DEFAULT_LOCK_WAIT_S
 from cfbops.progress import ProgressCallback
 
 
@@ -34,6 +35,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     wait.add_argument("--no-wait", action="store_true", help="exit 4 at once if locked")
     parser.add_argument(
+        "--lock-wait",
+        metavar="SECONDS",
+        type=seconds,
+        default=DEFAULT_LOCK_WAIT_S,
+        help=(
+            "how long one file may keep retrying for its table locks, in short tries that "
+            f"never stall writers (default {DEFAULT_LOCK_WAIT_S:.0f}); then exit 4"
+        ),
+    )
+    parser.add_argument(
         "--accept-drift",
         metavar="VERSION",
         type=version,
@@ -46,6 +57,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="V",
         type=version,
         help="adopt an existing database: record versions up to V as applied",
+    )
+    parser.add_argument(
+        "--adopt",
+        action="store_true",
+        help="an existing warehouse: record what already stands as adopted, apply the rest "
+        "(with --plan: only show the comparison)",
     )
     add_sql_dir_argument(parser)
 
@@ -61,6 +78,10 @@ def add_sql_dir_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def run(settings: Settings, args: argparse.Namespace, progress: ProgressCallback) -> Outcome:
+    if args.adopt:
+        from cfbops.commands.adopt import run_adopt
+
+        return run_adopt(settings, args, settings.sql_dir, progress)
     if args.plan:
         from cfbops.commands.plan import run_plan
 
@@ -72,15 +93,15 @@ def run(settings: Settings, args: argparse.Namespace, progress: ProgressCallback
         sql_dir=settings.sql_dir,
         to_version=args.to,
         wait_s=None if args.no_wait else args.wait,
+        lock_wait_s=args.lock_wait,
         accept_drift=tuple(args.accept_drift),
         baseline=args.baseline,
         progress=progress,
     )
-    return Outcome(
-        migrate_document(result),
-        migrate_text(result),
-        ExitCode.OK if result.ok else ExitCode.FAILED,
-    )
+    code = ExitCode.OK if result.ok else ExitCode.FAILED
+    if result.failed is not None and result.failed.lock_busy:
+        code = ExitCode.LOCKED
+    return Outcome(migrate_document(result), migrate_text(result), code)
 
 
 def _ref(file: MigrationFile) -> dict:
@@ -101,6 +122,7 @@ def migrate_document(result: MigrateResult) -> dict:
                 "kind": a.kind,
                 "duration_ms": a.duration_ms,
                 "attempts": a.attempts,
+                "equivalents": list(a.equivalents),
             }
             for a in result.applied
         ],
@@ -111,7 +133,15 @@ def migrate_document(result: MigrateResult) -> dict:
     if result.baselined:
         document["baselined"] = list(result.baselined)
     if result.accepted:
-        document["accepted_drift"] = list(result.accepted)
+        document["accepted_drift"] = [
+            {
+                "version": a.version,
+                "file": a.file,
+                "old_checksum": a.old_checksum,
+                "new_checksum": a.new_checksum,
+            }
+            for a in result.accepted
+        ]
     if result.failed is not None:
         failed = result.failed
         document["failed"] = {
@@ -121,12 +151,19 @@ def migrate_document(result: MigrateResult) -> dict:
             "line": failed.line,
             "error": failed.error,
             "preflight": [p.as_dict() for p in failed.preflight],
+            "committed_lines": list(failed.committed_lines),
+            "resume_line": failed.resume_line,
+            "blockers": [b.as_dict() for b in failed.blockers],
         }
     return document
 
 
 def migrate_text(result: MigrateResult) -> str:
-    lines: list[str] = []
+    lines = [
+        f"Accepted the edited V{a.version} ({a.file}): its recorded checksum "
+        f"{a.old_checksum[:12]}… is now {a.new_checksum[:12]}… (audit row in ops.accepted_drift)"
+        for a in result.accepted
+    ]
     if result.drifted:
         lines.append("Refusing to migrate: applied files were edited since they ran (drift):")
         lines += [f"  V{f.version} {f.display_path}" for f in result.drifted]
@@ -135,6 +172,8 @@ def migrate_text(result: MigrateResult) -> str:
     if result.applied:
         rows = [(a.version or "R", a.name, a.kind, a.duration_ms) for a in result.applied]
         lines.append(render_table(("version", "name", "kind", "ms"), rows))
+        for a in result.applied:
+            lines += [f"  V{a.version} {note}" for note in a.equivalents]
     elif result.failed is None:
         lines.append("Nothing to migrate: the database is up to date.")
     if result.failed is not None:
@@ -142,7 +181,7 @@ def migrate_text(result: MigrateResult) -> str:
         for check in result.failed.preflight:
             lines.append(f"  {check.message()}")
             lines += [f"    {row}" for row in check.sample]
-        lines.append("Nothing of that file was applied.")
+        lines.append(result.failed.applied_text())
     if result.pending:
         lines.append(f"{len(result.pending)} file(s) still pending.")
     return "\n".join(lines)

@@ -13,8 +13,7 @@ from cfbops.sqltext import readable_sql
 
 
 def run_plan(settings: Settings, args: argparse.Namespace, sql_dir: Path) -> Outcome:
-    del args
-    plan = migration_plan(settings, sql_dir)
+    plan = migration_plan(settings, sql_dir, lock_wait_s=args.lock_wait)
     return Outcome(
         plan_document(plan), plan_text(plan), ExitCode.OK if plan.ok else ExitCode.FAILED
     )
@@ -50,11 +49,18 @@ def _file_document(planned: PlannedFile) -> dict:
                     {"table": t.table, "bytes": t.bytes, "estimated_rows": t.estimated_rows}
                     for t in s.tables
                 ],
+                "cascade_drops": list(s.cascade),
             }
             for s in planned.statements
         ],
+        "refused": planned.refusal,
+        "pending_because": planned.reason,
         "lint": [v.as_dict() for v in planned.lint],
         "preflight": [p.as_dict() for p in planned.preflight],
+        "equivalents": [
+            {"line": e.line, "wanted": e.wanted, "existing": e.existing, "validate": e.validate}
+            for e in planned.equivalents
+        ],
     }
 
 
@@ -63,6 +69,7 @@ def plan_document(plan: MigrationPlan) -> dict:
         "pending": [_file_document(f) for f in plan.files],
         "drifted": [{"version": f.version, "name": f.name} for f in plan.drifted],
         "applied": [],
+        "summary": plan.summary.as_dict(),
     }
 
 
@@ -79,6 +86,10 @@ def plan_text(plan: MigrationPlan) -> str:
         file = planned.file
         mode = "one transaction" if planned.transactional else "statement by statement (autocommit)"
         lines.append(f"== {file.display_path}  [{mode}]")
+        if planned.reason:
+            lines.append(f"  pending although unchanged: {planned.reason}")
+        if planned.refusal:
+            lines.append(f"  REFUSED: migrate will not run this file: {planned.refusal}")
         for s in planned.statements:
             sizes = ", ".join(
                 f"{t.table} {_human_bytes(t.bytes)} ~{t.estimated_rows:,} rows" for t in s.tables
@@ -89,12 +100,41 @@ def plan_text(plan: MigrationPlan) -> str:
             )
             if s.lock.note:
                 lines.append(f"    {s.lock.note}")
+            if s.cascade:
+                lines.append(f"    CASCADE also drops: {', '.join(s.cascade)}")
             lines += [f"    | {text}" for text in readable_sql(s.sql).splitlines()]
         for v in planned.lint:
             lines.append(f"  lint {v.severity.value} {v.rule} (line {v.line}): {v.message}")
             lines.append(f"    fix: {v.fix}")
+        for e in planned.equivalents:
+            lines.append(f"  present: {e.message()}")
         for p in planned.preflight:
             status = "ok" if p.passed else "FAILS"
-            lines.append(f"  pre-flight {status}: {p.message()}")
+            after = ""
+            if p.after_lines:
+                earlier = ", ".join(str(n) for n in p.after_lines)
+                after = (
+                    f" (counted on today's data; depends on line(s) {earlier} of this file, "
+                    "so migrate counts again after they run)"
+                )
+            lines.append(f"  pre-flight {status}: {p.message()}{after}")
             lines += [f"    {row}" for row in p.sample]
+    lines.append(_summary_line(plan))
     return "\n".join(lines)
+
+
+def _summary_line(plan: MigrationPlan) -> str:
+    s = plan.summary
+    where = f" (at {s.strongest_at})" if s.strongest_at else ""
+    shown = ", ".join(s.tables[:8]) + (f", … {len(s.tables) - 8} more" if len(s.tables) > 8 else "")
+    parts = [
+        f"{s.versioned + s.repeatable} file(s) pending ({s.versioned} versioned, "
+        f"{s.repeatable} repeatable), {s.statements} statement(s)",
+        f"strongest lock {s.strongest_lock}{where}",
+        f"{len(s.tables)} table(s) touched" + (f": {shown}" if shown else ""),
+        f"lint {s.lint_errors} error(s), {s.lint_warnings} warning(s)",
+        f"{s.failing_checks} failing pre-flight check(s)",
+    ]
+    if s.refused:
+        parts.append(f"{s.refused} file(s) migrate would refuse")
+    return "Summary: " + "; ".join(parts) + "."

@@ -11,7 +11,7 @@ import psycopg
 from cfbops.config import Settings
 from cfbops.db.embedded import EmbeddedServer
 from cfbops.db.urls import password_of, redact_url, scrub
-from cfbops.errors import DatabaseUnreachable
+from cfbops.errors import ConfigError, DatabaseUnreachable
 
 APPLICATION_NAME = "cfbops"
 
@@ -81,6 +81,9 @@ def connect(
         )
     except psycopg.OperationalError as exc:
         raise DatabaseUnreachable(describe_connect_failure(target, exc)) from None
+    except psycopg.ProgrammingError as exc:
+        # libpq could not parse the string at all, and its message quotes it, password and all.
+        raise ConfigError(describe_unparsable_target(target, exc)) from None
     _watch_client(conn)
     return conn
 
@@ -134,6 +137,17 @@ def describe_connect_failure(target: DatabaseTarget, exc: BaseException) -> str:
     else:
         hint = f"check that the server is running and {target.origin} is right"
     message = f"cannot connect to {target.display_url}: {reason}; {hint}"
+    return scrub(message, password_of(target.conninfo))
+
+
+def describe_unparsable_target(target: DatabaseTarget, exc: BaseException) -> str:
+    """One line naming the (redacted) connection string libpq rejected, and what to do."""
+    reason = " ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+    reason = reason.replace(target.conninfo, target.display_url)
+    message = (
+        f"the database URL {target.display_url} is not a valid connection string: {reason}; "
+        "fix DATABASE_URL (or --database-url), e.g. postgresql://USER@HOST:5432/DB"
+    )
     return scrub(message, password_of(target.conninfo))
 
 

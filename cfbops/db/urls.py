@@ -14,6 +14,7 @@ POSTGRES_SCHEMES = ("postgresql", "postgres")
 _KEYWORD_SECRET = re.compile(
     r"\b(password|sslpassword)\s*=\s*('(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE
 )
+# user:password@ in a URI that urlsplit cannot parse (e.g. an unclosed IPv6 bracket).
 
 
 def redact_url(url: str | None) -> str:

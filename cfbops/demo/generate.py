@@ -66,6 +66,14 @@ SEEDED_TABLES: tuple[str, ...] = (
     "nfl.user_season_totals",
 )
 
+# Tables the seed does not fill that refer to what it does (by foreign key, so TRUNCATE
+# needs them too): emptied with the seeded tables, since they describe replaced games.
+CLEARED_WITH_SEED: tuple[str, ...] = (
+    "nfl.touchdowns",
+    "nfl.market_odds",
+    "nfl.market_outcomes",
+)
+
 # The picks game's last graded week: week 15 is under way, 16-18 are still to come.
 NFL_FINAL_WEEK = 14
 

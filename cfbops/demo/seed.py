@@ -20,7 +20,7 @@ from psycopg.types.json import Jsonb
 from cfbops.config import Settings
 from cfbops.db.connect import connect
 from cfbops.db.locks import OPERATIONS_LOCK, advisory_lock
-from cfbops.demo.generate import SEEDED_TABLES, generate
+from cfbops.demo.generate import CLEARED_WITH_SEED, SEEDED_TABLES, generate
 from cfbops.demo.scales import DEFAULT_SEED, scale_named
 from cfbops.errors import UsageError
 from cfbops.migrate.files import default_sql_dir, load_migrations
@@ -147,7 +147,7 @@ def tables_with_rows(conn: psycopg.Connection) -> list[str]:
 
 
 def truncate_seeded_tables(conn: psycopg.Connection) -> None:
-    tables = sql.SQL(", ").join(_table(name) for name in SEEDED_TABLES)
+    tables = sql.SQL(", ").join(_table(name) for name in SEEDED_TABLES + CLEARED_WITH_SEED)
     conn.execute(sql.SQL("TRUNCATE {} RESTART IDENTITY").format(tables))
 
 

@@ -51,11 +51,12 @@ def refresh_mart(
     started_at: datetime | None = None
     began = time.perf_counter()
     try:
-        started_at = _now(conn)
         conn.execute(
             "SELECT set_config('statement_timeout', %s, false)", (planned.statement_timeout,)
         )
         signature = mart_signature(read_signatures(conn, input_oids), input_oids)
+        # Taken just before the REFRESH, so started_at + duration_ms is when it ended.
+        started_at = _now(conn)
         began = time.perf_counter()
         _refresh(conn, mart, planned.mode)
         duration_ms = (time.perf_counter() - began) * 1000

@@ -1,33 +1,36 @@
-"""Apply pending migrations: one run at a time, one transaction per file, bounded retries."""
+"""Apply pending migrations: one run at a time, one transaction per file, short lock tries."""
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
-from pglast import ast
-from psycopg import errors, sql
+from psycopg import sql
 
 from cfbops.config import Settings
 from cfbops.db.connect import connect
 from cfbops.db.locks import OPERATIONS_LOCK, LockHolder, advisory_lock
 from cfbops.errors import UsageError
-from cfbops.migrate import history
+from cfbops.migrate import history, statement_marks
+from cfbops.migrate.blockers import Blocker, BlockerWatch
+from cfbops.migrate.equivalence import present_equivalents
 from cfbops.migrate.files import MigrationFile, load_migrations, version_key
-from cfbops.migrate.preflight import PreflightResult, run_preflight
+from cfbops.migrate.lock_attempts import (
+    ATTEMPT_LOCK_TIMEOUT,
+    DEFAULT_LOCK_WAIT_S,
+    RETRYABLE,
+    LockRetry,
+    LockWaitExhausted,
+)
+from cfbops.migrate.preflight import PreflightResult
 from cfbops.migrate.state import MigrationState, migration_state
-from cfbops.migrate.statements import Statement, needs_autocommit, qualified_name
+from cfbops.migrate.statement_runs import PreflightFailed, check_before, execute, execute_alone
+from cfbops.migrate.statements import Statement
+from cfbops.migrate.transaction_modes import refuse_mixed_files, runs_in_transaction
 from cfbops.progress import ProgressCallback, TaskProgress, ignore_progress
-
-RETRYABLE = (errors.LockNotAvailable, errors.DeadlockDetected)
-MAX_ATTEMPTS = 5
-BACKOFF_BASE_S = 0.5
-BACKOFF_CAP_S = 15.0
-SLOW_STATEMENT_S = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +40,7 @@ class AppliedFile:
     kind: str
     duration_ms: int
     attempts: int = 1
+    equivalents: tuple[str, ...] = ()  # objects found under another name, not added twice
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +51,33 @@ class FailedFile:
     error: str
     line: int | None = None
     preflight: tuple[PreflightResult, ...] = ()
+    # A no-transaction file commits statement by statement: what stands, and where a
+    # retry resumes. Empty for a transactional file, which rolled back whole.
+    committed_lines: tuple[int, ...] = ()
+    statement_count: int = 0
+    resume_line: int | None = None
+    lock_busy: bool = False
+    blockers: tuple[Blocker, ...] = ()
+
+    def applied_text(self) -> str:
+        """What of the file stands after the failure, in one line."""
+        if not self.committed_lines:
+            return "Nothing of that file was applied."
+        lines = ", ".join(str(n) for n in self.committed_lines)
+        return (
+            f"Committed {len(self.committed_lines)} of {self.statement_count} statements of "
+            f"that file (line(s) {lines}); the next run resumes at line {self.resume_line}."
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptedDrift:
+    """An applied file whose edited content was accepted: old and new checksums."""
+
+    version: str
+    file: str
+    old_checksum: str
+    new_checksum: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +89,7 @@ class MigrateResult:
     drifted: tuple[MigrationFile, ...] = ()
     failed: FailedFile | None = None
     baselined: tuple[str, ...] = ()
-    accepted: tuple[str, ...] = ()
+    accepted: tuple[AcceptedDrift, ...] = ()
     retries: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -80,18 +111,24 @@ def migrate(
     sql_dir: Path,
     to_version: str | None = None,
     wait_s: float | None = 60.0,
+    lock_wait_s: float = DEFAULT_LOCK_WAIT_S,
+    attempt_lock_timeout: str = ATTEMPT_LOCK_TIMEOUT,
     accept_drift: tuple[str, ...] = (),
     baseline: str | None = None,
     progress: ProgressCallback = ignore_progress,
     sleep: Callable[[float], None] = time.sleep,
 ) -> MigrateResult:
-    """Apply pending versioned files in order, then changed repeatables, under the lock."""
+    """Apply pending versioned files in order, then changed repeatables, under the lock.
+
+    Each try at a file waits at most `attempt_lock_timeout` for a table lock; tries repeat
+    for up to `lock_wait_s` seconds per file (then the file fails with its blockers named).
+    """
     versioned, repeatable = load_migrations(sql_dir)
     for file in versioned + repeatable:
         _ = file.statements  # parse everything first: a syntax error stops the run before any SQL
     reporter = TaskProgress(progress, "migrate")
     with connect(settings, application_name="cfbops migrate") as conn:
-        _prepare_session(conn, settings)
+        _prepare_session(conn, settings, attempt_lock_timeout)
 
         def waiting(holder: LockHolder | None, left: float) -> None:
             who = holder.describe() if holder else "another session"
@@ -99,6 +136,7 @@ def migrate(
 
         with advisory_lock(conn, OPERATIONS_LOCK, wait_s=wait_s, on_wait=waiting):
             history.ensure_history(conn)
+            statement_marks.ensure_marks(conn)
             baselined = _baseline(conn, versioned, baseline) if baseline else ()
             accepted = _accept(conn, versioned, accept_drift)
             state = migration_state(conn, versioned, repeatable)
@@ -108,11 +146,15 @@ def migrate(
                     drifted=tuple(state.drifted),
                     accepted=accepted,
                 )
-            return _run(conn, state, to_version, reporter, sleep, baselined, accepted)
+            with BlockerWatch(settings, conn.info.backend_pid) as watch:
+                retry = LockRetry(reporter, lock_wait_s, sleep, watch)
+                return _run(
+                    conn, state, (versioned, repeatable), to_version, retry, baselined, accepted
+                )
 
 
-def _prepare_session(conn: psycopg.Connection, settings: Settings) -> None:
-    conn.execute(sql.SQL("SET lock_timeout = {}").format(sql.Literal(settings.lock_timeout)))
+def _prepare_session(conn: psycopg.Connection, settings: Settings, lock_timeout: str) -> None:
+    conn.execute(sql.SQL("SET lock_timeout = {}").format(sql.Literal(lock_timeout)))
     conn.execute(
         sql.SQL("SET statement_timeout = {}").format(sql.Literal(settings.statement_timeout))
     )
@@ -132,12 +174,14 @@ def _baseline(conn: psycopg.Connection, versioned: list[MigrationFile], version:
     return tuple(f.version for f in chosen if f.version)
 
 
-def _accept(conn: psycopg.Connection, versioned: list[MigrationFile], versions: tuple) -> tuple:
+def _accept(
+    conn: psycopg.Connection, versioned: list[MigrationFile], versions: tuple
+) -> tuple[AcceptedDrift, ...]:
     if not versions:
         return ()
     applied = history.applied_migrations(conn)
     by_version = {f.version: f for f in versioned}
-    accepted = []
+    accepted: list[AcceptedDrift] = []
     for version in versions:
         file, row = by_version.get(version), applied.get(version)
         if file is None or row is None or not row.success:
@@ -146,16 +190,16 @@ def _accept(conn: psycopg.Connection, versioned: list[MigrationFile], versions: 
             raise UsageError(f"--accept-drift {version}: {file.display_path} has not changed")
         with conn.transaction():
             history.accept_drift(conn, file, row.checksum)
-        accepted.append(version)
+        accepted.append(AcceptedDrift(version, file.display_path, row.checksum, file.checksum))
     return tuple(accepted)
 
 
 def _run(
     conn: psycopg.Connection,
     state: MigrationState,
+    files: tuple[list[MigrationFile], list[MigrationFile]],
     to_version: str | None,
-    progress: TaskProgress,
-    sleep: Callable[[float], None],
+    retry: LockRetry,
     baselined: tuple,
     accepted: tuple,
 ) -> MigrateResult:
@@ -164,15 +208,23 @@ def _run(
         todo = [f for f in todo if version_key(f.version or "0") <= version_key(to_version)]
     left_behind = [f for f in state.pending_versioned if f not in todo]
     repeatables = [] if left_behind else list(state.pending_repeatable)
+    refuse_mixed_files(todo + repeatables)  # before any of them runs
+    progress = retry.progress
     progress.total = len(todo) + len(repeatables)
     applied: list[AppliedFile] = []
-    retries: list[str] = []
     try:
         for file in todo:
-            applied.append(_apply_versioned(conn, file, progress, sleep, retries))
+            earlier = [f.statements for f in files[0] if f.sort_key < file.sort_key]
+            applied.append(_apply_versioned(conn, file, retry, earlier))
             progress.step(f"V{file.version} {file.name} applied in {applied[-1].duration_ms} ms")
+        if todo and not left_behind:
+            # A versioned file may have dropped a repeatable's objects (DROP … CASCADE):
+            # look again, now that they have run.
+            repeatables = list(migration_state(conn, *files).pending_repeatable)
+            refuse_mixed_files(repeatables)
+            progress.total = len(todo) + len(repeatables)
         if repeatables:
-            applied += _apply_repeatables(conn, repeatables, progress, sleep, retries)
+            applied += _apply_repeatables(conn, repeatables, retry)
             progress.step(
                 f"{len(repeatables)} repeatable file(s) applied", advance=len(repeatables)
             )
@@ -186,156 +238,62 @@ def _run(
             failed.failure,
             baselined,
             accepted,
-            tuple(retries),
+            tuple(retry.notes),
         )
     return MigrateResult(
-        tuple(applied), tuple(left_behind), (), None, baselined, accepted, tuple(retries)
+        tuple(applied), tuple(left_behind), (), None, baselined, accepted, tuple(retry.notes)
     )
-
-
-def _with_retries(
-    file: MigrationFile,
-    attempt_once: Callable[[], None],
-    progress: TaskProgress,
-    sleep: Callable[[float], None],
-    retries: list[str],
-) -> int:
-    """Run `attempt_once` until it succeeds; retry lock timeouts and deadlocks with backoff."""
-    for attempt in range(1, MAX_ATTEMPTS + 1):
-        try:
-            attempt_once()
-            return attempt
-        except RETRYABLE as exc:
-            if attempt == MAX_ATTEMPTS:
-                raise
-            delay = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** (attempt - 1))
-            delay *= random.uniform(0.5, 1.5)
-            reason = "lock timeout" if isinstance(exc, errors.LockNotAvailable) else "deadlock"
-            note = (
-                f"{file.display_path}: {reason} ({exc.diag.message_primary}); "
-                f"retry {attempt}/{MAX_ATTEMPTS - 1} in {delay:.1f}s"
-            )
-            retries.append(note)
-            progress.note(note)
-            sleep(delay)
-    raise AssertionError("unreachable")
 
 
 def _apply_versioned(
     conn: psycopg.Connection,
     file: MigrationFile,
-    progress: TaskProgress,
-    sleep: Callable[[float], None],
-    retries: list[str],
+    retry: LockRetry,
+    earlier: list[list[Statement]] | None = None,
 ) -> AppliedFile:
-    checks = run_preflight(conn, file)
-    broken = tuple(check for check in checks if not check.passed)
-    if broken:
-        raise FileFailed(
-            FailedFile(
-                file.version,
-                file.name,
-                file.kind.value,
-                "pre-flight check failed: " + "; ".join(check.message() for check in broken),
-                broken[0].line,
-                broken,
-            )
-        )
-    transactional = not file.directives.no_transaction and not any(
-        needs_autocommit(s) for s in file.statements
-    )
+    # Keys and indexes standing under another name are not added twice (pre-flight
+    # equivalence); a VALIDATE of such a key validates the one that stands.
+    present = present_equivalents(conn, file.statements, earlier or ())
+    for equivalent in present.values():
+        retry.progress.note(f"{file.display_path} {equivalent.message()}")
+    transactional = runs_in_transaction(file)
     started = time.monotonic()
 
     def once() -> None:
         if transactional:
             with conn.transaction():
-                _execute_all(conn, file, progress)
+                created: set[str] = set()
+                for index, statement in enumerate(file.statements, start=1):
+                    if (equivalent := present.get(index - 1)) is not None:
+                        if equivalent.validate:
+                            conn.execute(equivalent.validate_sql())
+                        continue
+                    check_before(conn, file, statement, created)
+                    execute(conn, file, statement, index, retry)
                 history.record(conn, file, duration_ms=_ms_since(started), success=True)
         else:
-            _execute_alone(conn, file, progress)
+            execute_alone(conn, file, retry, present)
+            history.record(conn, file, duration_ms=_ms_since(started), success=True)
+            statement_marks.clear_marks(conn, file)
 
     try:
-        attempts = _with_retries(file, once, progress, sleep, retries)
-    except psycopg.Error as exc:
+        _, attempts = retry.run(file.display_path, once)
+    except (psycopg.Error, PreflightFailed, LockWaitExhausted) as exc:
         if not transactional:
             history.record(conn, file, duration_ms=_ms_since(started), success=False)
-        raise FileFailed(_failure(file, exc)) from None
-    return AppliedFile(file.version, file.name, file.kind.value, _ms_since(started), attempts)
-
-
-def _execute_all(conn: psycopg.Connection, file: MigrationFile, progress: TaskProgress) -> None:
-    count = len(file.statements)
-    for index, statement in enumerate(file.statements, start=1):
-        _execute(conn, file, statement, index, count, progress)
-
-
-def _execute_alone(conn: psycopg.Connection, file: MigrationFile, progress: TaskProgress) -> None:
-    """A no-transaction file: each statement alone in autocommit, then its history row."""
-    started = time.monotonic()
-    count = len(file.statements)
-    for index, statement in enumerate(file.statements, start=1):
-        if isinstance(statement.node, ast.IndexStmt) and statement.node.concurrent:
-            drop_invalid_index(conn, statement)
-        try:
-            _execute(conn, file, statement, index, count, progress)
-        except RETRYABLE:
-            if isinstance(statement.node, ast.IndexStmt) and statement.node.concurrent:
-                drop_invalid_index(conn, statement)
-            raise
-    history.record(conn, file, duration_ms=_ms_since(started), success=True)
-
-
-def _execute(
-    conn: psycopg.Connection,
-    file: MigrationFile,
-    statement: Statement,
-    index: int,
-    count: int,
-    progress: TaskProgress,
-) -> None:
-    started = time.monotonic()
-    try:
-        conn.execute(statement.text.encode())
-    except psycopg.Error as exc:
-        exc.cfbops_statement = statement  # type: ignore[attr-defined]
-        raise
-    took = time.monotonic() - started
-    if took >= SLOW_STATEMENT_S and count > 1:
-        progress.note(
-            f"{file.display_path}:{statement.line} statement {index}/{count} took {took:.1f}s"
-        )
-
-
-INVALID_INDEX_SQL = """
-SELECT c.oid
-FROM pg_index i
-JOIN pg_class c ON c.oid = i.indexrelid
-JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE NOT i.indisvalid AND c.relname = %s AND n.nspname = %s
-"""
-
-
-def drop_invalid_index(conn: psycopg.Connection, statement: Statement) -> bool:
-    """Drop the index a failed CREATE INDEX CONCURRENTLY left invalid, so it can run again."""
-    node = statement.node
-    if not isinstance(node, ast.IndexStmt) or not node.idxname:
-        return False
-    schema = qualified_name(node.relation).split(".")[0]
-    row = conn.execute(INVALID_INDEX_SQL, (node.idxname, schema)).fetchone()
-    if row is None:
-        return False
-    conn.execute(
-        sql.SQL("DROP INDEX CONCURRENTLY IF EXISTS {}").format(sql.Identifier(schema, node.idxname))
+        raise FileFailed(_failure(conn, file, exc, transactional)) from None
+    return AppliedFile(
+        file.version,
+        file.name,
+        file.kind.value,
+        _ms_since(started),
+        attempts,
+        tuple(e.message() for e in present.values()),
     )
-    return True
 
 
 def _apply_repeatables(
-    conn: psycopg.Connection,
-    files: list[MigrationFile],
-    progress: TaskProgress,
-    sleep: Callable[[float], None],
-    retries: list[str],
+    conn: psycopg.Connection, files: list[MigrationFile], retry: LockRetry
 ) -> list[AppliedFile]:
     """All changed repeatables (and what depends on them) in one transaction, in order."""
     durations: dict[str, int] = {}
@@ -346,36 +304,66 @@ def _apply_repeatables(
             for file in files:
                 started = time.monotonic()
                 try:
-                    _execute_all(conn, file, progress)
+                    for index, statement in enumerate(file.statements, start=1):
+                        execute(conn, file, statement, index, retry)
                 except psycopg.Error as exc:
                     if isinstance(exc, RETRYABLE):
                         raise
-                    raise FileFailed(_failure(file, exc)) from None
+                    raise FileFailed(_failure(conn, file, exc, True)) from None
                 durations[file.key] = _ms_since(started)
                 history.record(conn, file, duration_ms=durations[file.key], success=True)
 
     try:
-        _with_retries(files[0], once, progress, sleep, retries)
-    except psycopg.Error as exc:
-        raise FileFailed(_failure(files[0], exc)) from None
+        retry.run(files[0].display_path, once)
+    except (psycopg.Error, LockWaitExhausted) as exc:
+        raise FileFailed(_failure(conn, files[0], exc, True)) from None
     return [AppliedFile(None, f.name, f.kind.value, durations[f.key]) for f in files]
 
 
-def _failure(file: MigrationFile, exc: psycopg.Error) -> FailedFile:
-    line, message = locate_error(file, exc)
+def _failure(
+    conn: psycopg.Connection, file: MigrationFile, exc: Exception, transactional: bool
+) -> FailedFile:
+    line: int | None = None
+    preflight: tuple[PreflightResult, ...] = ()
+    if isinstance(exc, PreflightFailed):
+        preflight = exc.broken
+        line = preflight[0].line
+        message = "pre-flight check failed: " + str(exc)
+    elif isinstance(exc, LockWaitExhausted):
+        message = str(exc)
+    else:
+        line, message = locate_error(file, exc)  # type: ignore[arg-type]
+        if line:
+            message = f"{file.display_path}:{line}: {message}"
+    committed: tuple[int, ...] = ()
+    resume: int | None = None
+    if not transactional:
+        done = statement_marks.done_statements(conn, file)
+        committed = tuple(s.line for i, s in enumerate(file.statements, 1) if i in done)
+        left = [s.line for i, s in enumerate(file.statements, 1) if i not in done]
+        resume = left[0] if left else None
     return FailedFile(
         file.version,
         file.name,
         file.kind.value,
-        f"{file.display_path}:{line}: {message}" if line else message,
+        message,
         line,
+        preflight,
+        committed,
+        len(file.statements),
+        resume,
+        isinstance(exc, LockWaitExhausted),
+        exc.blockers if isinstance(exc, LockWaitExhausted) else (),
     )
 
 
 def locate_error(file: MigrationFile, exc: psycopg.Error) -> tuple[int | None, str]:
-    """The file line an error points at, and its one-line message."""
+    """The file line an error points at, and its one-line message with PostgreSQL's DETAIL
+    (which names, say, the objects that depend on one being dropped)."""
     diag = exc.diag
     message = diag.message_primary or str(exc).splitlines()[0]
+    if diag.message_detail:
+        message += " (" + "; ".join(diag.message_detail.splitlines()) + ")"
     failing: Statement | None = getattr(exc, "cfbops_statement", None)
     if failing is None:
         return None, message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 from dataclasses import dataclass
@@ -107,6 +108,29 @@ def load_migrations(sql_dir: Path) -> tuple[list[MigrationFile], list[MigrationF
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read migration file {path}: {exc}") from None
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read migration file {path}: {exc.strerror}") from None
+    return decode_sql(data, str(path))
+
+
+def decode_sql(data: bytes, name: str) -> str:
+    """A SQL file's text: UTF-8 without its BOM; NUL or undecodable bytes are refused.
+
+    PostgreSQL's parser stops at a NUL, so a file holding one would silently lose the rest.
+    """
+    data = data.removeprefix(codecs.BOM_UTF8)
+    nul = data.find(b"\0")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        raise UsageError(
+            f"{name}:{line}: the file holds a NUL byte, which would cut the SQL short; "
+            "remove it (is this a binary file, or saved as UTF-16?)"
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise UsageError(
+            f"{name}:{line}: byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8"
+        ) from None

@@ -16,7 +16,7 @@ CREATE TABLE IF NOT EXISTS ops.schema_history (
     installed_rank bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     version text,
     name text NOT NULL,
-    kind text NOT NULL CHECK (kind IN ('versioned', 'repeatable', 'baseline')),
+    kind text NOT NULL CHECK (kind IN ('versioned', 'repeatable', 'baseline', 'adopted')),
     checksum text NOT NULL,
     applied_at timestamptz NOT NULL DEFAULT now(),
     applied_by text NOT NULL DEFAULT current_user,
@@ -24,7 +24,7 @@ CREATE TABLE IF NOT EXISTS ops.schema_history (
     success boolean NOT NULL
 );
 CREATE UNIQUE INDEX IF NOT EXISTS schema_history_one_success_per_version
-    ON ops.schema_history (version) WHERE success AND kind IN ('versioned', 'baseline');
+    ON ops.schema_history (version) WHERE success AND kind IN ('versioned', 'baseline', 'adopted');
 CREATE TABLE IF NOT EXISTS ops.accepted_drift (
     version text NOT NULL,
     old_checksum text NOT NULL,
@@ -107,6 +107,14 @@ def record_baseline(conn: psycopg.Connection, files: list[MigrationFile]) -> Non
         )
 
 
+def record_adopted(conn: psycopg.Connection, file: MigrationFile, *, duration_ms: int) -> None:
+    """Mark a file applied because its objects were found standing (`migrate --adopt`);
+    kind 'adopted' keeps it apart from files cfbops ran itself."""
+    conn.execute(
+        RECORD_SQL, (file.version, file.name, "adopted", file.checksum, duration_ms, True, None)
+    )
+
+
 def accept_drift(conn: psycopg.Connection, file: MigrationFile, old_checksum: str) -> None:
     """Adopt an edited file's new content as what was applied; keep an audit row."""
     conn.execute(
@@ -115,6 +123,6 @@ def accept_drift(conn: psycopg.Connection, file: MigrationFile, old_checksum: st
     )
     conn.execute(
         "UPDATE ops.schema_history SET checksum = %s "
-        "WHERE version = %s AND success AND kind IN ('versioned', 'baseline')",
+        "WHERE version = %s AND success AND kind IN ('versioned', 'baseline', 'adopted')",
         (file.checksum, file.version),
     )

@@ -95,12 +95,19 @@ def lint_file(path: Path) -> list[Violation]:
 
     def chunks() -> Iterator[Chunk]:
         with path.open(encoding="utf-8") as handle:
-            yield from statement_chunks(_without_bom(handle))
+            yield from statement_chunks(_refuse_nul(_without_bom(handle)))
 
     try:
         return _lint_chunks(chunks, str(path))
     except UnicodeDecodeError:
         return [_undecodable(path)]
+    except _NulByte as nul:
+        finding = Finding(
+            "syntax-error",
+            "the file holds a NUL byte, which would cut the SQL short",
+            "Remove it (is this a binary file, or saved as UTF-16?)",
+        )
+        return [_violation(str(path), nul.line, finding)]
 
 
 def lint_paths(paths: Iterable[str | Path]) -> list[Violation]:
@@ -176,6 +183,21 @@ def _without_bom(lines: Iterable[str]) -> Iterator[str]:
     # A UTF-8 byte order mark is an editor's artefact, not SQL.
     for number, line in enumerate(lines):
         yield line.removeprefix("\ufeff") if number == 0 else line
+
+
+class _NulByte(Exception):
+    """PostgreSQL's parser stops at a NUL: the statements after it would be lost unseen."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+def _refuse_nul(lines: Iterable[str]) -> Iterator[str]:
+    for number, line in enumerate(lines, start=1):
+        if "\0" in line:
+            raise _NulByte(number)
+        yield line
 
 
 def _undecodable(path: Path) -> Violation:

@@ -1,13 +1,16 @@
-"""Pre-flight data checks derived from a file's DDL, run before any of the file runs.
+"""Pre-flight data checks derived from a file's DDL, each run just before its statement.
 
 Before a FOREIGN KEY: orphans. Before UNIQUE or PRIMARY KEY: duplicate keys. Before
 SET NOT NULL: NULLs. Before a CHECK: violating rows. Each with up to five sample rows, so
 a constraint that cannot hold is refused with its evidence instead of failing half-way.
+`migrate` runs them inside the file's transaction, so the file's own fix-up statements
+(an UPDATE, a DELETE of orphans) count; `--plan` runs them on the data as it is.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import psycopg
@@ -32,6 +35,8 @@ class PreflightResult:
     target: str
     count: int
     sample: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    tables: tuple[str, ...] = ()  # what the count reads: the table, and a foreign key's parent
+    after_lines: tuple[int, ...] = ()  # earlier statements of the file that change them
 
     @property
     def passed(self) -> bool:
@@ -44,6 +49,7 @@ class PreflightResult:
             "line": self.line,
             "count": self.count,
             "sample": list(self.sample),
+            "after_lines": list(self.after_lines),
         }
 
     def message(self) -> str:
@@ -64,6 +70,7 @@ class _Check:
     target: str
     count_sql: sql.Composable
     sample_sql: sql.Composable
+    parent: str | None = None
 
 
 def _ident(name: str) -> sql.Identifier:
@@ -98,6 +105,7 @@ def orphans_check(
         sql.SQL("SELECT to_jsonb(c) FROM {} c WHERE {} LIMIT {}").format(
             _ident(child), where, sql.Literal(SAMPLE_ROWS)
         ),
+        parent,
     )
 
 
@@ -229,24 +237,69 @@ def _existing(conn: psycopg.Connection, table: str) -> bool:
     return bool(row and row[0])
 
 
-def run_preflight(conn: psycopg.Connection, file: MigrationFile) -> list[PreflightResult]:
-    """Run every check the file's DDL implies against the data as it is now."""
-    created: set[str] = set()
+def statement_checks(
+    conn: psycopg.Connection, file: MigrationFile, statement: Statement, created: set[str]
+) -> list[PreflightResult]:
+    """Run the checks one statement implies, against the data as it is now.
+
+    `created` holds the tables the file made before this statement (new, so unchecked);
+    a CREATE TABLE adds to it.
+    """
+    if isinstance(statement.node, ast.CreateStmt):
+        created.add(qualified_name(statement.node.relation))
+        return []
     results: list[PreflightResult] = []
-    for statement in file.statements:
-        if isinstance(statement.node, ast.CreateStmt):
-            created.add(qualified_name(statement.node.relation))
+    for check in _derive(conn, statement, created):
+        if not _existing(conn, check.table):
             continue
-        for check in _derive(conn, statement, created):
-            if not _existing(conn, check.table):
-                continue
-            count = conn.execute(check.count_sql).fetchone()[0]
-            sample: tuple[dict[str, Any], ...] = ()
-            if count:
-                sample = tuple(row[0] for row in conn.execute(check.sample_sql).fetchall())
-            results.append(
-                PreflightResult(
-                    file.display_path, check.line, check.check, check.target, count, sample
-                )
+        count = conn.execute(check.count_sql).fetchone()[0]
+        sample: tuple[dict[str, Any], ...] = ()
+        if count:
+            sample = tuple(row[0] for row in conn.execute(check.sample_sql).fetchall())
+        results.append(
+            PreflightResult(
+                file.display_path,
+                check.line,
+                check.check,
+                check.target,
+                count,
+                sample,
+                tuple(t for t in (check.table, check.parent) if t),
             )
+        )
     return results
+
+
+def run_preflight(
+    conn: psycopg.Connection, file: MigrationFile, skip: Collection[int] = ()
+) -> list[PreflightResult]:
+    """Every check the file's DDL implies, against the data as it is now (for the plan).
+    Statements whose index is in `skip` will not run (their object already stands under
+    another name), so they go unchecked.
+
+    A check whose table an earlier statement of the file writes or alters says so in
+    `after_lines`: `migrate` counts again just before that statement, in the file's
+    transaction, so a file that fixes its data first is judged on the fixed data.
+    """
+    created: set[str] = set()
+    touched: dict[str, list[int]] = {}
+    results: list[PreflightResult] = []
+    for index, statement in enumerate(file.statements):
+        if index in skip:
+            continue
+        for result in statement_checks(conn, file, statement, created):
+            lines = sorted({line for t in result.tables for line in touched.get(t, ())})
+            results.append(replace(result, after_lines=tuple(lines)))
+        for table in _written_tables(statement):
+            touched.setdefault(table, []).append(statement.line)
+    return results
+
+
+def _written_tables(statement: Statement) -> set[str]:
+    """Schema-qualified tables a statement changes rows or definition of."""
+    node = statement.node
+    if isinstance(node, ast.InsertStmt | ast.UpdateStmt | ast.DeleteStmt | ast.AlterTableStmt):
+        return {qualified_name(node.relation)}
+    if isinstance(node, ast.TruncateStmt):
+        return {qualified_name(r) for r in node.relations or ()}
+    return set()

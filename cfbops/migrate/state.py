@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import psycopg
 
 from cfbops.migrate import history
+from cfbops.migrate.dropped_objects import repeatables_missing_objects
 from cfbops.migrate.files import MigrationFile
 from cfbops.migrate.repeatables import repeatable_order, with_dependents
 
@@ -43,6 +44,9 @@ def migration_state(
         for file in repeatable
         if (row := applied.get(file.key)) is None or row.checksum != file.checksum
     ]
+    # Applied and unchanged, but a DROP … CASCADE may have taken its objects since.
+    unchanged = [f for f in repeatable if f not in changed]
+    changed += repeatables_missing_objects(conn, unchanged)
     rerun = with_dependents(changed, repeatable)
     pending_repeatable = [f for f in repeatable_order(repeatable) if f.key in rerun]
     on_disk = {file.key for file in versioned + repeatable}

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from pglast import ast, parser
 from pglast.enums import AlterTableType, ObjectType
+from pglast.stream import RawStream
 
 from cfbops.errors import OperationFailed
 
@@ -183,6 +184,22 @@ def has_option(options: Sequence[ast.DefElem] | None, name: str) -> bool:
 def qualified_name(relation: ast.RangeVar) -> str:
     """`schema.name` of a relation, resolving an unqualified name to `public`."""
     return f"{relation.schemaname or 'public'}.{relation.relname}"
+
+
+def written_type(type_name: ast.TypeName) -> str:
+    """A column type as written (`varchar`, `double precision[]`), serials as their integer."""
+    text = RawStream()(type_name)
+    return SERIAL_INTEGERS.get(text.lower(), text)
+
+
+SERIAL_INTEGERS = {
+    "serial": "integer",
+    "serial4": "integer",
+    "bigserial": "bigint",
+    "serial8": "bigint",
+    "smallserial": "smallint",
+    "serial2": "smallint",
+}
 
 
 def written_name(relation: ast.RangeVar) -> str:

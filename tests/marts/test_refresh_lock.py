@@ -14,9 +14,10 @@ from cfbops.marts.models import MartStatus, RefreshRun
 from cfbops.marts.runner import refresh_marts
 from cfbops.progress import Progress
 from tests.conftest import DatabaseUnderTest, cli_env, run_cli
+from tests.waits import DEADLINE_S, GATE_SQL, gate_closed, wait_at_the_gate, wait_for_event
 
-PACED_SQL = """
-CREATE MATERIALIZED VIEW marts.paced AS SELECT 1 AS n FROM pg_sleep(1.5) WITH NO DATA;
+PACED_SQL = f"""
+CREATE MATERIALIZED VIEW marts.paced AS SELECT 1 AS n FROM ({GATE_SQL}) AS gate WITH NO DATA;
 """
 
 
@@ -38,39 +39,65 @@ def test_a_refresh_waits_for_the_holder_and_says_whom_it_waits_for(
     world: DatabaseUnderTest,
 ) -> None:
     seen: list[Progress] = []
-    released = threading.Event()
+    waiting = threading.Event()
+    runs: list[RefreshRun] = []
+    failures: list[BaseException] = []
+
+    def note(progress: Progress) -> None:
+        seen.append(progress)
+        if progress.message.startswith("waiting"):
+            waiting.set()
+
+    def refresh() -> None:
+        try:
+            runs.append(
+                refresh_marts(world.settings, ["team_names"], wait_s=DEADLINE_S, progress=note)
+            )
+        except BaseException as exc:  # surfaced by the assertions below
+            failures.append(exc)
+
+    thread = threading.Thread(target=refresh)
     with connect(world.settings, application_name="cfbops migrate") as holder:
-
-        def hold_briefly() -> None:
-            with advisory_lock(holder, OPERATIONS_LOCK, wait_s=None):
-                time.sleep(1.5)
-            released.set()
-
-        thread = threading.Thread(target=hold_briefly)
-        thread.start()
-        time.sleep(0.3)
-        run = refresh_marts(world.settings, ["team_names"], wait_s=30, progress=seen.append)
-        thread.join()
-    assert released.is_set() and run.ok
-    waiting = [p.message for p in seen if p.message.startswith("waiting")]
-    assert waiting and "cfbops migrate" in waiting[0]
+        with advisory_lock(holder, OPERATIONS_LOCK, wait_s=None):
+            thread.start()
+            wait_for_event(waiting, "the refresh to say it waits for the lock")
+            assert not runs, "the refresh ran while another session held the lock"
+            (released_at,) = holder.execute("SELECT clock_timestamp()").fetchone()
+        thread.join(DEADLINE_S)
+    assert not failures
+    (run,) = runs
+    assert run.ok
+    assert run.views[0].started_at >= released_at
+    waiting_lines = [p.message for p in seen if p.message.startswith("waiting")]
+    assert "cfbops migrate" in waiting_lines[0]
 
 
 def test_two_refreshes_at_once_run_one_after_the_other(world: DatabaseUnderTest) -> None:
     with world.connect() as conn:
         conn.execute(PACED_SQL)
     runs: list[RefreshRun] = []
-    threads = [
-        threading.Thread(
-            target=lambda: runs.append(refresh_marts(world.settings, ["paced"], wait_s=60))
+    second_waits = threading.Event()
+
+    def note(progress: Progress) -> None:
+        if progress.message.startswith("waiting"):
+            second_waits.set()
+
+    first = threading.Thread(
+        target=lambda: runs.append(refresh_marts(world.settings, ["paced"], wait_s=DEADLINE_S))
+    )
+    second = threading.Thread(
+        target=lambda: runs.append(
+            refresh_marts(world.settings, ["paced"], wait_s=DEADLINE_S, progress=note)
         )
-        for _ in range(2)
-    ]
-    for thread in threads:
-        thread.start()
-        time.sleep(0.2)
-    for thread in threads:
-        thread.join()
+    )
+    with gate_closed(world) as gate:
+        first.start()
+        # The second starts only once the first is inside its refresh, so the two truly collide.
+        wait_at_the_gate(gate, 1)
+        second.start()
+        wait_for_event(second_waits, "the second refresh to wait for the first")
+    first.join(DEADLINE_S)
+    second.join(DEADLINE_S)
     assert [r.views[0].status for r in runs] == [MartStatus.REFRESHED] * 2
     with world.connect() as conn:
         spans = conn.execute(

@@ -78,6 +78,39 @@ def test_a_new_partition_counts_as_a_change(world: DatabaseUnderTest) -> None:
     assert "marts.play_yards" in refreshed(refresh_marts(world.settings, stale_only=True))
 
 
+def test_a_partition_dropped_and_recreated_with_the_same_rows_counts_as_a_change(
+    world: DatabaseUnderTest,
+) -> None:
+    # Same name, same rows, same change counters as before: only its identity differs.
+    refresh_marts(world.settings)
+    write(
+        world,
+        "DROP TABLE raw.plays_2023;"
+        " CREATE TABLE raw.plays_2023 PARTITION OF raw.plays FOR VALUES IN (2023);"
+        " INSERT INTO raw.plays VALUES (3, 2023, 2, -2), (4, 2023, 3, 12)",
+    )
+    run = refresh_marts(world.settings, stale_only=True)
+    assert refreshed(run) == {"marts.play_yards", "marts.game_summary", *PLAY_STATS_DOWNSTREAM}
+    reasons = {v.name: v.reason for v in run.views}
+    assert reasons["marts.play_yards"] == "changed: raw.plays_2023"
+
+
+def test_a_declared_input_dropped_and_recreated_counts_as_a_change(
+    world: DatabaseUnderTest,
+) -> None:
+    refresh_marts(world.settings)
+    write(
+        world,
+        "DROP TABLE raw.flags;"
+        " CREATE TABLE raw.flags (name text PRIMARY KEY, raised boolean NOT NULL);"
+        " INSERT INTO raw.flags VALUES ('fragile fails', false)",
+    )
+    run = refresh_marts(world.settings, stale_only=True)
+    assert refreshed(run) == {"marts.fragile", "marts.fragile_child"}
+    reasons = {v.name: v.reason for v in run.views}
+    assert reasons["marts.fragile"] == "changed: raw.flags"
+
+
 def test_a_declared_input_makes_its_mart_stale(world: DatabaseUnderTest) -> None:
     refresh_marts(world.settings)
     write(world, "INSERT INTO raw.flags VALUES ('unrelated', false)")

@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import threading
-import time
 from datetime import timedelta
 
 import pytest
 
+from cfbops.config import Settings
 from cfbops.errors import UsageError
-from cfbops.marts.models import MartResult, MartStatus
+from cfbops.marts.models import MartResult, MartStatus, RefreshRun
 from cfbops.marts.runner import refresh_marts
+from cfbops.progress import Progress
 from tests.conftest import DatabaseUnderTest
+from tests.waits import DEADLINE_S, GATE_SQL, gate_closed, wait_at_the_gate
 
-#  slow_a (0.8s) ─► after_a          slow_b (0.8s)          quick ─► after_quick
-PACED_SQL = """
+# slow_a and slow_b pass a gate: a shared advisory lock the test can hold exclusively, so
+# they stay inside their refresh exactly as long as the test needs (no clock involved).
+#  slow_a (gated) ─► after_a          slow_b (gated)          quick ─► after_quick
+PACED_SQL = f"""
 CREATE TABLE src (n int PRIMARY KEY);
 INSERT INTO src VALUES (1);
-CREATE MATERIALIZED VIEW slow_a AS SELECT n FROM src, pg_sleep(0.8) WITH NO DATA;
-CREATE MATERIALIZED VIEW slow_b AS SELECT n FROM src, pg_sleep(0.8) WITH NO DATA;
+CREATE MATERIALIZED VIEW slow_a AS SELECT n FROM src, LATERAL ({GATE_SQL}) AS gate WITH NO DATA;
+CREATE MATERIALIZED VIEW slow_b AS SELECT n FROM src, LATERAL ({GATE_SQL}) AS gate WITH NO DATA;
 CREATE MATERIALIZED VIEW after_a AS SELECT n FROM slow_a WITH NO DATA;
 CREATE MATERIALIZED VIEW quick AS SELECT n FROM src;
 CREATE MATERIALIZED VIEW after_quick AS SELECT n FROM quick;
@@ -32,14 +36,57 @@ def paced(empty_db: DatabaseUnderTest) -> DatabaseUnderTest:
     return empty_db
 
 
+class Background:
+    """refresh_marts on another thread: its run, or what it raised, and its progress."""
+
+    def __init__(self, settings: Settings, *args: object, **kwargs: object) -> None:
+        self.runs: list[RefreshRun] = []
+        self.failures: list[BaseException] = []
+        self.finished: list[str] = []
+        self.progressed = threading.Condition()
+        self.thread = threading.Thread(target=self._run, args=(settings, *args), kwargs=kwargs)
+        self.thread.start()
+
+    def _run(self, settings: Settings, *args: object, **kwargs: object) -> None:
+        try:
+            self.runs.append(refresh_marts(settings, *args, progress=self._note, **kwargs))
+        except BaseException as exc:  # surfaced by result()
+            self.failures.append(exc)
+
+    def _note(self, progress: Progress) -> None:
+        with self.progressed:
+            self.finished.append(progress.message)
+            self.progressed.notify_all()
+
+    def wait_for_finished(self, mart: str) -> None:
+        with self.progressed:
+            seen = self.progressed.wait_for(
+                lambda: any(mart in message for message in self.finished), DEADLINE_S
+            )
+        assert seen, f"gave up waiting for {mart} to finish"
+
+    def result(self) -> RefreshRun:
+        self.thread.join(DEADLINE_S)
+        assert not self.failures
+        (run,) = self.runs
+        return run
+
+
+def views_of(run: RefreshRun) -> dict[str, MartResult]:
+    return {v.name.removeprefix("public."): v for v in run.views}
+
+
 def span(view: MartResult) -> tuple:
     assert view.started_at is not None and view.duration_ms is not None
     return view.started_at, view.started_at + timedelta(milliseconds=view.duration_ms)
 
 
 def test_two_workers_refresh_independent_marts_at_the_same_time(paced: DatabaseUnderTest) -> None:
-    run = refresh_marts(paced.settings, workers=2)
-    views = {v.name.removeprefix("public."): v for v in run.views}
+    with gate_closed(paced) as gate:
+        refresh = Background(paced.settings, ["slow_a", "slow_b"], workers=2)
+        wait_at_the_gate(gate, 2)  # both slow marts are refreshing at this moment
+    run = refresh.result()
+    views = views_of(run)
     assert run.ok
     a_start, a_end = span(views["slow_a"])
     b_start, b_end = span(views["slow_b"])
@@ -47,8 +94,12 @@ def test_two_workers_refresh_independent_marts_at_the_same_time(paced: DatabaseU
 
 
 def test_a_mart_starts_only_after_the_marts_it_reads_are_done(paced: DatabaseUnderTest) -> None:
-    run = refresh_marts(paced.settings, workers=3)
-    views = {v.name.removeprefix("public."): v for v in run.views}
+    with gate_closed(paced) as gate:
+        refresh = Background(paced.settings, workers=3)
+        # A worker is free while slow_a is held: after_a must still wait for it.
+        refresh.wait_for_finished("after_quick")
+        wait_at_the_gate(gate, 2)
+    views = views_of(refresh.result())
     assert views["after_a"].started_at >= span(views["slow_a"])[1]
     assert views["after_quick"].started_at >= span(views["quick"])[1]
 
@@ -57,7 +108,7 @@ def test_a_mart_starts_only_after_the_marts_it_reads_are_analyzed(
     paced: DatabaseUnderTest,
 ) -> None:
     run = refresh_marts(paced.settings, workers=2)
-    views = {v.name.removeprefix("public."): v for v in run.views}
+    views = views_of(run)
     with paced.connect() as conn:
         analyzed = conn.execute(
             "SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'slow_a'"
@@ -68,31 +119,25 @@ def test_a_mart_starts_only_after_the_marts_it_reads_are_analyzed(
 
 
 def test_a_ready_mart_does_not_wait_for_an_unrelated_slow_one(paced: DatabaseUnderTest) -> None:
-    # Not layer by layer: after_quick (layer 2) starts while slow_b (layer 1) still runs.
-    run = refresh_marts(paced.settings, workers=3)
-    views = {v.name.removeprefix("public."): v for v in run.views}
+    # Not layer by layer: after_quick (layer 2) is done while slow_b (layer 1) still runs.
+    with gate_closed(paced) as gate:
+        refresh = Background(paced.settings, workers=3)
+        refresh.wait_for_finished("after_quick")
+        wait_at_the_gate(gate, 2)
+    views = views_of(refresh.result())
     assert views["after_quick"].started_at < span(views["slow_b"])[1]
 
 
 def test_each_worker_uses_its_own_connection(paced: DatabaseUnderTest) -> None:
-    thread = threading.Thread(
-        target=refresh_marts, args=(paced.settings, ["slow_a", "slow_b"]), kwargs={"workers": 2}
-    )
-    thread.start()
-    busy: set[int] = set()
-    with paced.connect() as conn:
-        deadline = time.monotonic() + 5
-        while len(busy) < 2 and time.monotonic() < deadline:
-            busy |= {
-                pid
-                for (pid,) in conn.execute(
-                    "SELECT pid FROM pg_stat_activity WHERE state = 'active' "
-                    "AND application_name = 'cfbops refresh worker' "
-                    "AND query LIKE 'REFRESH MATERIALIZED VIEW%'"
-                )
-            }
-            time.sleep(0.05)
-    thread.join()
+    with gate_closed(paced) as gate:
+        refresh = Background(paced.settings, ["slow_a", "slow_b"], workers=2)
+        busy = wait_at_the_gate(gate, 2)
+        names = gate.execute(
+            "SELECT DISTINCT application_name FROM pg_stat_activity WHERE pid = ANY(%s)",
+            (list(busy),),
+        ).fetchall()
+    assert names == [("cfbops refresh worker",)]
+    assert refresh.result().ok
     assert len(busy) == 2
 
 

@@ -1,0 +1,77 @@
+"""What adoption finds, object by object, and what it decides per file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from cfbops.migrate.files import MigrationFile
+
+
+class Outcome(Enum):
+    PRESENT = "present"  # stands as the file writes it
+    EQUIVALENT = "equivalent"  # stands under another name, same meaning
+    MISSING = "missing"  # absent: it will be created
+    DIFFERENT = "different"  # stands, but not as the file says: blocks adoption
+    NOTE = "note"  # worth knowing, changes nothing (extra column, nullability)
+    UNCHECKED = "unchecked"  # cfbops cannot compare it (DO block, data change)
+    EXTRA = "extra"  # a table no cfbops file knows
+
+
+BLOCKING = frozenset({Outcome.DIFFERENT})
+
+
+class FileAction(Enum):
+    ADOPT = "adopt"  # everything stands: recorded, nothing runs
+    COMPLETE = "complete"  # part stands: the rest runs, recorded as adopted
+    APPLY = "apply"  # nothing stands: the file runs as in a plain migrate
+    BLOCKED = "blocked"  # a difference: nothing runs until it is resolved
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectReport:
+    """One object of one file (or of the database) and what adoption found."""
+
+    line: int | None
+    kind: str
+    name: str
+    outcome: Outcome
+    detail: str = ""
+
+    def as_dict(self) -> dict:
+        return {
+            "line": self.line,
+            "kind": self.kind,
+            "object": self.name,
+            "outcome": self.outcome.value,
+            "detail": self.detail,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Runnable:
+    """SQL the adoption runs for a missing object, placed at its line in the file."""
+
+    line: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class FileAdoption:
+    file: MigrationFile
+    action: FileAction
+    objects: tuple[ObjectReport, ...]
+    runs: tuple[Runnable, ...]
+
+    @property
+    def differences(self) -> tuple[ObjectReport, ...]:
+        return tuple(o for o in self.objects if o.outcome in BLOCKING)
+
+
+@dataclass(slots=True)
+class Verdict:
+    """One statement: its objects, and what to run when its file is completed."""
+
+    reports: list[ObjectReport]
+    state: str  # present | missing | partial | rerun | unchecked
+    runs: list[Runnable]

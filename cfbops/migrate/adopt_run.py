@@ -1,0 +1,156 @@
+"""Running what adoption decided: the missing part of a file, a whole file, the repeatables.
+
+Kept apart from apply.py's retry machinery on purpose: adoption is a one-off, and a file
+that fails (a lock timeout included) leaves the run resumable, since `--adopt` compares
+again whatever is still pending.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+
+import psycopg
+from pglast import ast
+from psycopg import sql
+
+from cfbops.config import Settings
+from cfbops.migrate import history
+from cfbops.migrate.apply import AppliedFile, FailedFile, FileFailed, locate_error
+from cfbops.migrate.equivalence import Equivalent
+from cfbops.migrate.files import MigrationFile
+from cfbops.migrate.preflight import run_preflight
+from cfbops.migrate.statements import Statement, needs_autocommit
+from cfbops.progress import TaskProgress
+
+SLOW_STATEMENT_S = 1.0
+
+
+def prepare_session(conn: psycopg.Connection, settings: Settings) -> None:
+    """The same timeouts a plain migrate sets: a DDL lock never queues for long."""
+    conn.execute(sql.SQL("SET lock_timeout = {}").format(sql.Literal(settings.lock_timeout)))
+    conn.execute(
+        sql.SQL("SET statement_timeout = {}").format(sql.Literal(settings.statement_timeout))
+    )
+
+
+def _ms_since(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)
+
+
+def _statements(
+    conn: psycopg.Connection,
+    file: MigrationFile,
+    progress: TaskProgress,
+    present: Mapping[int, Equivalent],
+    only: set[int] | None = None,
+) -> None:
+    for index, statement in enumerate(file.statements):
+        if only is not None and index not in only:
+            continue
+        equivalent = present.get(index)
+        if equivalent is not None:
+            if equivalent.validate:
+                conn.execute(equivalent.validate_sql())
+            continue
+        started = time.monotonic()
+        try:
+            conn.execute(statement.text.encode())
+        except psycopg.Error as exc:
+            exc.cfbops_statement = statement  # type: ignore[attr-defined]
+            raise
+        if time.monotonic() - started >= SLOW_STATEMENT_S:
+            progress.note(
+                f"{file.display_path}:{statement.line} took {time.monotonic() - started:.1f}s"
+            )
+
+
+INVALID_INDEX_SQL = """
+SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE NOT i.indisvalid AND n.nspname = %s AND c.relname = %s
+"""
+
+
+def _drop_invalid_leftover(conn: psycopg.Connection, statement: Statement) -> None:
+    """A failed CONCURRENTLY build leaves an invalid index that IF NOT EXISTS would keep."""
+    node = statement.node
+    if not isinstance(node, ast.IndexStmt) or not node.idxname:
+        return
+    schema = node.relation.schemaname or "public"
+    if conn.execute(INVALID_INDEX_SQL, (schema, node.idxname)).fetchone():
+        conn.execute(
+            sql.SQL("DROP INDEX CONCURRENTLY IF EXISTS {}").format(
+                sql.Identifier(schema, node.idxname)
+            )
+        )
+
+
+def _failed(original: MigrationFile, ran: MigrationFile, exc: psycopg.Error) -> FailedFile:
+    line, message = locate_error(ran, exc)
+    where = f"{original.display_path}:{line}: " if line else ""
+    return FailedFile(original.version, original.name, original.kind.value, where + message, line)
+
+
+def run_file(
+    conn: psycopg.Connection,
+    original: MigrationFile,
+    ran: MigrationFile,
+    record: Callable[[int], None],
+    progress: TaskProgress,
+    present: Mapping[int, Equivalent] | None = None,
+) -> AppliedFile:
+    """Pre-flight `ran` (the part of `original` to run), run it and `record(ms)` in one
+    transaction; statement by statement when something in it cannot run in one."""
+    present = present or {}
+    broken = tuple(c for c in run_preflight(conn, ran, skip=present) if not c.passed)
+    if broken:
+        raise FileFailed(
+            FailedFile(
+                original.version,
+                original.name,
+                original.kind.value,
+                "pre-flight check failed: " + "; ".join(c.message() for c in broken),
+                broken[0].line,
+                broken,
+            )
+        )
+    started = time.monotonic()
+    alone = {i for i, s in enumerate(ran.statements) if needs_autocommit(s)}
+    together = set(range(len(ran.statements))) - alone
+    if original.directives.no_transaction:
+        alone, together = alone | together, set()
+    try:
+        # Statements that cannot run in a transaction (index builds CONCURRENTLY on a table
+        # that stands) first, each committing alone; if one fails, history is not written
+        # and the next --adopt finds the built ones standing. Then the rest, all or nothing,
+        # with the history row.
+        for index in sorted(alone):
+            _drop_invalid_leftover(conn, ran.statements[index])
+        _statements(conn, ran, progress, present, only=alone)
+        with conn.transaction():
+            _statements(conn, ran, progress, present, only=together)
+            record(_ms_since(started))
+    except psycopg.Error as exc:
+        raise FileFailed(_failed(original, ran, exc)) from None
+    kind = "adopted" if ran is not original else original.kind.value
+    return AppliedFile(original.version, original.name, kind, _ms_since(started))
+
+
+def run_repeatables(
+    conn: psycopg.Connection, files: list[MigrationFile], progress: TaskProgress
+) -> list[AppliedFile]:
+    """The repeatables in their order, in one transaction, each with its history row."""
+    applied: list[AppliedFile] = []
+    current = files[0]
+    try:
+        with conn.transaction():
+            for file in files:
+                current = file
+                started = time.monotonic()
+                _statements(conn, file, progress, {})
+                history.record(conn, file, duration_ms=_ms_since(started), success=True)
+                applied.append(AppliedFile(None, file.name, file.kind.value, _ms_since(started)))
+    except psycopg.Error as exc:
+        raise FileFailed(_failed(current, current, exc)) from None
+    return applied

@@ -1,0 +1,1 @@
+"""First-TD and anytime-TD scorer prices from Kalshi and Polymarket (`sync markets`)."""
