@@ -7,7 +7,6 @@ import json
 import signal
 import subprocess
 import sys
-import time
 
 from cfbops.backfill.queue import Kind
 from cfbops.backfill.runner import run_backfill
@@ -15,6 +14,7 @@ from cfbops.demo.cfbd_standin import StandIn
 from tests.backfill.helpers import SEASON, expected_rows, games_to_load, rows_per_game
 from tests.cfbd.conftest import FAST, cfbd_env
 from tests.conftest import REPO
+from tests.waits import wait_until
 
 DEADLINE_S = 120
 
@@ -28,13 +28,6 @@ def _start(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
     )
-
-
-def _wait_for(condition, what: str) -> None:
-    deadline = time.monotonic() + DEADLINE_S
-    while not condition():
-        assert time.monotonic() < deadline, f"gave up waiting for {what}"
-        time.sleep(0.02)  # polling interval, not a head start
 
 
 def test_two_backfills_share_one_budget_and_never_exceed_it(db, standin: StandIn) -> None:
@@ -85,7 +78,7 @@ def test_sigkill_mid_run_then_resume_loses_nothing(db, cfbd_settings, standin) -
             ).fetchone()[0]
         return done >= 10 or run.poll() is not None
 
-    _wait_for(some_games_done, "ten games done")
+    wait_until(some_games_done, "ten games done", deadline_s=DEADLINE_S)
     run.send_signal(signal.SIGKILL)
     run.wait(timeout=DEADLINE_S)
     assert run.returncode == -signal.SIGKILL, "the run ended before it could be killed"
