@@ -7,6 +7,8 @@ from pathlib import Path
 
 import psycopg
 
+from cfbops.backfill.overview import BackfillOverview, backfill_overview
+from cfbops.cfbd.meter import BudgetMeter, budget_meter
 from cfbops.config import Settings
 from cfbops.db.connect import connect, resolve_target, server_version
 from cfbops.marts.overview import MartsOverview, marts_overview
@@ -49,8 +51,8 @@ class StatusSnapshot:
 
     database: DatabaseIdentity
     migrations: MigrationSummary | None = None
-    budget: object | None = None
-    backfill: object | None = None
+    budget: BudgetMeter | None = None
+    backfill: BackfillOverview | None = None
     marts: MartsOverview | None = None
     quality: QualityOverview | None = None
 
@@ -81,4 +83,26 @@ def collect_status(settings: Settings, sql_dir: Path | None = None) -> StatusSna
         migrations = migration_summary(conn, sql_dir or settings.sql_dir)
         marts = marts_overview(conn)
         quality = quality_overview(conn)
-    return StatusSnapshot(database=database, migrations=migrations, marts=marts, quality=quality)
+        budget, backfill = _budget_sections(conn)
+    return StatusSnapshot(
+        database=database,
+        migrations=migrations,
+        budget=budget,
+        backfill=backfill,
+        marts=marts,
+        quality=quality,
+    )
+
+
+def _budget_sections(
+    conn: psycopg.Connection,
+) -> tuple[BudgetMeter | None, BackfillOverview | None]:
+    """The ledger's meter (status never spends a request, not even /info) and the backfill
+    jobs; None on a database whose migrations have not made their tables yet."""
+    has_tables = conn.execute(
+        "SELECT to_regclass('ops.cfbd_months') IS NOT NULL"
+        " AND to_regclass('ops.backfill_jobs') IS NOT NULL"
+    ).fetchone()
+    if not (has_tables and has_tables[0]):
+        return None, None
+    return budget_meter(conn), backfill_overview(conn)

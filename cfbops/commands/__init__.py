@@ -24,6 +24,8 @@ class Command:
 def all_commands() -> list[Command]:
     """Every headless command, in the order `--help` lists them."""
     from cfbops.commands import (
+        backfill,
+        budget,
         check,
         contract,
         grade,
@@ -43,6 +45,8 @@ def all_commands() -> list[Command]:
         migrate.COMMAND,
         lint.COMMAND,
         refresh.COMMAND,
+        budget.COMMAND,
+        backfill.COMMAND,
         check.COMMAND,
         contract.COMMAND,
         seed.COMMAND,

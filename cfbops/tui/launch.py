@@ -29,4 +29,20 @@ def run_demo(settings: Settings, *, scale: str, fresh: bool) -> int:
             file=sys.stderr,
         )
     demo = prepare_demo(settings, scale, fresh=fresh, progress=stderr_progress())
-    return run_console(demo.settings)
+    return run_console_with_standin(demo.settings)
+
+
+def run_console_with_standin(settings: Settings) -> int:
+    """The console with a CFBD stand-in on 127.0.0.1 serving the demo database's games, the
+    client pointed at it, so the budget meter and backfills run without a key."""
+    import dataclasses
+    import secrets
+
+    from cfbops.demo.cfbd_standin import running_standin
+
+    key = secrets.token_urlsafe(16)  # this session's only: never shown, never stored
+    assert settings.database_url is not None
+    with running_standin(settings.database_url, api_key=key) as standin:
+        print(f"cfbops demo: CFBD stand-in at {standin.url}", file=sys.stderr)
+        cfbd = dataclasses.replace(settings, cfbd_url=standin.url, cfbd_api_key=key)
+        return run_console(cfbd)

@@ -1,0 +1,191 @@
+"""The play-stats backfill against the CFBD stand-in (issue 10's targets).
+
+Migrates and seeds `--scale` (default tiny: 2024 has ~1,600 completed games without play
+stats) on the database given by --database-url (default: a scratch embedded server), starts
+the stand-in on 127.0.0.1 with --latency-ms per call (default 150), then:
+
+  1. games/s at concurrency 1, 4 and 8 (each run loads `--games-per-worker` × K games,
+     capped with --max-calls), timed from the reservation to the last game, efficiency
+     against the ideal K ÷ latency; calls per game; the run's one-off setup (planning the
+     job's items, /info, the reservation) beside it.
+     Target: efficiency >= 0.8 at 8; calls per game 1.00.
+  2. the write path: the same games' rows merged the backfill's way (COPY into staging,
+     INSERT … ON CONFLICT, one transaction per game) against a plain COPY of the same rows
+     straight into the table (one transaction per game). Target: >= 0.7 of plain COPY.
+Medians of --rounds runs, min/max beside them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+from scratch import scratch_database
+
+from cfbops.backfill.load import merge_rows
+from cfbops.backfill.queue import Kind
+from cfbops.backfill.rows import PLAY_STAT_FIELDS, PLAY_STAT_KEY, columns
+from cfbops.backfill.runner import run_backfill
+from cfbops.config import DatabaseSource, Settings
+from cfbops.demo.cfbd_standin import running_standin
+from cfbops.demo.seed import seed_database
+from cfbops.migrate.apply import migrate
+from cfbops.migrate.files import default_sql_dir
+from cfbops.progress import Progress
+
+SEASON = 2024
+KEY = "bench-key"
+RESET = (
+    "DELETE FROM stats.play_stats WHERE season = %(season)s",
+    "DELETE FROM ops.backfill_items",
+    "DELETE FROM ops.backfill_jobs",
+    "DELETE FROM ops.cfbd_calls",
+    "DELETE FROM ops.cfbd_reservations",
+    "DELETE FROM ops.cfbd_months",
+)
+
+
+def reset(url: str) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        for statement in RESET:
+            conn.execute(statement, {"season": SEASON})
+
+
+def games_per_second(settings: Settings, url: str, concurrency: int, games: int):
+    reset(url)
+    marks: list[float] = []
+
+    def mark(_: Progress) -> None:
+        marks.append(time.perf_counter())
+
+    result = run_backfill(
+        settings,
+        Kind.PLAY_STATS,
+        SEASON,
+        SEASON,
+        max_calls=games,
+        concurrency=concurrency,
+        progress=mark,
+    )
+    # The drain: from the estimate (printed once the calls are reserved) to the last game.
+    # Planning, /info and the reservation happen once per run, not per game: see `setup`.
+    drain_s = marks[-1] - marks[0]
+    setup_s = result.wall_s - drain_s
+    return result.done / drain_s, result.calls_used / max(result.done, 1), setup_s
+
+
+def write_path(url: str, games: int) -> tuple[float, float]:
+    """Rows/s merged the backfill's way, and by plain COPY, over the same games' rows."""
+    cols = columns(PLAY_STAT_FIELDS)
+    with psycopg.connect(url, autocommit=True) as conn:
+        per_game: dict[int, list[tuple]] = {}
+        query = psycopg.sql.SQL("SELECT {} FROM stats.play_stats WHERE season = %s").format(
+            psycopg.sql.SQL(", ").join(map(psycopg.sql.Identifier, cols))
+        )
+        for row in conn.execute(query, (SEASON,)):
+            per_game.setdefault(row[0], []).append(row)
+        chosen = dict(list(per_game.items())[:games])
+        total = sum(len(rows) for rows in chosen.values())
+
+        def clear() -> None:
+            conn.execute("DELETE FROM stats.play_stats WHERE game_id = ANY(%s)", (list(chosen),))
+
+        clear()
+        started = time.perf_counter()
+        for rows in chosen.values():
+            with conn.transaction():
+                merge_rows(conn, ("stats", "play_stats"), cols, PLAY_STAT_KEY, rows)
+        merged = total / (time.perf_counter() - started)
+        clear()
+        copy_sql = psycopg.sql.SQL("COPY stats.play_stats ({}) FROM STDIN").format(
+            psycopg.sql.SQL(", ").join(map(psycopg.sql.Identifier, cols))
+        )
+        started = time.perf_counter()
+        for rows in chosen.values():
+            with conn.transaction(), conn.cursor() as cur, cur.copy(copy_sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        plain = total / (time.perf_counter() - started)
+    return merged, plain
+
+
+def spread(values: list[float]) -> str:
+    return f"{statistics.median(values):8.2f}  ({min(values):.2f}–{max(values):.2f})"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database-url")
+    parser.add_argument("--scale", default="tiny")
+    parser.add_argument("--latency-ms", type=float, default=150)
+    parser.add_argument("--games-per-worker", type=int, default=25)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--write-games", type=int, default=300)
+    args = parser.parse_args()
+    with scratch_database(args.database_url) as url:
+        settings = Settings(
+            database_url=url, database_source=DatabaseSource.FLAG, home=Path("/nonexistent")
+        )
+        result = migrate(settings, sql_dir=default_sql_dir())
+        if not result.ok:
+            print("migration failed", file=sys.stderr)
+            return 1
+        with psycopg.connect(url) as conn:
+            seeded = conn.execute("SELECT count(*) FROM ops.seed_runs").fetchone()[0]
+        if not seeded:
+            seed_database(settings, args.scale)
+        with psycopg.connect(url) as conn:
+            version = conn.execute("SHOW server_version").fetchone()[0]
+        print(
+            f"cpus {os.cpu_count()}, PostgreSQL {version}, scale {args.scale}, "
+            f"stand-in latency {args.latency_ms:.0f} ms, {args.rounds} rounds"
+        )
+        latency = args.latency_ms / 1000
+        with running_standin(url, api_key=KEY, latency_s=latency) as standin:
+            cfbd = dataclasses.replace(settings, cfbd_url=standin.url, cfbd_api_key=KEY)
+            print(
+                "\nconcurrency  games   games/s (min–max)      ideal  efficiency  calls/game"
+                "  setup s"
+            )
+            for concurrency in (1, 4, 8):
+                games = args.games_per_worker * concurrency
+                rates, per_game, setups = [], [], []
+                for _ in range(args.rounds):
+                    rate, calls, setup = games_per_second(cfbd, url, concurrency, games)
+                    rates.append(rate)
+                    per_game.append(calls)
+                    setups.append(setup)
+                ideal = concurrency / latency
+                efficiency = statistics.median(rates) / ideal
+                print(
+                    f"{concurrency:>11}  {games:>5}  {spread(rates)}  {ideal:>9.2f}"
+                    f"  {efficiency:>10.2f}  {statistics.median(per_game):>10.2f}"
+                    f"  {statistics.median(setups):>7.2f}"
+                )
+            # Load the write path's games once, without latency, then time the writes.
+            standin.latency_s = 0
+            reset(url)
+            run_backfill(
+                cfbd, Kind.PLAY_STATS, SEASON, SEASON, max_calls=args.write_games, concurrency=4
+            )
+        merged, plain = [], []
+        for _ in range(args.rounds):
+            m, p = write_path(url, args.write_games)
+            merged.append(m)
+            plain.append(p)
+        ratio = statistics.median(merged) / statistics.median(plain)
+        print(f"\nwrite path over {args.write_games} games (one transaction per game):")
+        print(f"  staging + ON CONFLICT merge  rows/s {spread(merged)}")
+        print(f"  plain COPY                   rows/s {spread(plain)}")
+        print(f"  ratio merge / plain COPY     {ratio:.2f}   (target >= 0.70)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,103 @@
+"""Backfill jobs as `backfill status`, `status` and the console show them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import psycopg
+
+# Rates come from items finished in this window, so an old job's ETA is not from last month.
+RATE_WINDOW = "15 minutes"
+
+JOBS_SQL = f"""
+SELECT j.id, j.kind, j.first_season, j.last_season,
+       count(i.item_key)::int AS total,
+       count(*) FILTER (WHERE i.state = 'done')::int AS done,
+       count(*) FILTER (WHERE i.state = 'failed')::int AS failed,
+       count(*) FILTER (WHERE i.state = 'running' AND EXISTS (
+           SELECT 1 FROM pg_stat_activity AS a
+           WHERE a.pid = i.backend_pid AND a.backend_start = i.backend_start))::int AS running,
+       coalesce(sum(i.calls_used), 0)::int AS calls_used,
+       coalesce(sum(i.rows_written), 0)::int AS rows_written,
+       count(*) FILTER (WHERE i.finished_at > now() - interval '{RATE_WINDOW}')::int AS recent,
+       coalesce(sum(i.rows_written)
+           FILTER (WHERE i.finished_at > now() - interval '{RATE_WINDOW}'), 0)::int AS recent_rows,
+       extract(epoch FROM now() - min(i.finished_at)
+           FILTER (WHERE i.finished_at > now() - interval '{RATE_WINDOW}'))::float AS recent_s
+FROM ops.backfill_jobs AS j
+LEFT JOIN ops.backfill_items AS i ON i.job_id = j.id
+GROUP BY j.id
+ORDER BY j.id
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class JobProgress:
+    job: str
+    total: int
+    done: int
+    failed: int
+    running: int
+    calls_used: int
+    rows_written: int
+    items_per_s: float | None
+    rows_per_s: float | None
+
+    @property
+    def left(self) -> int:
+        return self.total - self.done - self.failed
+
+    @property
+    def state(self) -> str:
+        if self.running:
+            return "running"
+        if self.left == 0:
+            return "failed" if self.failed else "done"
+        return "pending"
+
+    @property
+    def eta_s(self) -> float | None:
+        if not self.running or not self.items_per_s:
+            return None
+        return self.left / self.items_per_s
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "job": self.job,
+            "total": self.total,
+            "done": self.done,
+            "failed": self.failed,
+            "running": self.running,
+            "left": self.left,
+            "calls_used": self.calls_used,
+            "rows_written": self.rows_written,
+            "state": self.state,
+            "rows_per_s": None if self.rows_per_s is None else round(self.rows_per_s, 1),
+            "eta_s": None if self.eta_s is None else round(self.eta_s),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class BackfillOverview:
+    jobs: tuple[JobProgress, ...]
+
+    def as_dict(self) -> dict[str, object]:
+        return {"jobs": [job.as_dict() for job in self.jobs]}
+
+    def __str__(self) -> str:
+        if not self.jobs:
+            return "no backfill jobs"
+        return "; ".join(
+            f"{j.job}: {j.done}/{j.total} done, {j.failed} failed ({j.state})" for j in self.jobs
+        )
+
+
+def backfill_overview(conn: psycopg.Connection) -> BackfillOverview:
+    jobs = []
+    for row in conn.execute(JOBS_SQL):
+        _, kind, first, last, total, done, failed, running, calls, rows, recent, rrows, secs = row
+        name = f"{kind} {first}" if first == last else f"{kind} {first}-{last}"
+        rate = recent / secs if recent > 1 and secs else None
+        row_rate = rrows / secs if recent > 1 and secs else None
+        jobs.append(JobProgress(name, total, done, failed, running, calls, rows, rate, row_rate))
+    return BackfillOverview(tuple(jobs))

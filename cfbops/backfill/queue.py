@@ -1,0 +1,148 @@
+"""Backfill jobs and their items, a queue persisted in `ops`: planned once, taken one at a
+time by any number of workers, and given back when a worker's session dies."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+import psycopg
+
+
+class Kind(enum.StrEnum):
+    PLAY_STATS = "play-stats"
+    HAVOC = "havoc"
+
+
+class ItemState(enum.StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+# One item per completed game lacking play stats, or per season for havoc.
+PLAN_SQL = {
+    Kind.PLAY_STATS: """
+        INSERT INTO ops.backfill_items (job_id, item_key, season)
+        SELECT %(job)s, g.id, g.season
+        FROM core.games AS g
+        WHERE g.completed AND g.season BETWEEN %(first)s AND %(last)s
+          AND NOT EXISTS (SELECT 1 FROM stats.play_stats AS ps WHERE ps.game_id = g.id)
+        ON CONFLICT (job_id, item_key) DO NOTHING
+    """,
+    Kind.HAVOC: """
+        INSERT INTO ops.backfill_items (job_id, item_key, season)
+        SELECT %(job)s, s, s FROM generate_series(%(first)s::int, %(last)s::int) AS s
+        ON CONFLICT (job_id, item_key) DO UPDATE SET state = 'pending', reason = NULL
+        WHERE ops.backfill_items.state <> 'running'
+    """,
+}
+
+# A running item whose session is gone (kill -9) is free to take again.
+_ORPHANED = """
+    c.state = 'running' AND NOT EXISTS (
+        SELECT 1 FROM pg_stat_activity AS a
+        WHERE a.pid = c.backend_pid AND a.backend_start = c.backend_start)
+"""
+
+CLAIM_SQL = f"""
+UPDATE ops.backfill_items AS i
+SET state = 'running', attempts = i.attempts + 1, reason = NULL,
+    backend_pid = me.pid, backend_start = me.backend_start
+FROM (SELECT pid, backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()) AS me
+WHERE (i.job_id, i.item_key) = (
+    SELECT c.job_id, c.item_key FROM ops.backfill_items AS c
+    WHERE c.job_id = %(job)s AND (c.state = 'pending' OR ({_ORPHANED}))
+    ORDER BY c.season DESC, c.item_key
+    LIMIT 1
+    FOR UPDATE OF c SKIP LOCKED)
+RETURNING i.item_key, i.season
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    id: int
+    kind: Kind
+    first_season: int
+    last_season: int
+
+    @property
+    def name(self) -> str:
+        if self.first_season == self.last_season:
+            return f"{self.kind} {self.first_season}"
+        return f"{self.kind} {self.first_season}-{self.last_season}"
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    job_id: int
+    key: int
+    season: int
+
+
+def plan_job(conn: psycopg.Connection, kind: Kind, first: int, last: int) -> Job:
+    """The job for this range (created the first time), its items planned; failed items
+    that may succeed on another try are put back in the queue."""
+    with conn.transaction():
+        (job_id,) = conn.execute(
+            """
+            INSERT INTO ops.backfill_jobs (kind, first_season, last_season)
+            VALUES (%s, %s, %s)
+            ON CONFLICT (kind, first_season, last_season) DO UPDATE SET updated_at = now()
+            RETURNING id
+            """,
+            (kind.value, first, last),
+        ).fetchone()  # type: ignore[misc]
+        conn.execute(PLAN_SQL[kind], {"job": job_id, "first": first, "last": last})
+        conn.execute(
+            "UPDATE ops.backfill_items SET state = 'pending'"
+            " WHERE job_id = %s AND state = 'failed' AND retryable",
+            (job_id,),
+        )
+    return Job(job_id, kind, first, last)
+
+
+def items_to_do(conn: psycopg.Connection, job: Job) -> int:
+    (count,) = conn.execute(
+        f"SELECT count(*) FROM ops.backfill_items AS c WHERE c.job_id = %(job)s"
+        f" AND (c.state = 'pending' OR ({_ORPHANED}))",
+        {"job": job.id},
+    ).fetchone()  # type: ignore[misc]
+    return count
+
+
+def claim_item(conn: psycopg.Connection, job: Job) -> Item | None:
+    row = conn.execute(CLAIM_SQL, {"job": job.id}).fetchone()
+    return Item(job.id, row[0], row[1]) if row else None
+
+
+def finish_item(conn: psycopg.Connection, item: Item, *, calls: int, rows: int) -> None:
+    """Mark done; called inside the transaction that wrote the item's rows."""
+    conn.execute(
+        "UPDATE ops.backfill_items SET state = 'done', calls_used = calls_used + %s,"
+        " rows_written = %s, finished_at = now(), backend_pid = NULL"
+        " WHERE job_id = %s AND item_key = %s",
+        (calls, rows, item.job_id, item.key),
+    )
+
+
+def fail_item(
+    conn: psycopg.Connection, item: Item, reason: str, *, calls: int, retryable: bool
+) -> None:
+    conn.execute(
+        "UPDATE ops.backfill_items SET state = 'failed', reason = %s, retryable = %s,"
+        " calls_used = calls_used + %s, finished_at = now(), backend_pid = NULL"
+        " WHERE job_id = %s AND item_key = %s",
+        (reason[:500], retryable, calls, item.job_id, item.key),
+    )
+
+
+def give_back(conn: psycopg.Connection, item: Item, *, calls: int) -> None:
+    """The run stopped before this item was done: it waits for the next run."""
+    conn.execute(
+        "UPDATE ops.backfill_items SET state = 'pending', calls_used = calls_used + %s,"
+        " backend_pid = NULL WHERE job_id = %s AND item_key = %s",
+        (calls, item.job_id, item.key),
+    )

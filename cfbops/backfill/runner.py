@@ -1,0 +1,270 @@
+"""The backfill driver: plan the job, reserve its calls, let K workers drain the queue, give
+back what was not done. Safe to kill at any moment: items are done in the transaction that
+writes their rows, and the next run takes up what is left."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import psycopg
+
+from cfbops.backfill.fetch import fetch_havoc, fetch_play_stats
+from cfbops.backfill.load import merge_rows
+from cfbops.backfill.queue import (
+    Item,
+    Job,
+    Kind,
+    claim_item,
+    fail_item,
+    finish_item,
+    give_back,
+    items_to_do,
+    plan_job,
+)
+from cfbops.backfill.rows import HAVOC_FIELDS, HAVOC_KEY, PLAY_STAT_FIELDS, PLAY_STAT_KEY, columns
+from cfbops.cfbd.client import CfbdClient, RetryPolicy
+from cfbops.cfbd.errors import ItemFailed, QuotaSpent
+from cfbops.cfbd.ledger import LedgerRecorder, Reservation, month_figures, release, reserve
+from cfbops.cfbd.meter import reconcile_with_api
+from cfbops.cfbd.months import month_of, now_utc
+from cfbops.config import Settings
+from cfbops.db.connect import connect
+from cfbops.errors import BudgetExhausted, CfbopsError
+from cfbops.progress import ProgressCallback, TaskProgress, ignore_progress
+
+Fetch = Callable[[psycopg.Connection, CfbdClient, LedgerRecorder, int, str], list[tuple[Any, ...]]]
+
+TARGETS: dict[Kind, tuple[tuple[str, str], tuple[str, ...], tuple[str, ...], Fetch]] = {
+    Kind.PLAY_STATS: (
+        ("stats", "play_stats"),
+        columns(PLAY_STAT_FIELDS),
+        PLAY_STAT_KEY,
+        fetch_play_stats,
+    ),
+    Kind.HAVOC: (("stats", "game_havoc"), columns(HAVOC_FIELDS), HAVOC_KEY, fetch_havoc),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class BackfillRun:
+    """One run of a job: what it set out to do, what it did, and why it stopped."""
+
+    job: str
+    to_do: int
+    reserved: int
+    done: int
+    failed: int
+    calls_used: int
+    rows_written: int
+    wall_s: float
+    left: int
+    stopped: str = ""  # why the run ended with items left ("" when it drained the queue)
+    budget_out: bool = False  # stopped because the month's budget is spent
+
+    @property
+    def rows_per_s(self) -> float:
+        return self.rows_written / self.wall_s if self.wall_s else 0.0
+
+
+class _Tally:
+    """Counts shared by the workers of one run."""
+
+    def __init__(self, progress: TaskProgress) -> None:
+        self.lock = threading.Lock()
+        self.progress = progress
+        self.done = self.failed = self.calls = self.rows = 0
+        self.started = time.monotonic()
+
+    def item(self, item: Item, *, rows: int, calls: int, failed: str | None) -> None:
+        with self.lock:
+            self.calls += calls
+            if failed is None:
+                self.done += 1
+                self.rows += rows
+                what = f"{item.key}: {rows} rows"
+            else:
+                self.failed += 1
+                what = f"{item.key} failed: {failed}"
+            rate = self.rows / max(time.monotonic() - self.started, 1e-9)
+            self.progress.step(f"{what}; {self.calls} calls, {rate:,.0f} rows/s")
+
+
+def run_backfill(
+    settings: Settings,
+    kind: Kind,
+    first: int,
+    last: int,
+    *,
+    max_calls: int | None = None,
+    concurrency: int = 1,
+    progress: ProgressCallback = ignore_progress,
+    policy: RetryPolicy | None = None,
+) -> BackfillRun:
+    started = time.monotonic()
+    with connect(settings, application_name=f"cfbops backfill {kind}") as control:
+        job = plan_job(control, kind, first, last)
+        to_do = items_to_do(control, job)
+        if to_do == 0:
+            return BackfillRun(job.name, 0, 0, 0, 0, 0, 0, time.monotonic() - started, 0)
+        with CfbdClient(settings, concurrency=concurrency, policy=policy) as client:
+            note = _reconcile(control, settings)
+            task = TaskProgress(progress, f"backfill {job.name}", to_do)
+            tally, stop = _Tally(task), _Stop()
+            reserved, left = 0, to_do
+            # One call per item; a truncated game costs two more, so a spent block is
+            # topped up while the month (and --max-calls) allow.
+            while left and not stop.fatal:
+                cap = None if max_calls is None else max_calls - reserved
+                if cap == 0:
+                    break
+                try:
+                    reservation = reserve(control, job.name, min(left, cap or left))
+                except BudgetExhausted:
+                    if reserved:
+                        stop.budget_out = True
+                        break
+                    raise
+                reserved += reservation.granted
+                if reserved == reservation.granted:
+                    task.note(_estimate(control, to_do, reservation, max_calls, note))
+                stop.event.clear()
+                stop.budget_out = False
+                try:
+                    _drain(settings, job, client, reservation, concurrency, tally, stop)
+                finally:
+                    release(control, reservation)
+                left = items_to_do(control, job)
+                if not stop.budget_out or stop.quota_spent:
+                    break
+    if isinstance(stop.fatal, CfbopsError):
+        raise stop.fatal
+    stopped = ""
+    if left and max_calls is not None and reserved >= max_calls:
+        stopped = f"--max-calls {max_calls} reached"
+    elif left and stop.budget_out:
+        stopped = "this month's CFBD budget is spent"
+    return BackfillRun(
+        job=job.name,
+        to_do=to_do,
+        reserved=reserved,
+        done=tally.done,
+        failed=tally.failed,
+        calls_used=tally.calls,
+        rows_written=tally.rows,
+        wall_s=time.monotonic() - started,
+        left=left,
+        stopped=stopped,
+        budget_out=stopped.startswith("this month"),
+    )
+
+
+def _reconcile(conn: psycopg.Connection, settings: Settings) -> str:
+    try:
+        return reconcile_with_api(conn, settings)
+    except ItemFailed as error:
+        return f"/info unavailable ({error.reason}); the ledger's figures are used"
+
+
+def _estimate(
+    conn: psycopg.Connection,
+    to_do: int,
+    reservation: Reservation,
+    max_calls: int | None,
+    note: str,
+) -> str:
+    figures = month_figures(conn, month_of(now_utc()))
+    text = (
+        f"{to_do:,} items need about {to_do:,} calls; {reservation.granted:,} reserved "
+        f"({figures.available + reservation.granted:,} of {figures.limit:,} left this month"
+    )
+    text += f", --max-calls {max_calls})" if max_calls else ")"
+    return f"{text}; {note}" if note else text
+
+
+class _Stop:
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self.budget_out = False
+        self.quota_spent = False
+        self.fatal: BaseException | None = None
+
+
+def _drain(
+    settings: Settings,
+    job: Job,
+    client: CfbdClient,
+    reservation: Reservation,
+    concurrency: int,
+    tally: _Tally,
+    stop: _Stop,
+) -> None:
+    load_id = f"cfbops-{job.kind}-{datetime.now(UTC):%Y%m%dT%H%M%S}"
+    with ThreadPoolExecutor(concurrency, thread_name_prefix="backfill") as pool:
+        futures = [
+            pool.submit(_work, settings, job, client, reservation, load_id, tally, stop)
+            for _ in range(concurrency)
+        ]
+        try:
+            for future in futures:
+                future.result()
+        except BaseException:
+            stop.event.set()  # Ctrl-C: workers finish the item in hand, then stop
+            raise
+
+
+def _work(
+    settings: Settings,
+    job: Job,
+    client: CfbdClient,
+    reservation: Reservation,
+    load_id: str,
+    tally: _Tally,
+    stop: _Stop,
+) -> None:
+    table, cols, key, fetch = TARGETS[job.kind]
+    with connect(settings, application_name=f"cfbops backfill {job.kind} worker") as conn:
+        # A worker commits four times per game. Not waiting for the WAL flush costs only a
+        # server crash's last fraction of a second: games re-marked pending (re-merged, never
+        # duplicated) and a few ledger rows, which the next /info figure covers.
+        conn.execute("SET synchronous_commit = off")
+        recorder = LedgerRecorder(conn, reservation)
+        while not stop.event.is_set():
+            item = claim_item(conn, job)
+            if item is None:
+                return
+            before = recorder.calls
+            try:
+                rows = fetch(conn, client, recorder, item.key, load_id)
+                with conn.transaction():
+                    merged = merge_rows(conn, table, cols, key, rows)
+                    finish_item(conn, item, calls=recorder.calls - before, rows=merged)
+                tally.item(item, rows=merged, calls=recorder.calls - before, failed=None)
+            except ItemFailed as error:
+                calls = recorder.calls - before
+                retryable = not error.reason.startswith("400")
+                fail_item(conn, item, error.reason, calls=calls, retryable=retryable)
+                tally.item(item, rows=0, calls=calls, failed=error.reason)
+            except QuotaSpent:
+                # The API says the month is spent (calls made elsewhere on the key): stop
+                # like a spent block, with nothing left to top it up from.
+                give_back(conn, item, calls=recorder.calls - before)
+                stop.budget_out = stop.quota_spent = True
+                stop.event.set()
+            except BudgetExhausted:
+                give_back(conn, item, calls=recorder.calls - before)
+                stop.budget_out = True  # this run's block is spent
+                stop.event.set()
+            except CfbopsError as error:  # a rejected key, the breaker
+                give_back(conn, item, calls=recorder.calls - before)
+                stop.fatal = error
+                stop.event.set()
+            except BaseException:
+                give_back(conn, item, calls=recorder.calls - before)
+                stop.event.set()
+                raise

@@ -1,0 +1,65 @@
+"""`cfbops --headless budget`: the CFBD budget meter (SPEC §2)."""
+
+from __future__ import annotations
+
+import argparse
+
+from cfbops.cfbd.meter import BudgetMeter, budget_meter, reconcile_with_api
+from cfbops.commands import Command
+from cfbops.config import Settings
+from cfbops.db.connect import connect
+from cfbops.headless import Outcome
+from cfbops.progress import ProgressCallback
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-api",
+        action="store_true",
+        help="do not ask the API's /info (free); show the ledger's figures only",
+    )
+
+
+def run(settings: Settings, args: argparse.Namespace, progress: ProgressCallback) -> Outcome:
+    with connect(settings, application_name="cfbops budget") as conn:
+        note = "" if args.no_api else _reconcile(conn, settings)
+        meter = budget_meter(conn, note=note)
+    return Outcome(document=meter.as_dict(), text=meter_text(meter))
+
+
+def _reconcile(conn, settings: Settings) -> str:
+    from cfbops.cfbd.errors import ItemFailed
+
+    try:
+        return reconcile_with_api(conn, settings)
+    except ItemFailed as error:
+        return f"the API could not be asked ({error.reason}): figures from the ledger"
+
+
+def meter_text(meter: BudgetMeter) -> str:
+    lines = [
+        f"limit        {meter.limit:,} calls a month",
+        f"used         {meter.used:,}",
+        f"remaining    {meter.remaining:,}"
+        + (f" ({meter.held:,} held by running backfills)" if meter.held else ""),
+        f"resets       {meter.resets_at:%Y-%m-%d %H:%M} UTC",
+        f"burn         {meter.burn_per_day:,.1f} calls/day",
+        "forecast     "
+        + (
+            f"runs out {meter.exhausted_on:%Y-%m-%d %H:%M} UTC"
+            if meter.exhausted_on
+            else "lasts until the reset"
+        ),
+        f"source       {meter.source}"
+        + (f" (checked {meter.api_checked_at:%Y-%m-%d %H:%M} UTC)" if meter.api_checked_at else ""),
+    ]
+    if meter.note:
+        lines.append(f"note         {meter.note}")
+    return "\n".join(lines)
+
+
+COMMAND = Command(
+    "budget", "CFBD budget: limit, used, left, reset, burn, forecast", add_arguments, run
+)
+
+__all__ = ["COMMAND"]

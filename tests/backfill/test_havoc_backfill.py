@@ -1,0 +1,56 @@
+"""`backfill havoc`: one call per season, and the seasons whose rows differ from two per
+completed FBS game, with those games named."""
+
+from __future__ import annotations
+
+import json
+
+from cfbops.demo.cfbd_standin import StandIn
+from tests.backfill.helpers import SEASON
+from tests.cfbd.conftest import cfbd_env
+from tests.conftest import run_cli
+
+FBS_GAMES = """
+SELECT id FROM core.games WHERE completed AND season = %s
+  AND 'fbs' IN (home_classification, away_classification) ORDER BY id
+"""
+
+
+def test_havoc_loads_two_rows_per_fbs_game_with_one_call(db, standin: StandIn) -> None:
+    result = run_cli(
+        "--headless",
+        "backfill",
+        "havoc",
+        "--seasons",
+        str(SEASON),
+        "--json",
+        env=cfbd_env(db, standin),
+    )
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["havoc_gaps"] == [] and document["jobs"][0]["calls_used"] == 1
+    with db.connect() as conn:
+        games = [r[0] for r in conn.execute(FBS_GAMES, (SEASON,))]
+        rows = conn.execute(
+            "SELECT count(*) FROM stats.game_havoc WHERE season = %s", (SEASON,)
+        ).fetchone()[0]
+    assert games and rows == 2 * len(games)
+
+
+def test_havoc_names_the_games_a_season_misses(db, standin: StandIn) -> None:
+    with db.connect() as conn:
+        missing = conn.execute(FBS_GAMES, (SEASON,)).fetchone()[0]
+    del standin.games[missing]  # the API has no havoc for it
+    result = run_cli(
+        "--headless",
+        "backfill",
+        "havoc",
+        "--seasons",
+        str(SEASON),
+        "--json",
+        env=cfbd_env(db, standin),
+    )
+    assert result.returncode == 1, result.stderr
+    (gap,) = json.loads(result.stdout)["havoc_gaps"]
+    assert gap["season"] == SEASON and gap["missing_game_ids"] == [missing]
+    assert gap["expected_rows"] - gap["rows"] == 2
