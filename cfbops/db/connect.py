@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -11,7 +13,7 @@ import psycopg
 from cfbops.config import Settings
 from cfbops.db.embedded import EmbeddedServer
 from cfbops.db.urls import password_of, redact_url, scrub
-from cfbops.errors import ConfigError, DatabaseUnreachable
+from cfbops.errors import ConfigError, DatabaseUnreachable, OperationFailed
 
 APPLICATION_NAME = "cfbops"
 
@@ -119,6 +121,20 @@ def describe_lost_connection(exc: BaseException) -> str:
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
     reason = lines[0] if lines else type(exc).__name__
     return f"lost the database connection: {reason}; check that the server is up and try again"
+
+
+@contextlib.contextmanager
+def one_line_database_errors(failure: str) -> Iterator[None]:
+    """A database error as one line: exit 3 when the session is lost, else exit 1 as
+    `failure: <PostgreSQL's message>` (the caller's writes roll back with the error)."""
+    try:
+        yield
+    except psycopg.Error as exc:
+        if connection_lost(exc):
+            raise DatabaseUnreachable(describe_lost_connection(exc)) from None
+        lines = str(exc).strip().splitlines()
+        message = exc.diag.message_primary or (lines[0] if lines else type(exc).__name__)
+        raise OperationFailed(f"{failure}: {message}") from None
 
 
 def describe_connect_failure(target: DatabaseTarget, exc: BaseException) -> str:

@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import psycopg
 
 from cfbops.config import Settings
-from cfbops.db.connect import connect, connection_lost, describe_lost_connection
+from cfbops.db.connect import connect, one_line_database_errors
 from cfbops.db.locks import DEFAULT_WAIT_S, OPERATIONS_LOCK, LockHolder, advisory_lock
-from cfbops.errors import DatabaseUnreachable, OperationFailed, UsageError
+from cfbops.errors import UsageError
 from cfbops.marts.catalog import MartCatalog, read_catalog
 from cfbops.marts.history import (
     ensure_history_schema,
@@ -62,7 +62,10 @@ def refresh_marts(
     if settings.read_only:
         raise UsageError("refresh writes to the database; run it without --read-only")
     lock_reporter = _lock_reporter(progress)
-    with _one_line_errors(), connect(settings, application_name="cfbops refresh") as conn:
+    with (
+        one_line_database_errors("refresh could not run"),
+        connect(settings, application_name="cfbops refresh") as conn,
+    ):
         with advisory_lock(conn, OPERATIONS_LOCK, wait_s=wait_s, on_wait=lock_reporter):
             began = time.monotonic()
             ensure_history_schema(conn)
@@ -102,7 +105,10 @@ def preview_refresh(
     statement_timeout: str | None = None,
 ) -> RefreshPlan:
     """What `refresh_marts` would do now, without the lock and without writing anything."""
-    with _one_line_errors(), connect(settings, application_name="cfbops refresh --plan") as conn:
+    with (
+        one_line_database_errors("refresh could not run"),
+        connect(settings, application_name="cfbops refresh --plan") as conn,
+    ):
         return plan_refresh(
             conn,
             read_catalog(conn),
@@ -170,19 +176,6 @@ def _describe(result: MartResult) -> str:
 def _duration(ms: float | None) -> str:
     ms = ms or 0.0
     return f"{ms:.0f}ms" if ms < 1000 else f"{ms / 1000:.1f}s"
-
-
-@contextlib.contextmanager
-def _one_line_errors() -> Iterator[None]:
-    """A database error outside any one mart (history, catalog) as one line and exit code."""
-    try:
-        yield
-    except psycopg.Error as exc:
-        lines = str(exc).strip().splitlines()
-        message = exc.diag.message_primary or (lines[0] if lines else type(exc).__name__)
-        if connection_lost(exc):
-            raise DatabaseUnreachable(describe_lost_connection(exc)) from None
-        raise OperationFailed(f"refresh could not run: {message}") from None
 
 
 def _lock_reporter(progress: ProgressCallback) -> Callable[[LockHolder | None, float], None]:

@@ -13,10 +13,9 @@ from datetime import UTC, datetime
 import psycopg
 
 from cfbops.config import Settings
-from cfbops.db.connect import connect
+from cfbops.db.connect import connect, one_line_database_errors
 from cfbops.db.locks import DEFAULT_WAIT_S, advisory_lock
 from cfbops.errors import UsageError
-from cfbops.nfl.database_errors import one_line_database_errors
 from cfbops.nfl.nflverse import (
     ROSTER_COLUMNS,
     SCHEDULE_COLUMNS,
@@ -215,7 +214,7 @@ def sync_nfl(
     data = load_seasons(seasons, on_loaded=lambda what: steps.step(f"loaded {what}"))
     games, rosters, unmapped = _normalised(data)
     with (
-        one_line_database_errors("sync nfl"),
+        one_line_database_errors("sync nfl changed nothing"),
         connect(settings, application_name="cfbops sync nfl") as conn,
     ):
         with advisory_lock(conn, NFL_SYNC_LOCK, wait_s=wait_s), conn.transaction():

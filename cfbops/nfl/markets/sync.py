@@ -9,10 +9,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from cfbops.config import Settings
-from cfbops.db.connect import connect
+from cfbops.db.connect import connect, one_line_database_errors
 from cfbops.db.locks import DEFAULT_WAIT_S, advisory_lock
 from cfbops.errors import UsageError
-from cfbops.nfl.database_errors import one_line_database_errors
 from cfbops.nfl.markets import kalshi, polymarket
 from cfbops.nfl.markets.http import JsonSource
 from cfbops.nfl.markets.models import SourceListing
@@ -96,7 +95,7 @@ def sync_markets(
     quotes = [q for listing, _ in listings for q in listing.quotes]
     resolutions = [r for listing, _ in listings for r in listing.resolutions]
     with (
-        one_line_database_errors("sync markets"),
+        one_line_database_errors("sync markets changed nothing"),
         connect(settings, application_name="cfbops sync markets") as conn,
     ):
         with advisory_lock(conn, MARKETS_LOCK, wait_s=wait_s), conn.transaction():
