@@ -118,14 +118,17 @@ def claim_item(conn: psycopg.Connection, job: Job) -> Item | None:
     return Item(job.id, row[0], row[1]) if row else None
 
 
-def finish_item(conn: psycopg.Connection, item: Item, *, calls: int, rows: int) -> None:
-    """Mark done; called inside the transaction that wrote the item's rows."""
-    conn.execute(
-        "UPDATE ops.backfill_items SET state = 'done', calls_used = calls_used + %s,"
-        " rows_written = %s, finished_at = now(), backend_pid = NULL"
-        " WHERE job_id = %s AND item_key = %s",
-        (calls, rows, item.job_id, item.key),
-    )
+FINISH_SQL = """
+UPDATE ops.backfill_items
+SET state = 'done', calls_used = calls_used + %s, rows_written = %s, finished_at = now(),
+    backend_pid = NULL
+WHERE job_id = %s AND item_key = %s
+"""
+
+
+def finished(item: Item, *, calls: int, rows: int) -> tuple[str, tuple[int, ...]]:
+    """The statement marking the item done, to run with the one that writes its rows."""
+    return FINISH_SQL, (calls, rows, item.job_id, item.key)
 
 
 def fail_item(

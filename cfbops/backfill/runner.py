@@ -15,14 +15,14 @@ from typing import Any
 import psycopg
 
 from cfbops.backfill.fetch import fetch_havoc, fetch_play_stats
-from cfbops.backfill.load import merge_rows
+from cfbops.backfill.load import Rider, merge_rows
 from cfbops.backfill.queue import (
     Item,
     Job,
     Kind,
     claim_item,
     fail_item,
-    finish_item,
+    finished,
     give_back,
     items_to_do,
     plan_job,
@@ -229,11 +229,13 @@ def _work(
 ) -> None:
     table, cols, key, fetch = TARGETS[job.kind]
     with connect(settings, application_name=f"cfbops backfill {job.kind} worker") as conn:
-        # A worker commits four times per game. Not waiting for the WAL flush costs only a
-        # server crash's last fraction of a second: games re-marked pending (re-merged, never
-        # duplicated) and a few ledger rows, which the next /info figure covers.
+        # Per game: the claim and the call's booking before the request (one statement
+        # each), then the COPY to staging and one statement that merges the rows, closes
+        # the call in the ledger and marks the game done. Not waiting for the WAL flush costs
+        # only a server crash's last fraction of a second: games re-marked pending
+        # (re-merged, never duplicated) and a few ledger rows the next /info figure covers.
         conn.execute("SET synchronous_commit = off")
-        recorder = LedgerRecorder(conn, reservation)
+        recorder = LedgerRecorder(conn, reservation, defer_answers=True)
         while not stop.event.is_set():
             item = claim_item(conn, job)
             if item is None:
@@ -241,11 +243,15 @@ def _work(
             before = recorder.calls
             try:
                 rows = fetch(conn, client, recorder, item.key, load_id)
-                with conn.transaction():
-                    merged = merge_rows(conn, table, cols, key, rows)
-                    finish_item(conn, item, calls=recorder.calls - before, rows=merged)
+
+                def riders(merged: int, item: Item = item, before: int = before) -> list[Rider]:
+                    done = finished(item, calls=recorder.calls - before, rows=merged)
+                    return [*recorder.take_unwritten(), done]
+
+                merged = merge_rows(conn, table, cols, key, rows, riders=riders)
                 tally.item(item, rows=merged, calls=recorder.calls - before, failed=None)
             except ItemFailed as error:
+                recorder.flush()
                 calls = recorder.calls - before
                 retryable = not error.reason.startswith("400")
                 fail_item(conn, item, error.reason, calls=calls, retryable=retryable)
@@ -253,18 +259,23 @@ def _work(
             except QuotaSpent:
                 # The API says the month is spent (calls made elsewhere on the key): stop
                 # like a spent block, with nothing left to top it up from.
-                give_back(conn, item, calls=recorder.calls - before)
+                _give_back(conn, recorder, item, before)
                 stop.budget_out = stop.quota_spent = True
                 stop.event.set()
             except BudgetExhausted:
-                give_back(conn, item, calls=recorder.calls - before)
+                _give_back(conn, recorder, item, before)
                 stop.budget_out = True  # this run's block is spent
                 stop.event.set()
             except CfbopsError as error:  # a rejected key, the breaker
-                give_back(conn, item, calls=recorder.calls - before)
+                _give_back(conn, recorder, item, before)
                 stop.fatal = error
                 stop.event.set()
             except BaseException:
-                give_back(conn, item, calls=recorder.calls - before)
+                _give_back(conn, recorder, item, before)
                 stop.event.set()
                 raise
+
+
+def _give_back(conn: psycopg.Connection, recorder: LedgerRecorder, item: Item, before: int) -> None:
+    recorder.flush()
+    give_back(conn, item, calls=recorder.calls - before)

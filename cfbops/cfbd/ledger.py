@@ -187,47 +187,110 @@ def release(conn: psycopg.Connection, reservation: Reservation) -> None:
     )
 
 
-class LedgerRecorder:
-    """Books one worker's attempts against a reservation, on that worker's connection."""
+# Booking a metered call: one statement (one round trip, its own transaction) takes a call
+# from the block and opens the call's ledger row, or takes nothing when the block is spent.
+BOOK_CALL = """
+WITH booked AS (
+    UPDATE ops.cfbd_reservations SET spent = spent + 1
+    WHERE id = %(reservation)s AND spent < granted AND released_at IS NULL
+    RETURNING id)
+INSERT INTO ops.cfbd_calls (reservation_id, endpoint, params, metered)
+SELECT id, %(endpoint)s, %(params)s, true FROM booked
+RETURNING id
+"""
 
-    def __init__(self, conn: psycopg.Connection, reservation: Reservation | None) -> None:
+# Closing a call answered 2xx (metered: nothing to refund), alone or as a WITH query riding
+# on the statement that stores what the call brought.
+CLOSE_ANSWERED = """
+UPDATE ops.cfbd_calls
+SET status = %s, outcome = %s, rows = %s, duration_ms = %s, metered = %s, error = %s,
+    ended_at = clock_timestamp()
+WHERE id = %s
+"""
+
+# Closing a call: its outcome, and its call back into the block when the API's rules
+# refund it (a call that took nothing from a block gives nothing back).
+END_CALL = """
+WITH ended AS (
+    UPDATE ops.cfbd_calls
+    SET status = %(status)s, outcome = %(outcome)s, rows = %(rows)s,
+        duration_ms = %(duration_ms)s, metered = %(metered)s, error = %(error)s,
+        ended_at = clock_timestamp()
+    WHERE id = %(call)s
+    RETURNING reservation_id)
+UPDATE ops.cfbd_reservations SET spent = spent - 1
+WHERE NOT %(metered)s AND spent > 0
+  AND id = (SELECT reservation_id FROM ended)
+"""
+
+
+class LedgerRecorder:
+    """Books one worker's attempts against a reservation, on that worker's connection.
+
+    With `defer_answers`, a call answered 2xx is closed by the caller's next write (the
+    backfill's, with the rows it brought: `take_unwritten`) rather than by one of its own.
+    Until then the row reads as in flight: metered, and not yet counted as seen by the API
+    (so the meter over-counts for that moment, never under-counts)."""
+
+    def __init__(
+        self,
+        conn: psycopg.Connection,
+        reservation: Reservation | None,
+        *,
+        defer_answers: bool = False,
+    ) -> None:
         self.conn = conn
         self.reservation = reservation
+        self.defer_answers = defer_answers
         self.calls = 0  # metered calls this recorder booked
         self._figure_at = 0.0
+        self._unwritten: list[tuple[Any, ...]] = []
         self.last_call_id: int | None = None
 
     def begin(self, endpoint: str, params: Mapping[str, Any], *, metered: bool) -> int:
-        with self.conn.transaction():
-            if metered:
-                if self.reservation is None:
-                    raise BudgetExhausted("a metered CFBD call needs a reservation")
-                taken = self.conn.execute(
-                    "UPDATE ops.cfbd_reservations SET spent = spent + 1"
-                    " WHERE id = %s AND spent < granted AND released_at IS NULL RETURNING id",
-                    (self.reservation.id,),
-                ).fetchone()
-                if taken is None:
-                    raise BudgetExhausted("this run's reserved CFBD calls are all spent")
-            (call_id,) = self.conn.execute(
-                "INSERT INTO ops.cfbd_calls (reservation_id, endpoint, params, metered)"
-                " VALUES (%s, %s, %s, %s) RETURNING id",
-                (
-                    self.reservation.id if metered and self.reservation else None,
-                    endpoint,
-                    Jsonb(dict(params)),
-                    metered,
-                ),
-            ).fetchone()  # type: ignore[misc]
-        self.last_call_id = call_id
-        return call_id
+        self.flush()
+        if metered:
+            if self.reservation is None:
+                raise BudgetExhausted("a metered CFBD call needs a reservation")
+            row = self.conn.execute(
+                BOOK_CALL,
+                {
+                    "reservation": self.reservation.id,
+                    "endpoint": endpoint,
+                    "params": Jsonb(dict(params)),
+                },
+            ).fetchone()
+            if row is None:
+                raise BudgetExhausted("this run's reserved CFBD calls are all spent")
+        else:
+            row = self.conn.execute(
+                "INSERT INTO ops.cfbd_calls (endpoint, params, metered)"
+                " VALUES (%s, %s, false) RETURNING id",
+                (endpoint, Jsonb(dict(params))),
+            ).fetchone()
+        assert row is not None
+        self.last_call_id = row[0]
+        return row[0]
 
     def end(self, call_id: int | None, ended: CallEnd) -> None:
-        with self.conn.transaction():
-            self.conn.execute(
-                "UPDATE ops.cfbd_calls SET status = %s, outcome = %s, rows = %s,"
-                " duration_ms = %s, metered = %s, error = %s, ended_at = clock_timestamp()"
-                " WHERE id = %s",
+        if ended.metered:
+            self.calls += 1
+        values = {
+            "call": call_id,
+            "status": ended.status,
+            "outcome": ended.outcome,
+            "rows": ended.rows,
+            "duration_ms": ended.duration_ms,
+            "metered": ended.metered,
+            "error": ended.error,
+        }
+        # The API's own count, at most once a second per worker: it is a check on the
+        # ledger, and a write per call would cost more than the call's own booking.
+        now = time.monotonic()
+        due = now - self._figure_at >= FIGURE_EVERY_S or ended.remaining == 0
+        figure = ended.remaining is not None and due
+        if self.defer_answers and ended.outcome == "ok" and ended.metered and not figure:
+            self._unwritten.append(
                 (
                     ended.status,
                     ended.outcome,
@@ -236,26 +299,28 @@ class LedgerRecorder:
                     ended.metered,
                     ended.error,
                     call_id,
-                ),
-            )
-            was_booked = self.reservation is not None and call_id is not None
-            if was_booked and not ended.metered:
-                # Refunded under the API's rules: the call goes back into the block.
-                self.conn.execute(
-                    "UPDATE ops.cfbd_reservations SET spent = spent - 1"
-                    " WHERE id = %s AND spent > 0"
-                    " AND EXISTS (SELECT 1 FROM ops.cfbd_calls WHERE id = %s"
-                    "             AND reservation_id IS NOT NULL)",
-                    (self.reservation.id, call_id),  # type: ignore[union-attr]
                 )
-            elif ended.metered:
-                self.calls += 1
-        # The API's own count, at most once a second per worker: it is a check on the
-        # ledger, and a write per call would cost more than the call's own booking.
-        now = time.monotonic()
-        due = now - self._figure_at >= FIGURE_EVERY_S or ended.remaining == 0
-        if ended.remaining is not None and due:
+            )
+            return
+        self.flush()
+        self.conn.execute(END_CALL, values)
+        if figure:
+            assert ended.remaining is not None
             self._figure_at = now
             record_api_figure(
                 self.conn, remaining=ended.remaining, source="header", call_id=call_id
             )
+
+    def flush(self) -> None:
+        """Write the answers `end` held back."""
+        while self._unwritten:
+            self.conn.execute(CLOSE_ANSWERED, self._unwritten[0])
+            del self._unwritten[0]
+
+    def take_unwritten(self) -> list[tuple[str, tuple[Any, ...]]]:
+        """The statements that close the answers `end` held back, for the caller to run
+        with its own write. Should that write fail, those calls stay open in the ledger:
+        still metered, as the API metered them, only their status and rows unrecorded."""
+        taken = [(CLOSE_ANSWERED, values) for values in self._unwritten]
+        self._unwritten.clear()
+        return taken
