@@ -5,6 +5,7 @@ in the next run; a clean database has no error finding."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import psycopg
@@ -64,8 +65,10 @@ def test_a_clean_database_has_no_error_finding(checker: Checker) -> None:
     assert document["ok"] is True
     assert document["errors"] == 0
     assert [f["check"] for f in document["findings"] if f["severity"] == "error"] == []
-    # Everything registered ran, save the budget forecast whose tables are not here yet.
-    assert [r["check"] for r in document["not_run"]] == ["budget_forecast"]
+    # Everything registered ran, the budget forecast included (its tables are migrated).
+    assert document["not_run"] == []
+    assert document["passed"] == document["checks"] - len(standing(document))
+    assert "budget_forecast" not in by_check(document)
 
 
 def test_an_orphan_loaded_with_triggers_off_is_found_and_resolved(
@@ -306,3 +309,68 @@ def test_a_finding_that_stays_is_open_in_the_next_run(
         by_check(second)["picks_without_user"]["count"]
         == (by_check(first)["picks_without_user"]["count"])
     )
+
+
+def test_a_budget_burning_out_before_its_reset_is_found_and_resolved(
+    checker: Checker, db_conn: psycopg.Connection
+) -> None:
+    _, before = checker.run()
+    # A month's heavy burn, as the ledger holds it: one backfill's block, its calls spread
+    # from the 1st (00:00 UTC) until now, leaving 5 of 75,000 calls.
+    month_start = db_conn.execute(
+        "SELECT date_trunc('month', now() AT TIME ZONE 'UTC')"
+    ).fetchone()[0]
+    db_conn.execute(
+        "INSERT INTO ops.cfbd_months (month, monthly_limit) VALUES (%s, 75000)", (month_start,)
+    )
+    (block,) = db_conn.execute(
+        "INSERT INTO ops.cfbd_reservations (month, holder, granted, spent, backend_pid,"
+        " backend_start, created_at, released_at)"
+        " VALUES (%s, 'play-stats 2004-2023', 74995, 74995, 1, now(), %s, now()) RETURNING id",
+        (month_start, month_start),
+    ).fetchone()
+    db_conn.execute(
+        """
+        INSERT INTO ops.cfbd_calls (reservation_id, called_at, ended_at, endpoint, params,
+                                    status, outcome, rows, duration_ms, metered)
+        SELECT %(block)s, at, at + interval '180 ms', '/plays/stats',
+               jsonb_build_object('gameId', 400000000 + i), 200, 'ok', 60, 180, true
+        FROM generate_series(1, 74995) AS i,
+             LATERAL (SELECT (%(start)s::date AT TIME ZONE 'UTC')
+                             + (now() - (%(start)s::date AT TIME ZONE 'UTC')) * i / 74995.0
+                      AS at) AS t
+        """,
+        {"block": block, "start": month_start},
+    )
+
+    code, after = checker.run()
+
+    assert code == 0  # a warning: the reservations already stop backfills at the limit
+    assert_exactly_new(before, after, "budget_forecast")
+    finding = by_check(after)["budget_forecast"]
+    assert finding["severity"] == "warn" and finding["count"] == 1
+    (sample,) = finding["sample"]
+    assert (sample["used"], sample["remaining"], sample["limit"]) == (74995, 5, 75000)
+    forecast = datetime.fromisoformat(sample["forecast_exhausted_on"])
+    resets = datetime.fromisoformat(sample["resets_at"])
+    assert datetime.now(UTC) - timedelta(minutes=1) <= forecast < resets
+    assert f"runs out on {forecast:%Y-%m-%d %H:%M} UTC, before its reset" in finding["message"]
+    assert "cfbops --headless budget" in finding["action"]
+
+    # /info reports a higher tier's limit: at the same burn the month now lasts.
+    db_conn.execute("UPDATE ops.cfbd_months SET monthly_limit = 1000000")
+    code, fixed = checker.run()
+    assert code == 0
+    assert_resolved(fixed, "budget_forecast")
+
+
+def test_the_budget_forecast_is_not_run_only_without_the_budget_tables(
+    checker: Checker, db_conn: psycopg.Connection
+) -> None:
+    db_conn.execute("DROP TABLE ops.cfbd_calls, ops.cfbd_reservations, ops.cfbd_months")
+
+    code, document = checker.run()
+
+    assert code == 0
+    (not_run,) = document["not_run"]
+    assert not_run["check"] == "budget_forecast" and "cfbd_months" in not_run["error"]

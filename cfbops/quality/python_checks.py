@@ -1,5 +1,5 @@
-"""Checks that need more than one query: the API contract, and row counts of every mart and
-api view (each relation's name composed with psycopg.sql)."""
+"""Checks that need more than one query: the API contract, row counts of every mart and api
+view (each relation's name composed with psycopg.sql), and the CFBD budget's forecast."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import psycopg
 from psycopg import sql
 
 from cfbops.api_contract import ContractReport, catalog_columns, compare, read_contract
+from cfbops.cfbd.meter import budget_meter
 from cfbops.quality.models import SAMPLE_ROWS, Check, CheckContext, Failing, Severity
 
 API_VIEWS_SQL = """
@@ -89,6 +90,31 @@ def empty_marts(conn: psycopg.Connection, context: CheckContext) -> Failing:
     return _failing(rows, total=len(marts))
 
 
+def budget_forecast(conn: psycopg.Connection, context: CheckContext) -> Failing:
+    """The budget meter's forecast (the month's burn so far, carried on): one failing row
+    when it runs out before the reset. Without the budget's tables the check cannot run."""
+    del context
+    meter = budget_meter(conn)
+    if meter.exhausted_on is None:
+        lasts = f"after its reset at {meter.resets_at:%Y-%m-%d %H:%M} UTC"
+        return Failing(count=0, sample=(), summary=lasts)
+    row = {
+        "forecast_exhausted_on": meter.exhausted_on.isoformat(timespec="minutes"),
+        "resets_at": meter.resets_at.isoformat(timespec="minutes"),
+        "limit": meter.limit,
+        "used": meter.used,
+        "remaining": meter.remaining,
+        "burn_per_day": round(meter.burn_per_day, 1),
+        "source": meter.source,
+    }
+    summary = (
+        f"on {meter.exhausted_on:%Y-%m-%d %H:%M} UTC, before its reset at "
+        f"{meter.resets_at:%Y-%m-%d %H:%M} UTC ({meter.remaining:,} of {meter.limit:,} calls "
+        f"left, burning {meter.burn_per_day:,.0f} a day)"
+    )
+    return Failing(count=1, sample=(row,), summary=summary)
+
+
 PYTHON_CHECKS: tuple[Check, ...] = (
     Check(
         name="api_contract_breaks",
@@ -123,5 +149,14 @@ PYTHON_CHECKS: tuple[Check, ...] = (
         message="{count} of {total} populated marts hold no rows",
         action="check their inputs were loaded, then `cfbops --headless refresh --select NAME`",
         evaluate=empty_marts,
+    ),
+    Check(
+        name="budget_forecast",
+        family="health",
+        severity=Severity.WARN,
+        message="at this month's burn the CFBD budget runs out {summary}",
+        action="run `cfbops --headless budget`; until the reset, cap backfills with "
+        "--max-calls below the calls left (reservations already stop them at the limit)",
+        evaluate=budget_forecast,
     ),
 )

@@ -70,13 +70,3 @@ SELECT table_name, last_loaded_at
 FROM stamped
 WHERE last_loaded_at < now() - interval '30 days'
 ORDER BY last_loaded_at
-
--- check: budget_forecast
--- severity: warn
--- message: at the current burn rate the CFBD budget runs out before it resets
--- action: run `cfbops --headless budget` and lower the backfill's --max-calls until the reset
-SELECT b.calls_used, b.monthly_limit, b.resets_at, b.burn_per_day,
-       b.monthly_limit - b.calls_used AS calls_left
-FROM ops.budget_forecast AS b
-WHERE b.burn_per_day > 0
-  AND now() + ((b.monthly_limit - b.calls_used) / b.burn_per_day) * interval '1 day' < b.resets_at
