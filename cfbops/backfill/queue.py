@@ -39,18 +39,19 @@ PLAN_SQL = {
     """,
 }
 
-# A running item whose session is gone (kill -9) is free to take again.
+# A running item whose session is gone (kill -9) is free to take again. The activity of one
+# backend by its pid, not the whole pg_stat_activity view: claims run once per game.
 _ORPHANED = """
     c.state = 'running' AND NOT EXISTS (
-        SELECT 1 FROM pg_stat_activity AS a
-        WHERE a.pid = c.backend_pid AND a.backend_start = c.backend_start)
+        SELECT 1 FROM pg_stat_get_activity(c.backend_pid) AS a
+        WHERE a.backend_start = c.backend_start)
 """
 
 CLAIM_SQL = f"""
 UPDATE ops.backfill_items AS i
 SET state = 'running', attempts = i.attempts + 1, reason = NULL,
     backend_pid = me.pid, backend_start = me.backend_start
-FROM (SELECT pid, backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()) AS me
+FROM pg_stat_get_activity(pg_backend_pid()) AS me
 WHERE (i.job_id, i.item_key) = (
     SELECT c.job_id, c.item_key FROM ops.backfill_items AS c
     WHERE c.job_id = %(job)s AND (c.state = 'pending' OR ({_ORPHANED}))

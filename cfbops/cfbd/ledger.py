@@ -16,7 +16,7 @@ from cfbops.cfbd.client import CallEnd
 from cfbops.cfbd.months import DEFAULT_MONTHLY_LIMIT, month_of, now_utc, resets_at
 from cfbops.errors import BudgetExhausted
 
-FIGURE_EVERY_S = 1.0
+FIGURE_EVERY_S = 5.0
 
 # A block whose holding session is gone (kill -9) gives back what it never started.
 RELEASE_ORPHANS = """
@@ -284,8 +284,9 @@ class LedgerRecorder:
             "metered": ended.metered,
             "error": ended.error,
         }
-        # The API's own count, at most once a second per worker: it is a check on the
-        # ledger, and a write per call would cost more than the call's own booking.
+        # The API's own count, at most every FIGURE_EVERY_S per worker (and whenever it
+        # says nothing is left): it is a check on the ledger, and recording it counts the
+        # month's calls, which cost more than the call's own booking.
         now = time.monotonic()
         due = now - self._figure_at >= FIGURE_EVERY_S or ended.remaining == 0
         figure = ended.remaining is not None and due
