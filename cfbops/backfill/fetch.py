@@ -15,6 +15,11 @@ from cfbops.cfbd.errors import ItemFailed
 # is truncated and must never be stored as the whole game.
 ROW_CAP = 2000
 
+# Each item's first request: the endpoint, and the parameter that carries the item's key
+# (the claim books this call before the worker makes it).
+PLAY_STATS_REQUEST = ("/plays/stats", "gameId")
+HAVOC_REQUEST = ("/stats/game/havoc", "year")
+
 
 def fetch_play_stats(
     conn: psycopg.Connection,
@@ -24,7 +29,8 @@ def fetch_play_stats(
     load_id: str,
 ) -> list[tuple[Any, ...]]:
     to_rows = mapper(PLAY_STAT_FIELDS, PLAY_STAT_KEY, load_id)
-    body = client.get("/plays/stats", {"gameId": game_id}, recorder)
+    endpoint, param = PLAY_STATS_REQUEST
+    body = client.get(endpoint, {param: game_id}, recorder)
     if not (isinstance(body, list) and len(body) >= ROW_CAP):
         return _for_game(to_rows(body), game_id)
     teams = conn.execute(
@@ -64,7 +70,7 @@ def fetch_havoc(
     load_id: str,
 ) -> list[tuple[Any, ...]]:
     rows = mapper(HAVOC_FIELDS, HAVOC_KEY, load_id)(
-        client.get("/stats/game/havoc", {"year": season}, recorder)
+        client.get(HAVOC_REQUEST[0], {HAVOC_REQUEST[1]: season}, recorder)
     )
     # Games the warehouse does not hold would break the foreign key at commit.
     known = {r[0] for r in conn.execute("SELECT id FROM core.games WHERE season = %s", (season,))}

@@ -114,6 +114,37 @@ def items_to_do(conn: psycopg.Connection, job: Job) -> int:
     return count
 
 
+# The claim and the booking of the item's first call, in one statement: a call taken from
+# the block (%(reservation)s) only when an item was claimed, and its ledger row opened.
+# No row: nothing left to claim; a NULL call: the block is spent (the item is claimed).
+CLAIM_AND_BOOK_SQL = f"""
+WITH claimed AS ({CLAIM_SQL}),
+booked AS (
+    UPDATE ops.cfbd_reservations SET spent = spent + 1
+    WHERE id = %(reservation)s AND spent < granted AND released_at IS NULL
+      AND EXISTS (SELECT FROM claimed)
+    RETURNING id),
+opened AS (
+    INSERT INTO ops.cfbd_calls (reservation_id, endpoint, params, metered)
+    SELECT booked.id, %(endpoint)s, jsonb_build_object(%(param)s::text, claimed.item_key), true
+    FROM booked, claimed
+    RETURNING id)
+SELECT claimed.item_key, claimed.season, (SELECT id FROM opened) FROM claimed
+"""
+
+
+def claim_and_book(
+    conn: psycopg.Connection, job: Job, *, reservation: int, endpoint: str, param: str
+) -> tuple[Item, int | None] | None:
+    """Claim the next item and book its first call (`endpoint` with `param` = the item's
+    key): the item and the call's ledger id (None when the block is spent), or None."""
+    row = conn.execute(
+        CLAIM_AND_BOOK_SQL,
+        {"job": job.id, "reservation": reservation, "endpoint": endpoint, "param": param},
+    ).fetchone()
+    return (Item(job.id, row[0], row[1]), row[2]) if row else None
+
+
 def claim_item(conn: psycopg.Connection, job: Job) -> Item | None:
     row = conn.execute(CLAIM_SQL, {"job": job.id}).fetchone()
     return Item(job.id, row[0], row[1]) if row else None

@@ -14,13 +14,18 @@ from typing import Any
 
 import psycopg
 
-from cfbops.backfill.fetch import fetch_havoc, fetch_play_stats
+from cfbops.backfill.fetch import (
+    HAVOC_REQUEST,
+    PLAY_STATS_REQUEST,
+    fetch_havoc,
+    fetch_play_stats,
+)
 from cfbops.backfill.load import Rider, merge_rows
 from cfbops.backfill.queue import (
     Item,
     Job,
     Kind,
-    claim_item,
+    claim_and_book,
     fail_item,
     finished,
     give_back,
@@ -39,15 +44,23 @@ from cfbops.errors import BudgetExhausted, CfbopsError
 from cfbops.progress import ProgressCallback, TaskProgress, ignore_progress
 
 Fetch = Callable[[psycopg.Connection, CfbdClient, LedgerRecorder, int, str], list[tuple[Any, ...]]]
+Target = tuple[tuple[str, str], tuple[str, ...], tuple[str, ...], Fetch, tuple[str, str]]
 
-TARGETS: dict[Kind, tuple[tuple[str, str], tuple[str, ...], tuple[str, ...], Fetch]] = {
+TARGETS: dict[Kind, Target] = {
     Kind.PLAY_STATS: (
         ("stats", "play_stats"),
         columns(PLAY_STAT_FIELDS),
         PLAY_STAT_KEY,
         fetch_play_stats,
+        PLAY_STATS_REQUEST,
     ),
-    Kind.HAVOC: (("stats", "game_havoc"), columns(HAVOC_FIELDS), HAVOC_KEY, fetch_havoc),
+    Kind.HAVOC: (
+        ("stats", "game_havoc"),
+        columns(HAVOC_FIELDS),
+        HAVOC_KEY,
+        fetch_havoc,
+        HAVOC_REQUEST,
+    ),
 }
 
 
@@ -227,21 +240,27 @@ def _work(
     tally: _Tally,
     stop: _Stop,
 ) -> None:
-    table, cols, key, fetch = TARGETS[job.kind]
+    table, cols, key, fetch, (endpoint, param) = TARGETS[job.kind]
     with connect(settings, application_name=f"cfbops backfill {job.kind} worker") as conn:
-        # Per game: the claim and the call's booking before the request (one statement
-        # each), then the COPY to staging and one statement that merges the rows, closes
-        # the call in the ledger and marks the game done. Not waiting for the WAL flush costs
+        # Per game: one statement claiming it and booking its call before the request,
+        # then the COPY to staging and one statement that merges the rows, closes the
+        # call in the ledger and marks the game done. Not waiting for the WAL flush costs
         # only a server crash's last fraction of a second: games re-marked pending
         # (re-merged, never duplicated) and a few ledger rows the next /info figure covers.
         conn.execute("SET synchronous_commit = off")
         recorder = LedgerRecorder(conn, reservation, defer_answers=True)
         while not stop.event.is_set():
-            item = claim_item(conn, job)
-            if item is None:
+            claimed = claim_and_book(
+                conn, job, reservation=reservation.id, endpoint=endpoint, param=param
+            )
+            if claimed is None:
                 return
+            item, call_id = claimed
             before = recorder.calls
             try:
+                if call_id is None:
+                    raise BudgetExhausted("this run's reserved CFBD calls are all spent")
+                recorder.booked_ahead(endpoint, {param: item.key}, call_id)
                 rows = fetch(conn, client, recorder, item.key, load_id)
 
                 def riders(merged: int, item: Item = item, before: int = before) -> list[Rider]:
@@ -251,6 +270,7 @@ def _work(
                 merged = merge_rows(conn, table, cols, key, rows, riders=riders)
                 tally.item(item, rows=merged, calls=recorder.calls - before, failed=None)
             except ItemFailed as error:
+                recorder.drop_ahead()
                 recorder.flush()
                 calls = recorder.calls - before
                 retryable = not error.reason.startswith("400")
@@ -277,5 +297,6 @@ def _work(
 
 
 def _give_back(conn: psycopg.Connection, recorder: LedgerRecorder, item: Item, before: int) -> None:
+    recorder.drop_ahead()
     recorder.flush()
     give_back(conn, item, calls=recorder.calls - before)

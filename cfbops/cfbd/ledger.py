@@ -245,10 +245,39 @@ class LedgerRecorder:
         self.calls = 0  # metered calls this recorder booked
         self._figure_at = 0.0
         self._unwritten: list[tuple[Any, ...]] = []
+        self._ahead: tuple[str, dict[str, Any], int] | None = None
         self.last_call_id: int | None = None
+
+    def booked_ahead(self, endpoint: str, params: Mapping[str, Any], call_id: int) -> None:
+        """The next metered `begin` for this request takes `call_id`, a call the caller
+        booked with its own statement (the backfill's claim)."""
+        self._ahead = (endpoint, dict(params), call_id)
+
+    def drop_ahead(self) -> None:
+        """A call booked ahead and never sent goes back into the block."""
+        if self._ahead is not None:
+            call_id = self._ahead[2]
+            self._ahead = None
+            self.conn.execute(
+                END_CALL,
+                {
+                    "call": call_id,
+                    "status": None,
+                    "outcome": "not sent",
+                    "rows": None,
+                    "duration_ms": 0,
+                    "metered": False,
+                    "error": None,
+                },
+            )
 
     def begin(self, endpoint: str, params: Mapping[str, Any], *, metered: bool) -> int:
         self.flush()
+        if metered and self._ahead is not None and self._ahead[:2] == (endpoint, dict(params)):
+            self.last_call_id = self._ahead[2]
+            self._ahead = None
+            return self.last_call_id
+        self.drop_ahead()
         if metered:
             if self.reservation is None:
                 raise BudgetExhausted("a metered CFBD call needs a reservation")
