@@ -217,7 +217,7 @@ def main() -> int:
             plain.append(p)
             plain_tx.append(t)
         print(f"\nwrite path over {args.write_games} games, one game at a time:")
-        print(f"  COPY to staging + one merge transaction  rows/s {spread(merged)}")
+        print(f"  COPY to staging + one merge statement    rows/s {spread(merged)}")
         print(f"  plain COPY, autocommit                   rows/s {spread(plain)}")
         print(f"  plain COPY in BEGIN … COMMIT             rows/s {spread(plain_tx)}")
         for name, base in (("autocommit", plain), ("BEGIN … COMMIT", plain_tx)):
