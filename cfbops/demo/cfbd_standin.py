@@ -78,6 +78,8 @@ class StandIn:
     big_games: set[int] = field(default_factory=set)  # games with more than 2,000 stat rows
     faults: list[Fault] = field(default_factory=list)
     served: list[tuple[str, dict[str, str], int]] = field(default_factory=list)
+    in_flight: int = 0  # metered requests being answered now
+    most_in_flight: int = 0  # the most answered at once
     lock: threading.Lock = field(default_factory=threading.Lock)
     server: ThreadingHTTPServer | None = None
 
@@ -275,6 +277,16 @@ def _handler_for(standin: StandIn) -> type[BaseHTTPRequestHandler]:
                 return self._send(200, standin.info())
             if path not in METERED:
                 return self._send(404, {"message": "Not found"})
+            with standin.lock:
+                standin.in_flight += 1
+                standin.most_in_flight = max(standin.most_in_flight, standin.in_flight)
+            try:
+                return self._metered(path, params)
+            finally:
+                with standin.lock:
+                    standin.in_flight -= 1
+
+        def _metered(self, path: str, params: dict[str, str]) -> int:
             if standin.latency_s:
                 time.sleep(standin.latency_s)
             # Metering: each authenticated request reserves a call; non-2xx are refunded.

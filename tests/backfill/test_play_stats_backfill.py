@@ -33,6 +33,15 @@ def test_every_game_is_loaded_once_with_one_call_each(db, cfbd_settings, standin
     assert "rows/s" in seen[-1].message
 
 
+def test_the_calls_of_k_workers_are_in_flight_together(db, cfbd_settings, standin) -> None:
+    # No lock, pool or shared connection may serialise the workers around the request:
+    # with each answer held half a second, all eight are asked at once.
+    standin.latency_s = 0.5
+    result = _run(cfbd_settings, concurrency=8, max_calls=24)
+    assert result.done == 24 and result.failed == 0
+    assert standin.most_in_flight == 8
+
+
 def test_a_second_run_finds_nothing_to_do_and_stores_nothing_twice(
     db, cfbd_settings, standin
 ) -> None:
