@@ -64,15 +64,20 @@ def test_a_2000_row_answer_is_split_per_team(db, cfbd_settings, standin: StandIn
         reasons = conn.execute("SELECT reason FROM ops.backfill_items WHERE state = 'failed'")
         assert result.failed == 0, reasons.fetchall()
         assert rows_per_game(conn)[big] == 2600
-        calls = conn.execute(
+        calls_used = conn.execute(
             "SELECT calls_used FROM ops.backfill_items WHERE item_key = %s", (big,)
         ).fetchone()[0]
-        teams = conn.execute(
-            "SELECT params->>'team' FROM ops.cfbd_calls WHERE params->>'gameId' = %s ORDER BY id",
+        attempts = conn.execute(
+            "SELECT params->>'team', status FROM ops.cfbd_calls WHERE params->>'gameId' = %s"
+            " ORDER BY id",
             (str(big),),
         ).fetchall()
-    assert calls == 3
-    assert teams[0] == (None,) and all(t is not None for (t,) in teams[1:])
+    # The whole game's answer, then one per team. On a loaded machine a call may be retried
+    # (a reset connection): the item still counts every attempt the ledger holds.
+    answered = [team for team, status in attempts if status == 200]
+    assert answered[0] is None, attempts
+    assert len(answered) == 3 and None not in answered[1:] and len(set(answered[1:])) == 2
+    assert calls_used == len(attempts)
 
 
 def test_a_game_truncated_even_per_team_is_failed_not_stored(db, cfbd_settings, standin):
