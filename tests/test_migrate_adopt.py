@@ -330,3 +330,42 @@ def test_adopt_waits_for_no_one_with_no_wait(db: DatabaseUnderTest, tmp_path: Pa
 def _history_exists(db: DatabaseUnderTest) -> bool:
     with db.connect() as conn:
         return conn.execute("SELECT to_regclass('ops.schema_history') IS NOT NULL").fetchone()[0]
+
+
+def test_a_check_written_in_is_the_catalogs_any_array(
+    db: DatabaseUnderTest, tmp_path: Path
+) -> None:
+    # PostgreSQL keeps `kind IN (…)` as `kind = ANY (ARRAY[…])`, with casts to text on a
+    # varchar column; the loader named its checks its own way.
+    with db.connect() as conn:
+        conn.execute(
+            "CREATE SCHEMA core; CREATE TABLE core.games (id bigint NOT NULL,"
+            " season_type varchar, status text,"
+            " CONSTRAINT games_season_type_check CHECK (season_type IN ('regular', 'postseason')),"
+            " CONSTRAINT games_status_check CHECK (status NOT IN ('void')))"
+        )
+    files = {
+        "migrations/V0001__schemas.sql": "CREATE SCHEMA core;",
+        "migrations/V0002__games.sql": """
+            CREATE TABLE core.games (id bigint NOT NULL, season_type varchar, status text);
+            ALTER TABLE core.games ADD CONSTRAINT ck_games_season_type
+                CHECK (season_type IN ('regular', 'postseason'));
+            ALTER TABLE core.games ADD CONSTRAINT ck_games_status CHECK (status NOT IN ('void'));
+            ALTER TABLE core.games ADD CONSTRAINT ck_games_other
+                CHECK (season_type IN ('regular', 'spring'));
+        """,
+    }
+    result = adopt(db.settings, sql_dir=write_migrations(tmp_path / "sql", files))
+
+    assert result.ok, result.failed
+    games = next(f for f in result.files if f.file.version == "0002")
+    outcomes = {o.name: (o.outcome.value, o.detail) for o in games.objects}
+    assert outcomes["ck_games_season_type"] == ("equivalent", "present as games_season_type_check")
+    assert outcomes["ck_games_status"] == ("equivalent", "present as games_status_check")
+    assert outcomes["ck_games_other"][0] == "missing"  # other values: another check
+    with db.connect() as conn:
+        checks = conn.execute(
+            "SELECT conname FROM pg_constraint WHERE conrelid = 'core.games'::regclass"
+            " AND contype = 'c' ORDER BY 1"
+        ).fetchall()
+    assert checks == [("ck_games_other",), ("games_season_type_check",), ("games_status_check",)]

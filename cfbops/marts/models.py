@@ -46,6 +46,7 @@ class PlannedMart:
     reason: str
     statement_timeout: str
     waits_for: tuple[str, ...]
+    work_mem: str | None = None  # ops.mart_setting's; None keeps the server's
 
 
 @dataclass(frozen=True, slots=True)

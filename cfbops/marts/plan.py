@@ -19,6 +19,11 @@ SELECT mart, (extract(epoch FROM statement_timeout) * 1000)::bigint::text
 FROM ops.mart_setting
 WHERE statement_timeout IS NOT NULL
 """
+# Through to_jsonb, so a database migrated before V0270 (no work_mem column) reads none.
+MART_WORK_MEM_SQL = """
+SELECT mart, to_jsonb(s) ->> 'work_mem' FROM ops.mart_setting AS s
+WHERE to_jsonb(s) ->> 'work_mem' IS NOT NULL
+"""
 
 
 def plan_refresh(
@@ -43,6 +48,7 @@ def plan_refresh(
     else:
         reasons = {name: "selected" for name in order}
     timeouts = _mart_timeouts(conn)
+    work_mems = _mart_work_mem(conn)
     planned: list[PlannedMart] = []
     refreshing: set[str] = set()
     for name in order:
@@ -62,6 +68,7 @@ def plan_refresh(
                 reason=reason or "inputs unchanged since its last refresh",
                 statement_timeout=timeouts.get(name, statement_timeout),
                 waits_for=waits_for if refresh else (),
+                work_mem=work_mems.get(name),
             )
         )
     _refuse_impossible_concurrent(catalog, planned, mode)
@@ -139,6 +146,12 @@ def _mart_timeouts(conn: psycopg.Connection) -> Mapping[str, str]:
     if not history_exists(conn):
         return {}
     return dict(conn.execute(MART_TIMEOUTS_SQL).fetchall())
+
+
+def _mart_work_mem(conn: psycopg.Connection) -> Mapping[str, str]:
+    if not history_exists(conn):
+        return {}
+    return dict(conn.execute(MART_WORK_MEM_SQL).fetchall())
 
 
 def _refuse_impossible_concurrent(

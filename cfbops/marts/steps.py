@@ -54,6 +54,8 @@ def refresh_mart(
         conn.execute(
             "SELECT set_config('statement_timeout', %s, false)", (planned.statement_timeout,)
         )
+        if planned.work_mem is not None:
+            conn.execute("SELECT set_config('work_mem', %s, false)", (planned.work_mem,))
         signature = mart_signature(read_signatures(conn, input_oids), input_oids)
         # Taken just before the REFRESH, so started_at + duration_ms is when it ended.
         started_at = _now(conn)
@@ -77,6 +79,7 @@ def refresh_mart(
     finally:
         if not conn.closed and not conn.broken:
             conn.execute("RESET statement_timeout")
+            conn.execute("RESET work_mem")
     result = MartResult(
         name=mart.name,
         status=MartStatus.REFRESHED,

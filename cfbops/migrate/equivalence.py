@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import psycopg
 from pglast import ast, parse_sql
-from pglast.enums import AlterTableType, ConstrType
+from pglast.enums import A_Expr_Kind, AlterTableType, ConstrType
 from pglast.stream import RawStream
 from psycopg import sql
 
@@ -79,9 +79,6 @@ def normalized(expression: str | None) -> str | None:
 
 
 def _without_literal_casts(node: ast.Node) -> ast.Node:
-    # The catalog writes `'fbs'::text` where the file wrote `'fbs'`: same meaning.
-    if isinstance(node, ast.TypeCast) and isinstance(node.arg, ast.A_Const):
-        return node.arg
     for name in node:
         value = getattr(node, name)
         if isinstance(value, ast.Node):
@@ -92,7 +89,38 @@ def _without_literal_casts(node: ast.Node) -> ast.Node:
                 name,
                 tuple(_without_literal_casts(v) if isinstance(v, ast.Node) else v for v in value),
             )
+    # The catalog writes `'fbs'::text` where the file wrote `'fbs'`: same meaning.
+    if isinstance(node, ast.TypeCast) and isinstance(node.arg, ast.A_Const):
+        return node.arg
+    # … and for a varchar column `(kind)::text = ANY ((ARRAY[…])::text[])`: the casts to
+    # text of a column and of an array of constants change no comparison's outcome.
+    if isinstance(node, ast.TypeCast) and _casts_to_text(node):
+        arg = node.arg
+        if isinstance(arg, ast.ColumnRef) or (
+            isinstance(arg, ast.A_ArrayExpr)
+            and all(isinstance(e, ast.A_Const) for e in arg.elements or ())
+        ):
+            return arg
+    # The catalog stores `x IN (a, b)` as `x = ANY (ARRAY[a, b])` and `NOT IN` as `<> ALL`;
+    # a list of one as a plain `x = a` (`x <> a`).
+    if isinstance(node, ast.A_Expr) and node.kind == A_Expr_Kind.AEXPR_IN:
+        negated = _names(node.name) == ("<>",)
+        if len(node.rexpr) == 1:
+            return ast.A_Expr(
+                kind=A_Expr_Kind.AEXPR_OP, name=node.name, lexpr=node.lexpr, rexpr=node.rexpr[0]
+            )
+        return ast.A_Expr(
+            kind=A_Expr_Kind.AEXPR_OP_ALL if negated else A_Expr_Kind.AEXPR_OP_ANY,
+            name=node.name,
+            lexpr=node.lexpr,
+            rexpr=ast.A_ArrayExpr(elements=tuple(node.rexpr)),
+        )
     return node
+
+
+def _casts_to_text(node: ast.TypeCast) -> bool:
+    names = _names(node.typeName.names)
+    return names[-1:] == ("text",) and names[:-1] in ((), ("pg_catalog",))
 
 
 def _names(nodes: object) -> tuple[str, ...]:

@@ -44,13 +44,20 @@ LEFT JOIN LATERAL (
     ORDER BY r.team = pse.team DESC, r.team
     LIMIT 1
 ) AS ro ON true
+-- A UNION of the two ways a recruit record matches, not an OR: the OR left the planner
+-- no index to use, so every recruit was scanned for every player (as in
+-- marts.team_talent_composite). UNION keeps a record matched both ways once, as the OR did.
 LEFT JOIN LATERAL (
-    SELECT rc.id, rc.year, rc.stars, rc.rating, rc.ranking, rc.position, rc.committed_to
-    FROM recruiting.recruits AS rc
-    WHERE rc.athlete_id = pse.athlete_id
-       OR rc.id IN (SELECT ri.value FROM core.roster__recruit_ids AS ri
-                    WHERE ri._dlt_parent_id = ro._dlt_id)
-    ORDER BY rc.rating DESC NULLS LAST, rc.id
+    SELECT m.id, m.year, m.stars, m.rating, m.ranking, m.position, m.committed_to
+    FROM (
+        SELECT rc.* FROM recruiting.recruits AS rc WHERE rc.athlete_id = pse.athlete_id
+        UNION
+        SELECT rc.*
+        FROM core.roster__recruit_ids AS ri
+        JOIN recruiting.recruits AS rc ON rc.id = ri.value
+        WHERE ri._dlt_parent_id = ro._dlt_id
+    ) AS m
+    ORDER BY m.rating DESC NULLS LAST, m.id
     LIMIT 1
 ) AS rec ON true;
 
