@@ -80,8 +80,31 @@ class StandIn:
     served: list[tuple[str, dict[str, str], int]] = field(default_factory=list)
     in_flight: int = 0  # metered requests being answered now
     most_in_flight: int = 0  # the most answered at once
+    # Tests of concurrency: hold each metered request until this many are in flight at once
+    # (a condition, not a latency to outlast), for at most hold_s from the first one.
+    hold_until_in_flight: int = 0
+    hold_s: float = 30.0
     lock: threading.Lock = field(default_factory=threading.Lock)
     server: ThreadingHTTPServer | None = None
+    _arrived: threading.Condition = field(init=False, repr=False)
+    _hold_ends: float | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._arrived = threading.Condition(self.lock)
+
+    def _enter(self) -> None:
+        with self._arrived:
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+            self._arrived.notify_all()
+            if not self.hold_until_in_flight:
+                return
+            if self._hold_ends is None:
+                self._hold_ends = time.monotonic() + self.hold_s
+            self._arrived.wait_for(
+                lambda: self.most_in_flight >= self.hold_until_in_flight,
+                timeout=max(0.0, self._hold_ends - time.monotonic()),
+            )
 
     @classmethod
     def from_database(cls, conninfo: str, **options: Any) -> StandIn:
@@ -277,9 +300,7 @@ def _handler_for(standin: StandIn) -> type[BaseHTTPRequestHandler]:
                 return self._send(200, standin.info())
             if path not in METERED:
                 return self._send(404, {"message": "Not found"})
-            with standin.lock:
-                standin.in_flight += 1
-                standin.most_in_flight = max(standin.most_in_flight, standin.in_flight)
+            standin._enter()
             try:
                 return self._metered(path, params)
             finally:

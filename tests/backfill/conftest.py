@@ -24,7 +24,7 @@ def standin(db: DatabaseUnderTest) -> Iterator[StandIn]:
             "                AND home_team <> away_team ORDER BY id LIMIT %s)",
             (SEASON, SEASON, GAMES),
         )
-    with running_standin(db.url, api_key=TEST_KEY, hang_s=2.0) as server:
+    with running_standin(db.url, api_key=TEST_KEY, hang_s=6.0) as server:
         yield server
 
 

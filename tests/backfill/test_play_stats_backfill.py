@@ -3,6 +3,7 @@ item, and the budget's limits (month and --max-calls)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from cfbops.backfill.queue import Kind
@@ -34,10 +35,11 @@ def test_every_game_is_loaded_once_with_one_call_each(db, cfbd_settings, standin
 
 
 def test_the_calls_of_k_workers_are_in_flight_together(db, cfbd_settings, standin) -> None:
-    # No lock, pool or shared connection may serialise the workers around the request:
-    # with each answer held half a second, all eight are asked at once.
-    standin.latency_s = 0.5
-    result = _run(cfbd_settings, concurrency=8, max_calls=24)
+    # No lock, pool or shared connection may serialise the workers around the request: the
+    # stand-in holds every answer until eight are asked at once (or 30 s have passed).
+    standin.hold_until_in_flight = 8
+    patient = dataclasses.replace(FAST, timeout_s=60.0)  # the hold, not a timeout, decides
+    result = _run(cfbd_settings, concurrency=8, max_calls=24, policy=patient)
     assert result.done == 24 and result.failed == 0
     assert standin.most_in_flight == 8
 
