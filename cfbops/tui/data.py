@@ -6,13 +6,14 @@ thread worker and never touches psycopg itself."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
 
+from cfbops.cfbd.daily import CallsPerDay, calls_per_day
 from cfbops.config import Settings
 from cfbops.db.connect import (
     DatabaseTarget,
@@ -22,6 +23,9 @@ from cfbops.db.connect import (
     resolve_target,
 )
 from cfbops.errors import CfbopsError
+from cfbops.marts.durations import MartDurations, recent_durations
+from cfbops.migrate.listing import MigrationListing, migration_listing
+from cfbops.quality.standing import StandingFinding, standing_findings
 from cfbops.status import StatusSnapshot, status_on
 
 Clock = Callable[[], datetime]
@@ -37,10 +41,30 @@ def utc_now() -> datetime:
 
 @dataclass(frozen=True, slots=True)
 class ConsoleSnapshot:
-    """Everything the dashboard shows at one moment: the status sections and when."""
+    """Everything the dashboard shows at one moment: the status sections, the detail the panes
+    list beyond them (None where the database has no such table yet), and when."""
 
     status: StatusSnapshot
     taken_at: datetime
+    migration_files: MigrationListing | None = None
+    calls_per_day: CallsPerDay | None = None
+    mart_durations: Mapping[str, MartDurations] = field(default_factory=dict)
+    findings: tuple[StandingFinding, ...] = ()
+
+
+def read_snapshot(
+    conn: psycopg.Connection, target: DatabaseTarget, sql_dir: Path, now: datetime
+) -> ConsoleSnapshot:
+    """Everything the dashboard shows, read on one connection (read-only)."""
+    status = status_on(conn, target, sql_dir)
+    return ConsoleSnapshot(
+        status=status,
+        taken_at=now,
+        migration_files=migration_listing(conn, sql_dir),
+        calls_per_day=calls_per_day(conn, now) if status.budget is not None else None,
+        mart_durations=recent_durations(conn),
+        findings=standing_findings(conn),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +121,7 @@ class StatusSource:
         backoff delay before the next attempt."""
         try:
             conn = self._connection()
-            status = status_on(conn, self._target_of(), self.sql_dir)
+            snapshot = read_snapshot(conn, self._target_of(), self.sql_dir, self.clock())
         except CfbopsError as exc:
             raise self._failed(str(exc)) from None
         except psycopg.Error as exc:
@@ -105,7 +129,7 @@ class StatusSource:
                 raise self._failed(describe_lost_connection(exc)) from None
             raise
         self.failures = 0
-        return ConsoleSnapshot(status=status, taken_at=self.clock())
+        return snapshot
 
     def close(self) -> None:
         if self._conn is not None:
