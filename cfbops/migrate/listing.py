@@ -56,13 +56,12 @@ def migration_listing(conn: psycopg.Connection, sql_dir: Path) -> MigrationListi
         status = "failed" if file.key in failed_keys else "pending"
         rows.append(_linted(file, status))
     rows += [_linted(file, "drifted") for file in state.drifted]
-    newest = sorted(state.applied, key=lambda a: (a.applied_at, a.key), reverse=True)
-    applied = [_applied_row(a, by_key) for a in newest[:APPLIED_SHOWN]]
-    # The schema's version: the highest versioned file applied (repeatables re-run often).
+    # The schema's version is the highest versioned file applied: repeatables re-run with
+    # every change, so their order says little.
     versions = [a for a in state.applied if a.version is not None and a.key in by_key]
-    latest = max(versions, key=lambda a: by_key[a.key].sort_key, default=None)
-    latest_row = _applied_row(latest, by_key) if latest else None
-    return MigrationListing(tuple(rows + applied), latest_row)
+    newest = sorted(versions, key=lambda a: by_key[a.key].sort_key, reverse=True)
+    applied = [_applied_row(a, by_key) for a in newest[:APPLIED_SHOWN]]
+    return MigrationListing(tuple(rows + applied), applied[0] if applied else None)
 
 
 def _applied_row(applied: AppliedMigration, by_key: dict[str, MigrationFile]) -> MigrationRow:

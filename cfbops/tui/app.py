@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
+import signal
 from typing import ClassVar, Protocol
 
 from textual import on, work
@@ -55,6 +59,9 @@ class CfbopsApp(ConsoleActions, App[None]):
         poll_interval_s: float = POLL_INTERVAL_S,
     ) -> None:
         super().__init__()
+        # Calm over SSH: no animations unless asked for with TEXTUAL_ANIMATIONS.
+        if "TEXTUAL_ANIMATIONS" not in os.environ:
+            self.animation_level = "none"
         self.settings = settings
         self.read_only = read_only or settings.read_only
         self.clock = clock
@@ -76,6 +83,10 @@ class CfbopsApp(ConsoleActions, App[None]):
 
     def on_mount(self) -> None:
         self.query_one("#banner").display = False
+        # The terminal went away (SSH dropped, window closed): exit as if `q` was pressed, so
+        # the polling connection closes and the demo's stand-in stops, instead of dying mid-write.
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.exit)
         self.poll_database()
 
     def on_unmount(self) -> None:
@@ -124,15 +135,14 @@ class CfbopsApp(ConsoleActions, App[None]):
         return widget
 
     def target_line(self) -> str:
+        """State first: on a narrow terminal the URL is what gets cut, not the news."""
         mode = "read-only" if self.read_only else "read-write"
+        head = f"cfbops · {self.connection_state} · {mode}"
         if self.snapshot is None:
-            return f"cfbops · {mode} · {self.connection_state}"
+            return head
         db = self.snapshot.status.database
         kind = "embedded" if db.embedded else "external"
-        return (
-            f"cfbops · {db.url} · PostgreSQL {db.server_version} ({kind}) · {mode}"
-            f" · {self.connection_state}"
-        )
+        return f"{head} · PostgreSQL {db.server_version} {kind} · {db.url}"
 
     def action_focus_pane(self, pane_id: str) -> None:
         self.query_one(f"#{pane_id}", Pane).focus_table()

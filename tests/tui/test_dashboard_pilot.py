@@ -71,7 +71,7 @@ async def test_the_migrations_pane_counts_what_the_history_holds(db: DatabaseUnd
     applied_total = collect_status(db.settings).migrations
     assert applied_total is not None and applied_total.applied >= applied_versions
     assert f"{applied_total.applied} applied · 0 pending · 0 drifted · 0 failed" in summary
-    assert f"latest {newest_version}" in summary
+    assert f"latest V{newest_version}" in summary
     assert all(cells[1] == "applied" for cells in rows.values())
     assert selected is not None and selected in rows
 
@@ -109,9 +109,9 @@ async def test_the_budget_pane_shows_the_ledgers_calls_and_the_reset(db: Databas
         summary = text_of(app, "#budget .summary")
         sparkline = app.query_one("#calls-per-day").data
         label = text_of(app, "#calls-per-day-label")
-    assert f"{used:,} of 75,000 used · {75000 - used:,} left · resets in" in summary
+    assert summary.startswith(f"{used:,}/75,000 used · {75000 - used:,} left\nresets in ")
     assert list(sparkline)[-3:] == [3, 0, 7]
-    assert "10 (peak 7)" in label
+    assert label.endswith(" · 10 · peak 7")
 
 
 async def test_the_budget_pane_shows_each_backfill_jobs_progress(db: DatabaseUnderTest):
@@ -159,8 +159,8 @@ async def test_the_marts_pane_lists_every_mart_with_its_last_refresh(db: Databas
     assert set(rows) == set(history)
     for mart, mart_rows in history.items():
         assert rows[mart][5] == f"{mart_rows:,}"
-        assert rows[mart][6] == "refreshed"
-        assert len(rows[mart][7]) == 2  # one sparkline character a refresh
+        assert rows[mart][7] == "refreshed"
+        assert len(rows[mart][3]) == 2  # one sparkline character a refresh
     assert f"{len(history)} marts · 0 stale" in summary
     assert selected in history
 
@@ -200,7 +200,8 @@ async def test_the_quality_pane_lists_the_last_runs_findings(db: DatabaseUnderTe
     assert set(rows) == set(failed)
     for check, found in failed.items():
         assert rows[check][2] == f"{found:,}" and rows[check][3] == "new"
-    assert summary.startswith("run 1 ")
+    assert summary.startswith("run 1, ")
+    assert f"{sum(1 for c in rows.values() if c[0] == 'warn')} warnings" in summary
 
 
 async def test_panes_without_their_tables_say_which_command_brings_them(

@@ -27,11 +27,19 @@ class Pane(Vertical):
     highlighted row (what `enter` opens a drill-down on)."""
 
     title: ClassVar[str] = ""
+    # Every cell a row carries; `wide_columns` (default: all) and `narrow_columns` pick and
+    # order the ones shown.
     columns: ClassVar[tuple[str, ...]] = ()
+    wide_columns: ClassVar[tuple[str, ...]] = ()
+    # The columns kept when the pane is narrow (80 columns split in two): what matters most.
+    narrow_columns: ClassVar[tuple[str, ...]] = ()
+    narrow_below: ClassVar[int] = 56
 
     def __init__(self, *, id: str) -> None:
         super().__init__(id=id, classes="pane")
         self.border_title = self.title
+        self._rows: list[Row] = []
+        self._shown: tuple[str, ...] = self.wide_columns or self.columns
 
     def compose(self) -> ComposeResult:
         yield from self.compose_summary()
@@ -42,7 +50,17 @@ class Pane(Vertical):
         yield Static("loading…", classes="summary")
 
     def on_mount(self) -> None:
-        self.table.add_columns(*self.columns)
+        self.table.add_columns(*self._shown)
+
+    def on_resize(self) -> None:
+        narrow = self.size.width < self.narrow_below and bool(self.narrow_columns)
+        shown = self.narrow_columns if narrow else (self.wide_columns or self.columns)
+        if shown == self._shown:
+            return
+        self._shown = shown
+        self.table.clear(columns=True)
+        self.table.add_columns(*shown)
+        self.fill(self._rows)
 
     @property
     def table(self) -> DataTable[str]:
@@ -80,7 +98,9 @@ class Pane(Vertical):
         cursor and scroll stay put); rebuilt otherwise, keeping the cursor on its key."""
         table = self.table
         table.display = True
-        wanted = list(rows)
+        self._rows = list(rows)
+        picks = [self.columns.index(name) for name in self._shown]
+        wanted = [(key, tuple(cells[i] for i in picks)) for key, cells in self._rows]
         current = [key.value for key in table.rows]
         if current == [key for key, _ in wanted]:
             for key, cells in wanted:

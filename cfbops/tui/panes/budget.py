@@ -8,7 +8,7 @@ from textual.widgets import ProgressBar, Sparkline, Static
 
 from cfbops.tui.data import ConsoleSnapshot
 from cfbops.tui.panes.base import Pane, not_available
-from cfbops.tui.panes.text import bar, countdown, rate_and_eta
+from cfbops.tui.panes.text import bar, countdown, per_day, rate_and_eta
 
 COLUMNS = ("job", "progress", "done", "rate, ETA", "state")
 
@@ -16,6 +16,7 @@ COLUMNS = ("job", "progress", "done", "rate, ETA", "state")
 class BudgetPane(Pane):
     title = "2 API budget · backfill"
     columns = COLUMNS
+    narrow_columns = ("job", "progress", "done")
 
     def compose_summary(self) -> ComposeResult:
         # No ETA from the widget: its clock is not the console's, and the core gives one.
@@ -41,9 +42,9 @@ class BudgetPane(Pane):
         meter_bar.display = sparkline.display = label.display = True
         meter_bar.update(total=max(meter.limit, 1), progress=meter.used)
         text = (
-            f"{meter.used:,} of {meter.limit:,} used · {meter.remaining:,} left"
-            f" · resets {countdown(meter.resets_at, snapshot.taken_at)}"
-            f"\n{meter.burn_per_day:,.1f}/day · source {meter.source}"
+            f"{meter.used:,}/{meter.limit:,} used · {meter.remaining:,} left\n"
+            f"resets {countdown(meter.resets_at, snapshot.taken_at)}"
+            f" · {per_day(meter.burn_per_day)} · {meter.source}"
         )
         if meter.exhausted_on is not None:
             text += f" · runs out {meter.exhausted_on:%Y-%m-%d}"
@@ -54,11 +55,13 @@ class BudgetPane(Pane):
         if days is not None:
             sparkline.data = list(days.counts)
             label.update(
-                f"calls per day {days.first_day:%m-%d}…{days.last_day:%m-%d}:"
-                f" {days.total:,} (peak {max(days.counts, default=0):,})"
+                f"calls/day {days.first_day:%m-%d}…{days.last_day:%m-%d}"
+                f" · {days.total:,} · peak {max(days.counts, default=0):,}"
             )
         backfill = snapshot.status.backfill
-        if backfill is None:
+        if backfill is None or not backfill.jobs:
+            # No invented rows: say what there is and how to start one.
+            self.summary.update(text + ("\nno backfill jobs (b plans one)" if backfill else ""))
             self.show_unavailable_jobs()
             return
         self.fill(

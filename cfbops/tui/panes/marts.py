@@ -8,7 +8,7 @@ from cfbops.tui.data import ConsoleSnapshot
 from cfbops.tui.panes.base import Pane, not_available
 from cfbops.tui.panes.text import ago, count, duration_ms, spark
 
-COLUMNS = ("mart", "!", "last refresh", "took", "mode", "rows", "status", "recent")
+COLUMNS = ("mart", "!", "took", "recent", "last refresh", "rows", "mode", "status")
 # The marks column: S stale (inputs changed since), ▲ slower than usual (over 2x its median).
 STALE_MARK = "S"
 SLOW_MARK = "▲"
@@ -17,6 +17,7 @@ SLOW_MARK = "▲"
 class MartsPane(Pane):
     title = "3 mart refresh"
     columns = COLUMNS
+    narrow_columns = ("!", "mart", "took")
 
     @property
     def selected_mart(self) -> str | None:
@@ -50,14 +51,14 @@ class MartsPane(Pane):
                 (
                     state.name,
                     (
-                        state.name,
+                        state.name.removeprefix("marts."),
                         marks,
-                        ago(state.last_refreshed_at, now),
                         duration_ms(state.last_duration_ms),
-                        result.mode.value if result and result.mode else "—",
-                        count(state.last_rows),
-                        result.status.value if result else "—",
                         spark(durations.durations_ms) if durations else "",
+                        ago(state.last_refreshed_at, now),
+                        count(state.last_rows),
+                        result.mode.value if result and result.mode else "—",
+                        result.status.value if result else "—",
                     ),
                 )
             )

@@ -7,12 +7,14 @@ from cfbops.tui.data import ConsoleSnapshot
 from cfbops.tui.panes.base import Pane, not_available
 from cfbops.tui.panes.text import ago
 
-COLUMNS = ("file", "state", "lint", "applied")
+COLUMNS = ("file", "state", "lint", "applied", "id")
 
 
 class MigrationsPane(Pane):
     title = "1 migrations"
     columns = COLUMNS
+    wide_columns = ("file", "state", "lint", "applied")
+    narrow_columns = ("id", "state", "lint")
 
     @property
     def selected_migration(self) -> str | None:
@@ -26,9 +28,7 @@ class MigrationsPane(Pane):
             self.show_unavailable(not_available("migrate --plan"))
             return
         latest = listing.latest_applied
-        latest_text = (
-            f"{latest.key} {ago(latest.applied_at, snapshot.taken_at)}" if latest else "none"
-        )
+        latest_text = f"V{latest.key}" if latest else "none"
         self.summary.update(
             f"{summary.applied} applied · {summary.pending} pending · "
             f"{summary.drifted} drifted · {summary.failed} failed\n"
@@ -38,10 +38,11 @@ class MigrationsPane(Pane):
             (
                 row.file,
                 (
-                    row.file,
+                    row.file.removesuffix(".sql"),
                     row.state,
                     lint_cell(row.lint_errors, row.lint_warnings, row.state),
                     ago(row.applied_at, snapshot.taken_at) if row.applied_at else "—",
+                    f"V{row.key}" if row.key[0].isdigit() else row.key,
                 ),
             )
             for row in listing.rows
@@ -49,8 +50,6 @@ class MigrationsPane(Pane):
 
 
 def lint_state(listing: MigrationListing) -> str:
-    if not any(r.state != "applied" for r in listing.rows):
-        return "clean (nothing pending)"
     if not listing.lint_errors and not listing.lint_warnings:
         return "clean"
     return f"{listing.lint_errors} errors, {listing.lint_warnings} warnings"

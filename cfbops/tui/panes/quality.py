@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cfbops.tui.data import ConsoleSnapshot
 from cfbops.tui.panes.base import Pane, not_available
-from cfbops.tui.panes.text import ago, count
+from cfbops.tui.panes.text import age, ago, count
 
 COLUMNS = ("sev", "check", "count", "state", "since")
 
@@ -12,6 +12,7 @@ COLUMNS = ("sev", "check", "count", "state", "since")
 class QualityPane(Pane):
     title = "4 data quality"
     columns = COLUMNS
+    narrow_columns = ("sev", "count", "check")
 
     @property
     def selected_check(self) -> str | None:
@@ -28,11 +29,11 @@ class QualityPane(Pane):
             self.summary.update("never checked (c runs the checks, or cfbops --headless check)")
         else:
             text = (
-                f"run {section.last_run_id} {ago(section.last_run_at, now)}: "
-                f"{section.errors} errors · {section.warnings} warnings"
+                f"run {section.last_run_id}, {ago(section.last_run_at, now)}: "
+                f"{section.errors} errors, {section.warnings} warnings"
             )
             if section.not_run:
-                text += f" · {section.not_run} could not run"
+                text += f", {section.not_run} not run"
             self.summary.update(text)
         self.fill(
             (
@@ -42,7 +43,7 @@ class QualityPane(Pane):
                     f.check,
                     count(f.count),
                     f.state or "—",
-                    ago(f.since, now) if f.since else "—",
+                    age(f.since, now) if f.since else "—",
                 ),
             )
             for f in snapshot.findings

@@ -12,7 +12,13 @@ SPARK_LEVELS = "▁▂▃▄▅▆▇█"
 def ago(moment: datetime | None, now: datetime) -> str:
     if moment is None:
         return "never"
-    return f"{span(max((now - moment).total_seconds(), 0.0))} ago"
+    return f"{age(moment, now)} ago"
+
+
+def age(moment: datetime, now: datetime) -> str:
+    """How long ago, short enough for a table cell: 12s, 52m, 1h 53m, 3d 04h."""
+    seconds = max((now - moment).total_seconds(), 0.0)
+    return span(seconds) if seconds >= 3600 or seconds < 60 else f"{int(seconds // 60)}m"
 
 
 def countdown(until: datetime, now: datetime) -> str:
@@ -63,6 +69,10 @@ def bar(done: int, total: int, width: int = 12) -> str:
         return "░" * width
     filled = min(round(done / total * width), width)
     return "█" * filled + "░" * (width - filled)
+
+
+def per_day(value: float) -> str:
+    return f"{value:,.1f}/day" if value < 10 else f"{value:,.0f}/day"
 
 
 def rate_and_eta(per_s: float | None, eta_s: float | None) -> str:
