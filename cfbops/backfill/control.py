@@ -96,3 +96,21 @@ def pause_backfill(settings: Settings, jobs: Sequence[str] | None = None) -> tup
         connect(settings, application_name="cfbops backfill pause") as conn,
     ):
         return pause_jobs(conn, jobs)
+
+
+SEASONS_TO_LOAD_SQL = """
+SELECT min(g.season), max(g.season) FROM core.games AS g
+WHERE g.completed AND NOT EXISTS (SELECT 1 FROM stats.play_stats AS ps WHERE ps.game_id = g.id)
+"""
+
+
+def suggested_seasons(settings: Settings) -> tuple[int, int] | None:
+    """The seasons holding completed games without play stats (None: nothing to load)."""
+    with (
+        one_line_database_errors("the seasons to load could not be read"),
+        connect(settings, application_name="cfbops backfill estimate") as conn,
+    ):
+        row = conn.execute(SEASONS_TO_LOAD_SQL).fetchone()
+    if not row or row[0] is None:
+        return None
+    return int(row[0]), int(row[1])
