@@ -25,15 +25,34 @@ class ActionBar(Horizontal):
     }
     """
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        # Kept until the children exist: the first message can arrive before they mount.
+        self.text = ""
+        self.done: int | None = None
+        self.total: int | None = None
+
     def compose(self) -> ComposeResult:
         yield Static("", id="action-text", markup=False)
-        yield ProgressBar(total=None, show_eta=False, id="action-progress")
+        yield ProgressBar(total=100, show_eta=False, id="action-progress")
+
+    def on_mount(self) -> None:
+        self._show()
 
     def show_progress(self, action: str, progress: Progress) -> None:
-        self.query_one("#action-text", Static).update(progress.line())
-        bar = self.query_one(ProgressBar)
+        self.text = progress.line()
         if progress.total:
-            bar.update(total=progress.total, progress=progress.done)
+            self.done, self.total = progress.done, progress.total
+        self._show()
 
     def show_outcome(self, summary: str) -> None:
-        self.query_one("#action-text", Static).update(summary)
+        self.text = summary
+        self._show()
+
+    def _show(self) -> None:
+        texts = self.query("#action-text")
+        if not texts:
+            return
+        texts.first(Static).update(self.text)
+        if self.total:
+            self.query_one(ProgressBar).update(total=self.total, progress=self.done)

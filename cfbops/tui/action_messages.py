@@ -20,9 +20,6 @@ class ActionProgress(Message):
     action: str
     progress: Progress
 
-    def __post_init__(self) -> None:
-        super().__init__()
-
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, ActionProgress) and message.action == self.action
 
@@ -35,9 +32,6 @@ class ActionFinished(Message):
     summary: str
     ok: bool = True
 
-    def __post_init__(self) -> None:
-        super().__init__()
-
 
 @dataclass
 class DrillDownReady(Message):
@@ -46,6 +40,3 @@ class DrillDownReady(Message):
 
     build: Callable[[], Screen[Any]]
     on_result: Callable[[Any], None] | None = None
-
-    def __post_init__(self) -> None:
-        super().__init__()

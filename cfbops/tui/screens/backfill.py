@@ -48,9 +48,6 @@ class EstimateReady(Message):
     text: str
     problem: bool = False
 
-    def __post_init__(self) -> None:
-        super().__init__()
-
 
 class BackfillScreen(DrillDown[BackfillRequest | None]):
     def __init__(
