@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import ProgressBar
 
+from cfbops.tui.action_bar import ActionBar
 from cfbops.tui.screens.confirm import ConfirmScreen
 from cfbops.tui.screens.ledger import LedgerScreen
 from cfbops.tui.screens.mart import MartScreen
