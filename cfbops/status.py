@@ -10,7 +10,7 @@ import psycopg
 from cfbops.backfill.overview import BackfillOverview, backfill_overview
 from cfbops.cfbd.meter import BudgetMeter, budget_meter
 from cfbops.config import Settings
-from cfbops.db.connect import connect, resolve_target, server_version
+from cfbops.db.connect import DatabaseTarget, connect, resolve_target, server_version
 from cfbops.marts.overview import MartsOverview, marts_overview
 from cfbops.migrate.files import load_migrations
 from cfbops.migrate.history import applied_migrations
@@ -79,11 +79,16 @@ def collect_status(settings: Settings, sql_dir: Path | None = None) -> StatusSna
     """Read-only: every section the console shows, from one connection."""
     target = resolve_target(settings)
     with connect(settings, target=target, application_name="cfbops status") as conn:
-        database = DatabaseIdentity(target.display_url, server_version(conn), target.embedded)
-        migrations = migration_summary(conn, sql_dir or settings.sql_dir)
-        marts = marts_overview(conn)
-        quality = quality_overview(conn)
-        budget, backfill = _budget_sections(conn)
+        return status_on(conn, target, sql_dir or settings.sql_dir)
+
+
+def status_on(conn: psycopg.Connection, target: DatabaseTarget, sql_dir: Path) -> StatusSnapshot:
+    """The snapshot on a connection the caller owns (the console's polling connection)."""
+    database = DatabaseIdentity(target.display_url, server_version(conn), target.embedded)
+    migrations = migration_summary(conn, sql_dir)
+    marts = marts_overview(conn)
+    quality = quality_overview(conn)
+    budget, backfill = _budget_sections(conn)
     return StatusSnapshot(
         database=database,
         migrations=migrations,

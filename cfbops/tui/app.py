@@ -1,31 +1,146 @@
-"""The console application (a placeholder screen until the console issue lands)."""
+"""The console: a header naming the target, four panes polled from one connection, a footer."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
+from textual import on, work
 from textual.app import App, ComposeResult
-from textual.binding import BindingType
-from textual.widgets import Footer, Header, Static
+from textual.binding import Binding, BindingType
+from textual.containers import Grid
+from textual.widgets import Footer, Static
 
-from cfbops.status import StatusSnapshot
+from cfbops.config import Settings
+from cfbops.tui.actions import ACTION_BINDINGS, ConsoleActions
+from cfbops.tui.data import Clock, ConsoleSnapshot, SourceUnavailable, StatusSource, utc_now
+from cfbops.tui.messages import ConnectionLost, SnapshotReady
+from cfbops.tui.panes import BudgetPane, MartsPane, MigrationsPane, QualityPane
+from cfbops.tui.panes.base import Pane
+
+# Seconds between the end of one poll and the start of the next.
+POLL_INTERVAL_S = 2.0
+PANE_IDS = ("migrations", "budget", "marts", "quality")
 
 
-class CfbopsApp(App[None]):
+class SnapshotSource(Protocol):
+    """What the App polls: the real StatusSource, or a fixed one in snapshot tests."""
+
+    def poll(self) -> ConsoleSnapshot: ...
+
+    def close(self) -> None: ...
+
+
+class CfbopsApp(ConsoleActions, App[None]):
     TITLE = "cfbops"
-    BINDINGS: ClassVar[list[BindingType]] = [("q", "quit", "Quit")]
+    CSS_PATH = "console.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit"),
+        Binding("1", "focus_pane('migrations')", "Migrations", show=False),
+        Binding("2", "focus_pane('budget')", "Budget", show=False),
+        Binding("3", "focus_pane('marts')", "Marts", show=False),
+        Binding("4", "focus_pane('quality')", "Quality", show=False),
+        Binding("tab", "focus_next", "Next pane", show=False),
+        Binding("shift+tab", "focus_previous", "Previous pane", show=False),
+        Binding("escape", "back", "Back", show=False),
+        Binding("question_mark", "help", "Help"),
+        *ACTION_BINDINGS,
+    ]
 
-    def __init__(self, snapshot: StatusSnapshot) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        read_only: bool = False,
+        source: SnapshotSource | None = None,
+        clock: Clock = utc_now,
+        poll_interval_s: float = POLL_INTERVAL_S,
+    ) -> None:
         super().__init__()
-        self.snapshot = snapshot
+        self.settings = settings
+        self.read_only = read_only or settings.read_only
+        self.clock = clock
+        self.source: SnapshotSource = source or StatusSource(settings, clock=clock)
+        self.poll_interval_s = poll_interval_s
+        self.snapshot: ConsoleSnapshot | None = None
+        self.connection_state = "connecting"
+        self.polls = 0
 
     def compose(self) -> ComposeResult:
-        db = self.snapshot.database
-        kind = "embedded" if db.embedded else "external"
-        yield Header()
-        yield Static(
-            f"Database: {db.url}\nPostgreSQL {db.server_version} ({kind})\n\n"
-            "The console panes arrive with their issues; use `cfbops --headless status` meanwhile.",
-            id="placeholder",
-        )
+        yield Static("cfbops · connecting…", id="target")
+        yield Static("", id="banner")
+        with Grid(id="dashboard"):
+            yield MigrationsPane(id="migrations")
+            yield BudgetPane(id="budget")
+            yield MartsPane(id="marts")
+            yield QualityPane(id="quality")
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#banner").display = False
+        self.poll_database()
+
+    def on_unmount(self) -> None:
+        self.source.close()
+
+    # -- polling: a timer re-armed when a poll finishes, so polls never overlap ----------
+
+    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
+    def poll_database(self) -> None:
+        try:
+            snapshot = self.source.poll()
+        except SourceUnavailable as exc:
+            self.post_message(ConnectionLost(exc.reason, exc.retry_in_s))
+            return
+        self.post_message(SnapshotReady(snapshot))
+
+    @on(SnapshotReady)
+    def show_snapshot(self, message: SnapshotReady) -> None:
+        self.snapshot = message.snapshot
+        self.connection_state = "connected"
+        self.polls += 1
+        self.query_one("#banner").display = False
+        for pane in self.panes():
+            pane.show(message.snapshot)
+        self.query_one("#target", Static).update(self.target_line())
+        self.set_timer(self.poll_interval_s, self.poll_database)
+
+    @on(ConnectionLost)
+    def show_lost(self, message: ConnectionLost) -> None:
+        self.connection_state = "reconnecting"
+        banner = self.query_one("#banner", Static)
+        banner.update(f"{message.reason} — retrying in {message.retry_in_s:.0f} s")
+        banner.display = True
+        self.query_one("#target", Static).update(self.target_line())
+        self.set_timer(message.retry_in_s, self.poll_database)
+
+    # -- layout and navigation ----------------------------------------------------------
+
+    def panes(self) -> list[Pane]:
+        return [self.query_one(f"#{pane_id}", Pane) for pane_id in PANE_IDS]
+
+    def focused_pane(self) -> Pane | None:
+        widget = self.focused
+        while widget is not None and not isinstance(widget, Pane):
+            widget = widget.parent  # type: ignore[assignment]
+        return widget
+
+    def target_line(self) -> str:
+        mode = "read-only" if self.read_only else "read-write"
+        if self.snapshot is None:
+            return f"cfbops · {mode} · {self.connection_state}"
+        db = self.snapshot.status.database
+        kind = "embedded" if db.embedded else "external"
+        return (
+            f"cfbops · {db.url} · PostgreSQL {db.server_version} ({kind}) · {mode}"
+            f" · {self.connection_state}"
+        )
+
+    def action_focus_pane(self, pane_id: str) -> None:
+        self.query_one(f"#{pane_id}", Pane).focus_table()
+
+    def action_back(self) -> None:
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def action_help(self) -> None:
+        self.action_show_help_panel()

@@ -5,14 +5,12 @@ from __future__ import annotations
 import sys
 
 from cfbops.config import Settings
-from cfbops.status import collect_status
 
 
 def run_console(settings: Settings) -> int:
     from cfbops.tui.app import CfbopsApp
 
-    snapshot = collect_status(settings)
-    CfbopsApp(snapshot).run()
+    CfbopsApp(settings, read_only=settings.read_only).run()
     return 0
 
 

@@ -68,7 +68,8 @@ class MigrationPlanScreen(DrillDown[bool]):
 
     def body(self) -> Iterable[Widget]:
         yield text_block([summary_line(self.plan)], classes="hint")
-        files = sorted(self.plan.files, key=lambda f: f.file.display_path != self.selected)
+        # The file chosen in the migrations pane first (the pane keys rows by file name).
+        files = sorted(self.plan.files, key=lambda f: f.file.path.name != self.selected)
         lines = [line for planned in files for line in file_lines(planned)]
         with VerticalScroll():
             yield text_block(lines or ["Nothing pending: the database is up to date."])
