@@ -8,16 +8,12 @@ import dataclasses
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
 
-from textual.app import App, ComposeResult
-from textual.binding import BindingType
 from textual.pilot import Pilot
-from textual.widgets import Footer, Static
 
 from cfbops.config import Settings
 from cfbops.migrate.files import default_sql_dir
-from cfbops.tui.actions import ACTION_BINDINGS, ConsoleActions
+from cfbops.tui.app import CfbopsApp
 
 DEADLINE_S = 60.0
 
@@ -30,19 +26,9 @@ ALTER TABLE core.games ADD CONSTRAINT games_season_sane CHECK (season > 1800);
 """
 
 
-class ActionsHost(ConsoleActions, App[None]):
-    """The smallest App the actions mix into: settings, read_only, a footer."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [*ACTION_BINDINGS]
-
-    def __init__(self, settings: Settings, *, read_only: bool = False) -> None:
-        super().__init__()
-        self.settings = settings
-        self.read_only = read_only or settings.read_only
-
-    def compose(self) -> ComposeResult:
-        yield Static("console under test", id="placeholder")
-        yield Footer()
+def console(settings: Settings, *, read_only: bool = False) -> CfbopsApp:
+    """The console as `cfbops` opens it, on these settings."""
+    return CfbopsApp(settings, read_only=read_only)
 
 
 def with_pending_migration(settings: Settings, home: Path) -> Settings:

@@ -8,13 +8,14 @@ from textual.widgets import ProgressBar
 
 from cfbops.tui.action_bar import ActionBar
 from cfbops.tui.screens.confirm import ConfirmScreen
+from cfbops.tui.screens.finding import FindingScreen
 from cfbops.tui.screens.ledger import LedgerScreen
 from cfbops.tui.screens.mart import MartScreen
 from cfbops.tui.screens.migration_plan import MigrationPlanScreen
 from cfbops.tui.screens.selector import SelectorPrompt
 from tests.conftest import DatabaseUnderTest
 from tests.tui.console_host import (
-    ActionsHost,
+    console,
     settle,
     wait_for,
     with_pending_migration,
@@ -36,7 +37,7 @@ def _probe_exists(db: DatabaseUnderTest) -> bool:
 
 
 async def test_apply_shows_the_plan_to_confirm_then_migrates(db: DatabaseUnderTest) -> None:
-    app = ActionsHost(with_pending_migration(db.settings, db.home))
+    app = console(with_pending_migration(db.settings, db.home))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("a")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the confirmation")
@@ -52,7 +53,7 @@ async def test_apply_shows_the_plan_to_confirm_then_migrates(db: DatabaseUnderTe
 
 
 async def test_no_at_the_confirmation_applies_nothing(db: DatabaseUnderTest) -> None:
-    app = ActionsHost(with_pending_migration(db.settings, db.home))
+    app = console(with_pending_migration(db.settings, db.home))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("a")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the confirmation")
@@ -63,7 +64,7 @@ async def test_no_at_the_confirmation_applies_nothing(db: DatabaseUnderTest) -> 
 
 
 async def test_refresh_all_refreshes_every_mart_with_live_progress(db: DatabaseUnderTest) -> None:
-    app = ActionsHost(db.settings)
+    app = console(db.settings)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("R")
         await wait_for(pilot, lambda: app.finished_actions, "the refresh to finish")
@@ -84,7 +85,7 @@ async def test_refresh_all_refreshes_every_mart_with_live_progress(db: DatabaseU
 
 
 async def test_refresh_stale_leaves_fresh_marts_alone(db: DatabaseUnderTest) -> None:
-    app = ActionsHost(db.settings)
+    app = console(db.settings)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("R")
         await wait_for(pilot, lambda: len(app.finished_actions) == 1, "the full refresh")
@@ -107,7 +108,7 @@ async def test_refresh_selected_takes_a_dbt_style_selector(db: DatabaseUnderTest
     mart = _scalar(
         db, "SELECT schemaname || '.' || matviewname FROM pg_matviews ORDER BY 1 LIMIT 1"
     )
-    app = ActionsHost(db.settings)
+    app = console(db.settings)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f")
         await wait_for(pilot, lambda: isinstance(app.screen, SelectorPrompt), "the prompt")
@@ -128,7 +129,7 @@ async def test_refresh_selected_takes_a_dbt_style_selector(db: DatabaseUnderTest
 
 
 async def test_a_malformed_selector_is_one_line_and_runs_nothing(db: DatabaseUnderTest) -> None:
-    app = ActionsHost(db.settings)
+    app = console(db.settings)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f")
         await wait_for(pilot, lambda: isinstance(app.screen, SelectorPrompt), "the prompt")
@@ -145,7 +146,7 @@ async def test_a_malformed_selector_is_one_line_and_runs_nothing(db: DatabaseUnd
 
 
 async def test_run_checks_stores_a_run_with_every_result(db: DatabaseUnderTest) -> None:
-    app = ActionsHost(db.settings)
+    app = console(db.settings)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("c")
         await wait_for(pilot, lambda: app.finished_actions, "the checks")
@@ -171,7 +172,7 @@ async def test_read_only_refuses_every_writing_action_and_changes_nothing(
             ).fetchone()
 
     before = footprint()
-    app = ActionsHost(with_pending_migration(db.settings, db.home), read_only=True)
+    app = console(with_pending_migration(db.settings, db.home), read_only=True)
     async with app.run_test(size=SIZE) as pilot:
         for key in ("a", "r", "R", "f", "p"):
             await pilot.press(key)
@@ -184,7 +185,7 @@ async def test_read_only_refuses_every_writing_action_and_changes_nothing(
 
 
 async def test_checks_under_read_only_run_but_store_nothing(db: DatabaseUnderTest) -> None:
-    app = ActionsHost(db.settings, read_only=True)
+    app = console(db.settings, read_only=True)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("c")
         await wait_for(pilot, lambda: app.finished_actions, "the checks")
@@ -197,7 +198,7 @@ async def test_checks_under_read_only_run_but_store_nothing(db: DatabaseUnderTes
 
 
 async def test_the_palette_offers_and_runs_an_action(db: DatabaseUnderTest) -> None:
-    app = ActionsHost(db.settings)
+    app = console(db.settings)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+p")
         await pilot.press(*"Refresh every mart")
@@ -220,16 +221,39 @@ async def test_the_palette_offers_and_runs_an_action(db: DatabaseUnderTest) -> N
 
 
 async def test_the_drill_downs_open_from_their_keys(db: DatabaseUnderTest) -> None:
-    app = ActionsHost(with_pending_migration(db.settings, db.home))
+    app = console(with_pending_migration(db.settings, db.home))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("l")
         await wait_for(pilot, lambda: isinstance(app.screen, LedgerScreen), "the ledger")
         await pilot.press("escape")
         await app.run_action("migration_plan")
         await wait_for(pilot, lambda: isinstance(app.screen, MigrationPlanScreen), "the plan")
+        await pilot.pause()
         text = "\n".join(str(s.render()) for s in app.screen.query("Static"))
         await pilot.press("escape")
         app.load_mart(_scalar(db, "SELECT matviewname FROM pg_matviews ORDER BY 1 LIMIT 1"))
         await wait_for(pilot, lambda: isinstance(app.screen, MartScreen), "the mart")
-    assert "V0299__console_probe.sql" in text and "ShareLock" in text
+    assert "V0299__console_probe.sql" in text and "SHARE" in text
     assert "CREATE INDEX" in text and "lint" in text and "pre-flight" in text
+
+
+async def test_enter_on_a_pane_row_opens_its_drill_down(db: DatabaseUnderTest) -> None:
+    app = console(db.settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.polls >= 1, "the first poll")
+        await pilot.press("3")
+        await wait_for(pilot, lambda: app._selected("marts") is not None, "a selected mart")
+        mart = app._selected("marts")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, MartScreen), "the mart drill-down")
+        shown_mart = app.screen.detail.name
+        await pilot.press("escape")
+        await pilot.press("c")  # the demo data holds a known defect: a finding to open
+        await wait_for(pilot, lambda: app.finished_actions, "the checks")
+        await wait_for(pilot, lambda: app._selected("quality") is not None, "a listed finding")
+        check = app._selected("quality")
+        await pilot.press("4", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, FindingScreen), "the finding")
+        finding = app.screen.detail
+    assert shown_mart == mart
+    assert finding.check == check and finding.sample and finding.action
