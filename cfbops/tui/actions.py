@@ -13,6 +13,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer
+from textual.worker import get_current_worker
 
 from cfbops.backfill.control import (
     backfill_estimate,
@@ -100,6 +101,10 @@ def backfill_summary(result: BackfillRun) -> tuple[str, bool]:
     if result.stopped:
         text += f" (stopped: {result.stopped})"
     return text, not result.failed and not result.budget_out
+
+
+class ActionCancelled(Exception):
+    """Raised from a progress callback to end an action whose worker was cancelled."""
 
 
 class ConsoleActions:
@@ -243,6 +248,7 @@ class ConsoleActions:
             lambda progress: migrate_summary(
                 migrate(self.settings, sql_dir=self.settings.sql_dir, progress=progress)
             ),
+            stoppable=False,  # a migration is never cut between its files by a closing App
         )
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
@@ -297,10 +303,13 @@ class ConsoleActions:
     # -- handlers: on the event loop ------------------------------------------------------
 
     def on_action_progress(self, message: ActionProgress) -> None:
-        self._action_bar().show_progress(message.action, message.progress)
+        if self.screen_stack:  # type: ignore[attr-defined]  (empty while the App closes)
+            self._action_bar().show_progress(message.action, message.progress)
 
     def on_action_finished(self, message: ActionFinished) -> None:
         self.finished_actions.append(message)
+        if not self.screen_stack:  # type: ignore[attr-defined]
+            return
         self._action_bar().show_outcome(message.summary)
         self.notify(  # type: ignore[attr-defined]
             message.summary,
@@ -400,12 +409,26 @@ class ConsoleActions:
             )
         return None
 
-    def _perform(self, action: str, run: Callable[[ProgressCallback], tuple[str, bool]]) -> None:
+    def _perform(
+        self,
+        action: str,
+        run: Callable[[ProgressCallback], tuple[str, bool]],
+        *,
+        stoppable: bool = True,
+    ) -> None:
+        worker = get_current_worker()
+
         def progress(step: Progress) -> None:
+            # The App is closing: stop at the next step (a refresh records the run as
+            # interrupted, a backfill gives its game back) rather than keep the process alive.
+            if stoppable and worker.is_cancelled:
+                raise ActionCancelled(action)
             self.post_message(ActionProgress(action, step))  # type: ignore[attr-defined]
 
         try:
             summary, ok = run(progress)
+        except ActionCancelled:
+            return
         except CfbopsError as exc:
             summary, ok = f"{action}: {exc}", False
         except Exception as exc:  # the console stays up whatever an action meets
