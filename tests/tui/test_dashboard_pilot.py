@@ -12,6 +12,7 @@ from cfbops.status import collect_status
 from cfbops.tui.app import CfbopsApp
 from cfbops.tui.panes import BudgetPane, MartsPane, MigrationsPane, QualityPane
 from tests.conftest import DatabaseUnderTest
+from tests.marts.world import flush_statistics
 from tests.tui.dashboard_world import refresh_twice, run_checks, spend_calls, wait_for
 
 pytestmark = pytest.mark.anyio
@@ -171,6 +172,7 @@ async def test_the_marts_pane_marks_a_mart_whose_inputs_changed_as_stale(db: Dat
             "UPDATE recruiting.recruits SET stars = stars WHERE id IN"
             " (SELECT id FROM recruiting.recruits LIMIT 1)"
         )
+        flush_statistics(conn)
     stale = set(collect_status(db.settings).marts.stale)  # type: ignore[union-attr]
     assert stale, "the update should leave a mart stale"
     app = CfbopsApp(db.settings)
