@@ -15,7 +15,7 @@ from textual.containers import Grid
 from textual.widgets import Footer, Static
 
 from cfbops.config import Settings
-from cfbops.tui.actions import ConsoleActions
+from cfbops.tui.actions import ACTION_BINDINGS, ConsoleActions
 from cfbops.tui.data import Clock, ConsoleSnapshot, SourceUnavailable, StatusSource, utc_now
 from cfbops.tui.messages import ConnectionLost, SnapshotReady
 from cfbops.tui.panes import BudgetPane, MartsPane, MigrationsPane, QualityPane
@@ -47,6 +47,7 @@ class CfbopsApp(ConsoleActions, App[None]):
         Binding("shift+tab", "focus_previous", "Previous pane", show=False),
         Binding("escape", "back", "Back", show=False),
         Binding("question_mark", "help", "Help"),
+        *ACTION_BINDINGS,
     ]
 
     def __init__(
