@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -13,7 +14,7 @@ from cfbops.migrate.files import MigrationFile, load_migrations
 from cfbops.migrate.history import AppliedMigration, applied_migrations
 from cfbops.migrate.lint import lint_file
 from cfbops.migrate.rules import Severity
-from cfbops.migrate.state import migration_state
+from cfbops.migrate.state import MigrationState, migration_state
 
 # Applied files listed under the ones that need attention: the newest few are what a person
 # asks about ("did last night's migration go in?").
@@ -48,9 +49,15 @@ def migration_listing(conn: psycopg.Connection, sql_dir: Path) -> MigrationListi
     """Read-only. Lint runs on files not yet applied: an applied file's hazards are history."""
     versioned, repeatable = load_migrations(sql_dir)
     state = migration_state(conn, versioned, repeatable)
-    history = applied_migrations(conn)
+    return list_migrations(versioned + repeatable, state, applied_migrations(conn))
+
+
+def list_migrations(
+    files: list[MigrationFile], state: MigrationState, history: Mapping[str, AppliedMigration]
+) -> MigrationListing:
+    """The listing from files, state and history already read (the console reads them once)."""
     failed_keys = {key for key, row in history.items() if not row.success}
-    by_key = {f.key: f for f in versioned + repeatable}
+    by_key = {f.key: f for f in files}
     rows: list[MigrationRow] = []
     for file in state.pending:
         status = "failed" if file.key in failed_keys else "pending"
@@ -64,7 +71,7 @@ def migration_listing(conn: psycopg.Connection, sql_dir: Path) -> MigrationListi
     return MigrationListing(tuple(rows + applied), applied[0] if applied else None)
 
 
-def _applied_row(applied: AppliedMigration, by_key: dict[str, MigrationFile]) -> MigrationRow:
+def _applied_row(applied: AppliedMigration, by_key: Mapping[str, MigrationFile]) -> MigrationRow:
     file = by_key.get(applied.key)
     return MigrationRow(
         applied.key, file.path.name if file else applied.name, "applied", applied.applied_at

@@ -24,9 +24,12 @@ from cfbops.db.connect import (
 )
 from cfbops.errors import CfbopsError
 from cfbops.marts.durations import MartDurations, recent_durations
-from cfbops.migrate.listing import MigrationListing, migration_listing
+from cfbops.migrate.files import load_migrations
+from cfbops.migrate.history import applied_migrations
+from cfbops.migrate.listing import MigrationListing, list_migrations
+from cfbops.migrate.state import migration_state
 from cfbops.quality.standing import StandingFinding, standing_findings
-from cfbops.status import StatusSnapshot, status_on
+from cfbops.status import StatusSnapshot, status_on, summarize_migrations
 
 Clock = Callable[[], datetime]
 
@@ -55,12 +58,16 @@ class ConsoleSnapshot:
 def read_snapshot(
     conn: psycopg.Connection, target: DatabaseTarget, sql_dir: Path, now: datetime
 ) -> ConsoleSnapshot:
-    """Everything the dashboard shows, read on one connection (read-only)."""
-    status = status_on(conn, target, sql_dir)
+    """Everything the dashboard shows, read on one connection (read-only). The migration files
+    and history are read once for both the counts and the listing."""
+    versioned, repeatable = load_migrations(sql_dir)
+    state = migration_state(conn, versioned, repeatable)
+    history = applied_migrations(conn)
+    status = status_on(conn, target, sql_dir, migrations=summarize_migrations(state, history))
     return ConsoleSnapshot(
         status=status,
         taken_at=now,
-        migration_files=migration_listing(conn, sql_dir),
+        migration_files=list_migrations(versioned + repeatable, state, history),
         calls_per_day=calls_per_day(conn, now) if status.budget is not None else None,
         mart_durations=recent_durations(conn),
         findings=standing_findings(conn),
@@ -127,7 +134,11 @@ class StatusSource:
         except psycopg.Error as exc:
             if connection_lost(exc) or self._conn is None or self._conn.closed:
                 raise self._failed(describe_lost_connection(exc)) from None
-            raise
+            # The session is fine but a query failed (a timeout, a schema an older cfbops
+            # made): say so and try again later rather than stop polling.
+            first = (exc.diag.message_primary or str(exc)).strip().splitlines()
+            reason = first[0] if first else type(exc).__name__
+            raise self._failed(f"could not read the dashboard: {reason}") from None
         self.failures = 0
         return snapshot
 

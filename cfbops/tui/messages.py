@@ -14,6 +14,7 @@ class SnapshotReady(Message):
     """A poll finished: every pane takes its section from this snapshot."""
 
     snapshot: ConsoleSnapshot
+    poll_s: float = 0.0  # how long the poll took
 
 
 @dataclass

@@ -237,3 +237,18 @@ async def test_a_killed_connection_shows_a_banner_then_the_dashboard_recovers(
         assert not app.query_one("#banner").display
         assert "connected" in text_of(app, "#target")
         assert source.backend_pid not in (None, pid)  # type: ignore[attr-defined]
+
+
+async def test_a_failing_query_shows_a_banner_and_polling_goes_on(db: DatabaseUnderTest):
+    # A column the backfill section reads goes missing (a schema cfbops has not migrated yet).
+    with db.connect() as conn:
+        conn.execute("ALTER TABLE ops.backfill_jobs RENAME COLUMN paused_at TO paused_at_old")
+    app = CfbopsApp(db.settings, poll_interval_s=0.2)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.query_one("#banner").display, "the banner")
+        assert "could not read the dashboard: column" in text_of(app, "#banner")
+        with db.connect() as conn:
+            conn.execute("ALTER TABLE ops.backfill_jobs RENAME COLUMN paused_at_old TO paused_at")
+        await wait_for(pilot, lambda: app.polls >= 1, "a poll once the column is back")
+        await pilot.pause()
+        assert not app.query_one("#banner").display
