@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import threading
 import time
 from typing import ClassVar, Protocol
 
@@ -24,6 +25,8 @@ from cfbops.tui.panes.base import Pane
 
 # Seconds between the end of one poll and the start of the next.
 POLL_INTERVAL_S = 2.0
+# Seconds the console may take to exit after its terminal went away before it is ended.
+HANGUP_GRACE_S = 5.0
 # After an unexpected failure, wait as long as the longest reconnect backoff.
 MAX_RETRY_S = 15.0
 PANE_IDS = ("migrations", "budget", "marts", "quality")
@@ -92,11 +95,30 @@ class CfbopsApp(ConsoleActions, App[None]):
         # The terminal went away (SSH dropped, window closed): exit as if `q` was pressed, so
         # the polling connection closes and the demo's stand-in stops, instead of dying mid-write.
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.exit)
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.terminal_gone)
         self.poll_database()
 
     def on_unmount(self) -> None:
         self.source.close()
+
+    def terminal_gone(self) -> None:
+        """SIGHUP: nobody is left to read the screen. Writes go to /dev/null from now on (a
+        write to a hung-up terminal fails, and Textual's output thread would die with the
+        screen's restore still queued behind it), then exit as `q` does. Should the exit
+        still stall, a watchdog ends the process after closing the polling connection."""
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
+        os.close(null)
+        watchdog = threading.Timer(HANGUP_GRACE_S, self._end_after_hangup)
+        watchdog.daemon = True
+        watchdog.start()
+        self.exit()
+
+    def _end_after_hangup(self) -> None:
+        with contextlib.suppress(Exception):
+            self.source.close()
+        os._exit(0)
 
     # -- polling: a timer re-armed when a poll finishes, so polls never overlap ----------
 
