@@ -48,7 +48,8 @@ def main() -> None:
     args = parser.parse_args()
     home = args.home or Path(tempfile.mkdtemp(prefix="cfbops-shots-"))
     base = Settings(database_url=None, database_source=DatabaseSource.EMBEDDED, home=home)
-    demo = prepare_demo(base, args.scale).settings
+    # Fresh every time, so the pictures show this seed and these steps only.
+    demo = prepare_demo(base, args.scale, fresh=True).settings
     assert demo.database_url is not None
     key = secrets.token_urlsafe(16)
     with running_standin(demo.database_url, api_key=key) as standin:
