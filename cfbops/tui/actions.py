@@ -190,6 +190,22 @@ class ConsoleActions:
         )
         if plan is None:
             return
+        if apply and plan.drifted:
+            versions = ", ".join(f"V{f.version}" for f in plan.drifted)
+            self.post_message(
+                ActionFinished(
+                    "migrate",
+                    f"migrate refuses: applied files were edited since they ran ({versions}); "
+                    "restore them, or accept one with migrate --accept-drift VERSION",
+                    ok=False,
+                )
+            )
+            return
+        if apply and not plan.files:
+            self.post_message(
+                ActionFinished("migrate", "Nothing to migrate: the database is up to date.")
+            )
+            return
         if apply:
             self.post_message(DrillDownReady(lambda: self._confirmation(plan), self._confirmed))
             return

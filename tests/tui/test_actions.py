@@ -257,3 +257,14 @@ async def test_enter_on_a_pane_row_opens_its_drill_down(db: DatabaseUnderTest) -
         finding = app.screen.detail
     assert shown_mart == mart
     assert finding.check == check and finding.sample and finding.action
+
+
+async def test_apply_with_nothing_pending_says_so_and_asks_nothing(db: DatabaseUnderTest) -> None:
+    app = console(db.settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        await wait_for(pilot, lambda: app.finished_actions, "the answer")
+        await settle(pilot)
+        asked = isinstance(app.screen, ConfirmScreen)
+    assert not asked
+    assert app.finished_actions[-1].summary == "Nothing to migrate: the database is up to date."
