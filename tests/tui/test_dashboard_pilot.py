@@ -252,3 +252,26 @@ async def test_a_failing_query_shows_a_banner_and_polling_goes_on(db: DatabaseUn
         await wait_for(pilot, lambda: app.polls >= 1, "a poll once the column is back")
         await pilot.pause()
         assert not app.query_one("#banner").display
+
+
+async def test_number_keys_and_tab_move_between_panes_and_q_quits(db: DatabaseUnderTest):
+    app = CfbopsApp(db.settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await first_paint(app, pilot)
+        visited = []
+        for key in ("4", "1", "3", "2"):
+            await pilot.press(key)
+            visited.append(app.focused_pane().id)  # type: ignore[union-attr]
+        await pilot.press("1", "tab")
+        after_tab = app.focused_pane().id  # type: ignore[union-attr]
+        await pilot.press("shift+tab")
+        after_back = app.focused_pane().id  # type: ignore[union-attr]
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_shown = bool(app.screen.query("HelpPanel"))
+        await pilot.press("q")
+        await pilot.pause()
+    assert visited == ["quality", "migrations", "marts", "budget"]
+    assert after_tab != "migrations" and after_back == "migrations"
+    assert help_shown
+    assert app.return_code == 0
