@@ -24,7 +24,7 @@ from cfbops.db.connect import (
 )
 from cfbops.errors import CfbopsError
 from cfbops.marts.durations import MartDurations, recent_durations
-from cfbops.migrate.files import load_migrations
+from cfbops.migrate.files import MigrationFile, load_migrations
 from cfbops.migrate.history import applied_migrations
 from cfbops.migrate.listing import MigrationListing, list_migrations
 from cfbops.migrate.state import migration_state
@@ -55,12 +55,19 @@ class ConsoleSnapshot:
     findings: tuple[StandingFinding, ...] = ()
 
 
+MigrationLoader = Callable[[Path], tuple[list[MigrationFile], list[MigrationFile]]]
+
+
 def read_snapshot(
-    conn: psycopg.Connection, target: DatabaseTarget, sql_dir: Path, now: datetime
+    conn: psycopg.Connection,
+    target: DatabaseTarget,
+    sql_dir: Path,
+    now: datetime,
+    load: MigrationLoader = load_migrations,
 ) -> ConsoleSnapshot:
     """Everything the dashboard shows, read on one connection (read-only). The migration files
     and history are read once for both the counts and the listing."""
-    versioned, repeatable = load_migrations(sql_dir)
+    versioned, repeatable = load(sql_dir)
     state = migration_state(conn, versioned, repeatable)
     history = applied_migrations(conn)
     status = status_on(conn, target, sql_dir, migrations=summarize_migrations(state, history))
@@ -114,6 +121,7 @@ class StatusSource:
         self.failures = 0
         self._conn: psycopg.Connection | None = None
         self._target: DatabaseTarget | None = None
+        self._files: dict[Path, MigrationFile] = {}
 
     @property
     def connected(self) -> bool:
@@ -128,7 +136,9 @@ class StatusSource:
         backoff delay before the next attempt."""
         try:
             conn = self._connection()
-            snapshot = read_snapshot(conn, self._target_of(), self.sql_dir, self.clock())
+            snapshot = read_snapshot(
+                conn, self._target_of(), self.sql_dir, self.clock(), self._load_migrations
+            )
         except CfbopsError as exc:
             raise self._failed(str(exc)) from None
         except psycopg.Error as exc:
@@ -141,6 +151,17 @@ class StatusSource:
             raise self._failed(f"could not read the dashboard: {reason}") from None
         self.failures = 0
         return snapshot
+
+    def _load_migrations(self, sql_dir: Path) -> tuple[list[MigrationFile], list[MigrationFile]]:
+        """The files as on disk, each unchanged one as the object of the last poll: its parsed
+        statements (pglast, nine tenths of a poll's time) are cached on it."""
+        versioned, repeatable = load_migrations(sql_dir)
+        versioned, repeatable = self._known(versioned), self._known(repeatable)
+        self._files = {f.path: f for f in versioned + repeatable}
+        return versioned, repeatable
+
+    def _known(self, files: list[MigrationFile]) -> list[MigrationFile]:
+        return [old if (old := self._files.get(f.path)) == f and old else f for f in files]
 
     def close(self) -> None:
         if self._conn is not None:
