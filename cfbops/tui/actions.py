@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App
@@ -15,37 +15,24 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer
 from textual.worker import get_current_worker
 
-from cfbops.backfill.control import (
-    backfill_estimate,
-    job_name,
-    pause_backfill,
-    suggested_seasons,
-)
-from cfbops.backfill.queue import Kind
-from cfbops.backfill.runner import BackfillRun, run_backfill
-from cfbops.cfbd.calls import recent_calls
 from cfbops.config import Settings
 from cfbops.errors import CfbopsError
-from cfbops.marts.detail import mart_detail
-from cfbops.marts.models import MartStatus, RefreshRun
-from cfbops.marts.runner import refresh_marts
-from cfbops.migrate.apply import MigrateResult, migrate
-from cfbops.migrate.plan import MigrationPlan, migration_plan
 from cfbops.progress import Progress, ProgressCallback
-from cfbops.quality.findings import finding_detail
-from cfbops.quality.models import Severity
-from cfbops.quality.session import QualityRun, check_database
 from cfbops.tui.action_bar import ActionBar
 from cfbops.tui.action_catalog import CONSOLE_ACTIONS
 from cfbops.tui.action_messages import ActionFinished, ActionProgress, DrillDownReady
 from cfbops.tui.palette import ConsolePalette
-from cfbops.tui.screens.backfill import BackfillRequest, BackfillScreen
-from cfbops.tui.screens.confirm import ConfirmScreen
-from cfbops.tui.screens.finding import FindingScreen
-from cfbops.tui.screens.ledger import LedgerScreen
-from cfbops.tui.screens.mart import MartScreen
-from cfbops.tui.screens.migration_plan import MigrationPlanScreen, summary_line
-from cfbops.tui.screens.selector import SelectorPrompt
+
+# The core (migrate, refresh, backfill, checks: pglast, httpx…) and the screens are imported
+# where an action first needs them, so the console's first paint does not wait for them.
+if TYPE_CHECKING:
+    from cfbops.backfill.runner import BackfillRun
+    from cfbops.marts.models import RefreshRun
+    from cfbops.migrate.apply import MigrateResult
+    from cfbops.migrate.plan import MigrationPlan
+    from cfbops.quality.session import QualityRun
+    from cfbops.tui.screens.backfill import BackfillRequest
+    from cfbops.tui.screens.confirm import ConfirmScreen
 
 # The App's BINDINGS take these in (a mixin's own BINDINGS are not merged by Textual).
 ACTION_BINDINGS: list[BindingType] = [
@@ -72,6 +59,8 @@ def migrate_summary(result: MigrateResult) -> tuple[str, bool]:
 
 
 def refresh_summary(result: RefreshRun) -> tuple[str, bool]:
+    from cfbops.marts.models import MartStatus
+
     counts = ", ".join(
         f"{result.count(status)} {status.value}" for status in MartStatus if result.count(status)
     )
@@ -83,6 +72,8 @@ def refresh_summary(result: RefreshRun) -> tuple[str, bool]:
 
 
 def check_summary(result: QualityRun) -> tuple[str, bool]:
+    from cfbops.quality.models import Severity
+
     stored = f"run {result.run_id}" if result.run_id is not None else "not stored (read-only)"
     return (
         f"checks: {len(result.results)} run, {result.count(Severity.ERROR)} errors, "
@@ -127,6 +118,8 @@ class ConsoleActions:
         self._start_refresh((), stale_only=False)
 
     def action_refresh_selected(self) -> None:
+        from cfbops.tui.screens.selector import SelectorPrompt
+
         if self._refused("refreshing marts") or self._busy("refresh"):
             return
         initial = self._selected("marts") or ""
@@ -185,6 +178,9 @@ class ConsoleActions:
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load_plan(self, *, apply: bool, selected: str | None = None) -> None:
+        from cfbops.migrate.plan import migration_plan
+        from cfbops.tui.screens.migration_plan import MigrationPlanScreen
+
         plan = self._read(
             "the migration plan", lambda: migration_plan(self.settings, self.settings.sql_dir)
         )
@@ -220,24 +216,36 @@ class ConsoleActions:
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load_mart(self, name: str) -> None:
+        from cfbops.marts.detail import mart_detail
+        from cfbops.tui.screens.mart import MartScreen
+
         detail = self._read("the mart", lambda: mart_detail(self.settings, name))
         if detail is not None:
             self.post_message(DrillDownReady(lambda: MartScreen(detail)))
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load_finding(self, check: str) -> None:
+        from cfbops.quality.findings import finding_detail
+        from cfbops.tui.screens.finding import FindingScreen
+
         detail = self._read("the finding", lambda: finding_detail(self.settings, check))
         if detail is not None:
             self.post_message(DrillDownReady(lambda: FindingScreen(detail)))
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load_ledger(self) -> None:
+        from cfbops.cfbd.calls import recent_calls
+        from cfbops.tui.screens.ledger import LedgerScreen
+
         calls = self._read("the ledger", lambda: recent_calls(self.settings))
         if calls is not None:
             self.post_message(DrillDownReady(lambda: LedgerScreen(calls)))
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load_backfill(self, job: str | None = None) -> None:
+        from cfbops.backfill.control import backfill_estimate
+        from cfbops.tui.screens.backfill import BackfillScreen
+
         request = self._request_for(job)
         if request is None:
             return
@@ -259,6 +267,8 @@ class ConsoleActions:
 
     @work(thread=True, exclusive=True, group="migrate", exit_on_error=False)
     def migrate_worker(self) -> None:
+        from cfbops.migrate.apply import migrate
+
         self._perform(
             "migrate",
             lambda progress: migrate_summary(
@@ -269,6 +279,8 @@ class ConsoleActions:
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
     def refresh_worker(self, selectors: Sequence[str], stale_only: bool) -> None:
+        from cfbops.marts.runner import refresh_marts
+
         self._perform(
             "refresh",
             lambda progress: refresh_summary(
@@ -278,6 +290,8 @@ class ConsoleActions:
 
     @work(thread=True, exclusive=True, group="check", exit_on_error=False)
     def check_worker(self) -> None:
+        from cfbops.quality.session import check_database
+
         settings = dataclasses.replace(
             self.settings, read_only=self.read_only or self.settings.read_only
         )
@@ -288,6 +302,9 @@ class ConsoleActions:
 
     @work(thread=True, exclusive=True, group="backfill", exit_on_error=False)
     def backfill_worker(self, request: BackfillRequest) -> None:
+        from cfbops.backfill.queue import Kind
+        from cfbops.backfill.runner import run_backfill
+
         self._perform(
             "backfill",
             lambda progress: backfill_summary(
@@ -305,6 +322,8 @@ class ConsoleActions:
 
     @work(thread=True, exclusive=True, group="pause", exit_on_error=False)
     def pause_worker(self) -> None:
+        from cfbops.backfill.control import pause_backfill
+
         running = self._console_backfill()
         jobs = [running] if running else None
 
@@ -372,6 +391,9 @@ class ConsoleActions:
             self.refresh_worker(tuple(selectors), stale_only)
 
     def _confirmation(self, plan: MigrationPlan) -> ConfirmScreen:
+        from cfbops.tui.screens.confirm import ConfirmScreen
+        from cfbops.tui.screens.migration_plan import summary_line
+
         files = [f"  {f.file.display_path}" for f in plan.files]
         return ConfirmScreen(
             f"Apply {len(plan.files)} pending migration file(s)?",
@@ -383,6 +405,8 @@ class ConsoleActions:
             self.migrate_worker()
 
     def _start_backfill(self, request: BackfillRequest | None) -> None:
+        from cfbops.backfill.control import job_name
+
         if request is None or self._refused("starting a backfill") or self._busy("backfill"):
             return
         self.__dict__["_backfill_job"] = job_name(request.kind, request.first, request.last)
@@ -398,6 +422,10 @@ class ConsoleActions:
 
     def _request_for(self, job: str | None) -> BackfillRequest | None:
         """The backfill form's first values: the selected job's, or the seasons still to load."""
+        from cfbops.backfill.control import suggested_seasons
+        from cfbops.backfill.queue import Kind
+        from cfbops.tui.screens.backfill import BackfillRequest
+
         if job:
             kind, _, seasons = job.partition(" ")
             first, _, last = seasons.partition("-")
