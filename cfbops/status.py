@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,11 +11,11 @@ import psycopg
 from cfbops.backfill.overview import BackfillOverview, backfill_overview
 from cfbops.cfbd.meter import BudgetMeter, budget_meter
 from cfbops.config import Settings
-from cfbops.db.connect import connect, resolve_target, server_version
+from cfbops.db.connect import DatabaseTarget, connect, resolve_target, server_version
 from cfbops.marts.overview import MartsOverview, marts_overview
 from cfbops.migrate.files import load_migrations
-from cfbops.migrate.history import applied_migrations
-from cfbops.migrate.state import migration_state
+from cfbops.migrate.history import AppliedMigration, applied_migrations
+from cfbops.migrate.state import MigrationState, migration_state
 from cfbops.quality.overview import QualityOverview, quality_overview
 
 
@@ -60,9 +61,16 @@ class StatusSnapshot:
 def migration_summary(conn: psycopg.Connection, sql_dir: Path) -> MigrationSummary:
     versioned, repeatable = load_migrations(sql_dir)
     state = migration_state(conn, versioned, repeatable)
+    return summarize_migrations(state, applied_migrations(conn))
+
+
+def summarize_migrations(
+    state: MigrationState, history: Mapping[str, AppliedMigration]
+) -> MigrationSummary:
+    """The counts from a state and history already read (the console reads them once)."""
     failed = [
         f"V{row.version}" if row.version is not None else row.key
-        for row in applied_migrations(conn).values()
+        for row in history.values()
         if not row.success
     ]
     return MigrationSummary(
@@ -79,11 +87,23 @@ def collect_status(settings: Settings, sql_dir: Path | None = None) -> StatusSna
     """Read-only: every section the console shows, from one connection."""
     target = resolve_target(settings)
     with connect(settings, target=target, application_name="cfbops status") as conn:
-        database = DatabaseIdentity(target.display_url, server_version(conn), target.embedded)
-        migrations = migration_summary(conn, sql_dir or settings.sql_dir)
-        marts = marts_overview(conn)
-        quality = quality_overview(conn)
-        budget, backfill = _budget_sections(conn)
+        return status_on(conn, target, sql_dir or settings.sql_dir)
+
+
+def status_on(
+    conn: psycopg.Connection,
+    target: DatabaseTarget,
+    sql_dir: Path,
+    *,
+    migrations: MigrationSummary | None = None,
+) -> StatusSnapshot:
+    """The snapshot on a connection the caller owns (the console's polling connection, which
+    may pass the migrations section it has read already)."""
+    database = DatabaseIdentity(target.display_url, server_version(conn), target.embedded)
+    migrations = migrations or migration_summary(conn, sql_dir)
+    marts = marts_overview(conn)
+    quality = quality_overview(conn)
+    budget, backfill = _budget_sections(conn)
     return StatusSnapshot(
         database=database,
         migrations=migrations,

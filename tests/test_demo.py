@@ -14,6 +14,7 @@ from cfbops.config import DatabaseSource, Settings
 from cfbops.demo.prepare import prepare_demo
 from cfbops.status import collect_status
 from tests.conftest import ServerUnderTest
+from tests.marts.world import flush_statistics
 
 
 @pytest.fixture
@@ -79,3 +80,39 @@ def test_a_second_demo_at_the_same_scale_keeps_the_data_and_fresh_starts_over(
     assert fresh.seeded
     with psycopg.connect(fresh.settings.database_url) as conn:
         assert conn.execute("SELECT count(*) FROM ops.seed_runs").fetchone()[0] == 1
+
+
+def test_a_warm_start_refreshes_only_stale_marts_through_the_refresh_engine(
+    pg_server: ServerUnderTest, demo_name: str, tmp_path: Path
+) -> None:
+    settings = settings_for(tmp_path)
+    first = prepare_demo(settings, "tiny", server_url=pg_server.admin_url, database=demo_name)
+    assert first.settings.database_url is not None
+    with psycopg.connect(first.settings.database_url, autocommit=True) as conn:
+        conn.execute(
+            "UPDATE recruiting.recruits SET stars = stars"
+            " WHERE id IN (SELECT id FROM recruiting.recruits LIMIT 1)"
+        )
+        flush_statistics(conn)
+        stale = set(collect_status(first.settings).marts.stale)  # type: ignore[union-attr]
+
+    warm = prepare_demo(settings, "tiny", server_url=pg_server.admin_url, database=demo_name)
+
+    assert stale and len(stale) < 19
+    assert warm.marts_refreshed == len(stale)
+    assert warm.marts_fresh == 19 - len(stale)
+    with psycopg.connect(warm.settings.database_url) as conn:
+        runs = conn.execute(
+            "SELECT r.run_id, r.stale_only, count(*) FILTER (WHERE m.status = 'refreshed')"
+            " FROM ops.refresh_run r JOIN ops.mart_refresh m USING (run_id)"
+            " GROUP BY r.run_id ORDER BY r.run_id"
+        ).fetchall()
+        refreshed_now = {
+            name
+            for (name,) in conn.execute(
+                "SELECT mart FROM ops.mart_refresh WHERE status = 'refreshed'"
+                " AND run_id = (SELECT max(run_id) FROM ops.refresh_run)"
+            )
+        }
+    assert [(stale_only, n) for _, stale_only, n in runs] == [(True, 19), (True, len(stale))]
+    assert refreshed_now == stale

@@ -10,7 +10,7 @@ import psycopg
 RATE_WINDOW = "15 minutes"
 
 JOBS_SQL = f"""
-SELECT j.id, j.kind, j.first_season, j.last_season,
+SELECT j.id, j.kind, j.first_season, j.last_season, j.paused_at IS NOT NULL AS paused,
        count(i.item_key)::int AS total,
        count(*) FILTER (WHERE i.state = 'done')::int AS done,
        count(*) FILTER (WHERE i.state = 'failed')::int AS failed,
@@ -42,6 +42,7 @@ class JobProgress:
     rows_written: int
     items_per_s: float | None
     rows_per_s: float | None
+    paused: bool = False
 
     @property
     def left(self) -> int:
@@ -49,11 +50,12 @@ class JobProgress:
 
     @property
     def state(self) -> str:
-        if self.running:
-            return "running"
         if self.left == 0:
-            return "failed" if self.failed else "done"
-        return "pending"
+            return "running" if self.running else "failed" if self.failed else "done"
+        if self.paused:
+            # Its runners finish the items in hand and claim no more.
+            return "pausing" if self.running else "paused"
+        return "running" if self.running else "pending"
 
     @property
     def eta_s(self) -> float | None:
@@ -95,9 +97,14 @@ class BackfillOverview:
 def backfill_overview(conn: psycopg.Connection) -> BackfillOverview:
     jobs = []
     for row in conn.execute(JOBS_SQL):
-        _, kind, first, last, total, done, failed, running, calls, rows, recent, rrows, secs = row
+        _, kind, first, last, paused, total, done, failed, running, calls, rows = row[:11]
+        recent, rrows, secs = row[11:]
         name = f"{kind} {first}" if first == last else f"{kind} {first}-{last}"
         rate = recent / secs if recent > 1 and secs else None
         row_rate = rrows / secs if recent > 1 and secs else None
-        jobs.append(JobProgress(name, total, done, failed, running, calls, rows, rate, row_rate))
+        jobs.append(
+            JobProgress(
+                name, total, done, failed, running, calls, rows, rate, row_rate, paused=paused
+            )
+        )
     return BackfillOverview(tuple(jobs))

@@ -4,6 +4,7 @@ time by any number of workers, and given back when a worker's session dies."""
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import psycopg
@@ -55,10 +56,28 @@ FROM pg_stat_get_activity(pg_backend_pid()) AS me
 WHERE (i.job_id, i.item_key) = (
     SELECT c.job_id, c.item_key FROM ops.backfill_items AS c
     WHERE c.job_id = %(job)s AND (c.state = 'pending' OR ({_ORPHANED}))
+      AND NOT EXISTS (
+          SELECT 1 FROM ops.backfill_jobs AS j WHERE j.id = c.job_id AND j.paused_at IS NOT NULL)
     ORDER BY c.season DESC, c.item_key
     LIMIT 1
     FOR UPDATE OF c SKIP LOCKED)
 RETURNING i.item_key, i.season
+"""
+
+
+JOB_NAME_SQL = """
+j.kind || ' ' || CASE WHEN j.first_season = j.last_season THEN j.first_season::text
+                      ELSE j.first_season || '-' || j.last_season END
+"""
+
+PAUSE_SQL = f"""
+UPDATE ops.backfill_jobs AS j SET paused_at = now(), updated_at = now()
+WHERE j.paused_at IS NULL
+  AND CASE WHEN %(names)s::text[] IS NULL
+           THEN EXISTS (SELECT 1 FROM ops.backfill_items AS c
+                        WHERE c.job_id = j.id AND c.state = 'running' AND NOT ({_ORPHANED}))
+           ELSE ({JOB_NAME_SQL}) = ANY(%(names)s::text[]) END
+RETURNING {JOB_NAME_SQL}
 """
 
 
@@ -84,14 +103,15 @@ class Item:
 
 
 def plan_job(conn: psycopg.Connection, kind: Kind, first: int, last: int) -> Job:
-    """The job for this range (created the first time), its items planned; failed items
-    that may succeed on another try are put back in the queue."""
+    """The job for this range (created the first time, resumed if paused), its items
+    planned; failed items that may succeed on another try are put back in the queue."""
     with conn.transaction():
         (job_id,) = conn.execute(
             """
             INSERT INTO ops.backfill_jobs (kind, first_season, last_season)
             VALUES (%s, %s, %s)
-            ON CONFLICT (kind, first_season, last_season) DO UPDATE SET updated_at = now()
+            ON CONFLICT (kind, first_season, last_season)
+            DO UPDATE SET updated_at = now(), paused_at = NULL
             RETURNING id
             """,
             (kind.value, first, last),
@@ -181,3 +201,17 @@ def give_back(conn: psycopg.Connection, item: Item, *, calls: int) -> None:
         " backend_pid = NULL WHERE job_id = %s AND item_key = %s",
         (calls, item.job_id, item.key),
     )
+
+
+def pause_jobs(conn: psycopg.Connection, names: Sequence[str] | None = None) -> tuple[str, ...]:
+    """Pause the named jobs (`play-stats 2024`, as `Job.name`), or with no names every job a
+    live runner is working on; their runners stop claiming items. Returns the jobs paused."""
+    rows = conn.execute(PAUSE_SQL, {"names": None if names is None else list(names)}).fetchall()
+    return tuple(sorted(name for (name,) in rows))
+
+
+def job_paused(conn: psycopg.Connection, job: Job) -> bool:
+    row = conn.execute(
+        "SELECT paused_at IS NOT NULL FROM ops.backfill_jobs WHERE id = %s", (job.id,)
+    ).fetchone()
+    return bool(row and row[0])

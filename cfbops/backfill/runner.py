@@ -30,6 +30,7 @@ from cfbops.backfill.queue import (
     finished,
     give_back,
     items_to_do,
+    job_paused,
     plan_job,
 )
 from cfbops.backfill.rows import HAVOC_FIELDS, HAVOC_KEY, PLAY_STAT_FIELDS, PLAY_STAT_KEY, columns
@@ -79,6 +80,7 @@ class BackfillRun:
     left: int
     stopped: str = ""  # why the run ended with items left ("" when it drained the queue)
     budget_out: bool = False  # stopped because the month's budget is spent
+    paused: bool = False  # stopped because the job was paused (the console's `p`)
 
     @property
     def rows_per_s(self) -> float:
@@ -155,10 +157,13 @@ def run_backfill(
                 left = items_to_do(control, job)
                 if not stop.budget_out or stop.quota_spent:
                     break
+        paused = bool(left) and job_paused(control, job)
     if isinstance(stop.fatal, CfbopsError):
         raise stop.fatal
     stopped = ""
-    if left and max_calls is not None and reserved >= max_calls:
+    if paused:
+        stopped = "the job was paused"
+    elif left and max_calls is not None and reserved >= max_calls:
         stopped = f"--max-calls {max_calls} reached"
     elif left and stop.budget_out:
         stopped = "this month's CFBD budget is spent"
@@ -174,6 +179,7 @@ def run_backfill(
         left=left,
         stopped=stopped,
         budget_out=stopped.startswith("this month"),
+        paused=paused,
     )
 
 

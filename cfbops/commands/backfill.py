@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import re
 
+from cfbops.backfill.control import pause_backfill
 from cfbops.backfill.havoc import HavocGap, havoc_gaps
 from cfbops.backfill.overview import BackfillOverview, backfill_overview
 from cfbops.backfill.queue import Kind
@@ -17,7 +18,7 @@ from cfbops.errors import ExitCode, UsageError
 from cfbops.headless import Outcome, render_table
 from cfbops.progress import ProgressCallback
 
-ACTIONS = ("play-stats", "havoc", "status")
+ACTIONS = ("play-stats", "havoc", "status", "pause")
 FIRST_SEASON, LAST_SEASON = 1869, 2100
 
 
@@ -38,7 +39,11 @@ def season_range(text: str) -> tuple[int, int]:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=ACTIONS, help="which backfill, or status of all")
+    parser.add_argument(
+        "action",
+        choices=ACTIONS,
+        help="which backfill, status of all, or pause every running one",
+    )
     parser.add_argument(
         "--seasons", metavar="A-B", type=season_range, help="seasons to load, e.g. 2004-2023"
     )
@@ -64,6 +69,8 @@ def run(settings: Settings, args: argparse.Namespace, progress: ProgressCallback
         with connect(settings, application_name="cfbops backfill status") as conn:
             overview = backfill_overview(conn)
         return Outcome(document=overview.as_dict(), text=overview_text(overview))
+    if args.action == "pause":
+        return pause_outcome(settings, args)
     if args.seasons is None:
         raise UsageError(f"backfill {args.action} needs --seasons A-B (e.g. --seasons 2004-2023)")
     if args.concurrency > 32:
@@ -92,6 +99,23 @@ def run(settings: Settings, args: argparse.Namespace, progress: ProgressCallback
     return Outcome(document=document, text=run_text(result, gaps), exit_code=exit_code)
 
 
+def pause_outcome(settings: Settings, args: argparse.Namespace) -> Outcome:
+    if args.seasons or args.max_calls:
+        raise UsageError(
+            "backfill pause takes no --seasons or --max-calls: it pauses every running job"
+        )
+    if settings.read_only:
+        raise UsageError("backfill pause writes ops.backfill_jobs; run it without --read-only")
+    paused = pause_backfill(settings)
+    text = (
+        "paused: " + ", ".join(paused) + "; their runners finish the item in hand and stop "
+        "(run the same backfill command again to resume)"
+        if paused
+        else "no backfill is running; nothing to pause"
+    )
+    return Outcome(document={"paused": list(paused)}, text=text)
+
+
 def run_document(result: BackfillRun, gaps: tuple[HavocGap, ...] | None) -> dict:
     job = {
         "job": result.job,
@@ -104,7 +128,7 @@ def run_document(result: BackfillRun, gaps: tuple[HavocGap, ...] | None) -> dict
         "rows_written": result.rows_written,
         "rows_per_s": round(result.rows_per_s, 1),
         "wall_s": round(result.wall_s, 2),
-        "state": "done" if not result.left else "stopped",
+        "state": "done" if not result.left else "paused" if result.paused else "stopped",
         "stopped": result.stopped or None,
     }
     document: dict = {"jobs": [job]}

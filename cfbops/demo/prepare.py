@@ -17,13 +17,13 @@ from cfbops.db.connect import connect
 from cfbops.db.embedded import EmbeddedServer
 from cfbops.demo.seed import latest_seed, seed_database
 from cfbops.errors import OperationFailed
+from cfbops.marts.models import MartStatus
+from cfbops.marts.runner import refresh_marts
 from cfbops.migrate.apply import migrate
 from cfbops.migrate.files import default_sql_dir
 from cfbops.progress import ProgressCallback, TaskProgress, ignore_progress
 
 DEMO_DATABASE = "cfbops_demo"
-
-REFRESH_ALL_SQL = "SELECT view_name, status, error FROM marts.refresh_all()"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +34,8 @@ class DemoDatabase:
     scale: str
     seeded: bool
     marts_refreshed: int
+    # Marts the warm start left alone: their inputs had not changed since their last refresh.
+    marts_fresh: int = 0
 
 
 def prepare_demo(
@@ -74,9 +76,9 @@ def prepare_demo(
         task.step(f"seeded at scale {scale}")
     else:
         task.step(f"already seeded at scale {scale} (--fresh starts over)")
-    refreshed = _refresh_marts(demo)
-    task.step(f"{refreshed} marts refreshed")
-    return DemoDatabase(demo, scale, seeded, refreshed)
+    refreshed, fresh_marts = _refresh_stale_marts(demo, progress)
+    task.step(f"{refreshed} marts refreshed, {fresh_marts} already fresh")
+    return DemoDatabase(demo, scale, seeded, refreshed, fresh_marts)
 
 
 def _create_database(admin_url: str, database: str, *, drop_first: bool) -> bool:
@@ -91,11 +93,11 @@ def _create_database(admin_url: str, database: str, *, drop_first: bool) -> bool
         return True
 
 
-def _refresh_marts(settings: Settings) -> int:
-    with connect(settings, application_name="cfbops demo") as conn:
-        rows = conn.execute(REFRESH_ALL_SQL).fetchall()
-    # refresh_all() statuses read "OK (layer N)" or "ERROR (layer N): ..." as upstream's do
-    broken = [f"{name}: {error}" for name, status, error in rows if not status.startswith("OK")]
+def _refresh_stale_marts(settings: Settings, progress: ProgressCallback) -> tuple[int, int]:
+    """Through the refresh engine, as `refresh --stale` does: a warm start refreshes only what
+    changed, and every run lands in the refresh history the console's marts pane reads."""
+    run = refresh_marts(settings, stale_only=True, progress=progress)
+    broken = [f"{v.name}: {v.error}" for v in run.views if v.status is MartStatus.FAILED]
     if broken:
         raise OperationFailed("demo marts failed to refresh: " + "; ".join(broken))
-    return sum(1 for _, status, _ in rows if status.startswith("OK"))
+    return run.count(MartStatus.REFRESHED), run.count(MartStatus.FRESH)

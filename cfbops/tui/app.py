@@ -1,31 +1,197 @@
-"""The console application (a placeholder screen until the console issue lands)."""
+"""The console: a header naming the target, four panes polled from one connection, a footer."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+import asyncio
+import contextlib
+import os
+import signal
+import threading
+import time
+from typing import ClassVar, Protocol
 
+from textual import on, work
 from textual.app import App, ComposeResult
-from textual.binding import BindingType
-from textual.widgets import Footer, Header, Static
+from textual.binding import Binding, BindingType
+from textual.containers import Grid
+from textual.widgets import Footer, Static
 
-from cfbops.status import StatusSnapshot
+from cfbops.config import Settings
+from cfbops.tui.actions import ACTION_BINDINGS, ConsoleActions
+from cfbops.tui.data import Clock, ConsoleSnapshot, SourceUnavailable, StatusSource, utc_now
+from cfbops.tui.messages import ConnectionLost, SnapshotReady
+from cfbops.tui.panes import BudgetPane, MartsPane, MigrationsPane, QualityPane
+from cfbops.tui.panes.base import Pane
+
+# Seconds between the end of one poll and the start of the next.
+POLL_INTERVAL_S = 2.0
+# Seconds the console may take to exit after its terminal went away before it is ended.
+HANGUP_GRACE_S = 5.0
+# After an unexpected failure, wait as long as the longest reconnect backoff.
+MAX_RETRY_S = 15.0
+PANE_IDS = ("migrations", "budget", "marts", "quality")
 
 
-class CfbopsApp(App[None]):
+class SnapshotSource(Protocol):
+    """What the App polls: the real StatusSource, or a fixed one in snapshot tests."""
+
+    def poll(self) -> ConsoleSnapshot: ...
+
+    def close(self) -> None: ...
+
+
+class CfbopsApp(ConsoleActions, App[None]):
     TITLE = "cfbops"
-    BINDINGS: ClassVar[list[BindingType]] = [("q", "quit", "Quit")]
+    CSS_PATH = "console.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit"),
+        Binding("1", "focus_pane('migrations')", "Migrations", show=False),
+        Binding("2", "focus_pane('budget')", "Budget", show=False),
+        Binding("3", "focus_pane('marts')", "Marts", show=False),
+        Binding("4", "focus_pane('quality')", "Quality", show=False),
+        Binding("tab", "focus_next", "Next pane", show=False),
+        Binding("shift+tab", "focus_previous", "Previous pane", show=False),
+        Binding("escape", "back", "Back", show=False),
+        Binding("question_mark", "help", "Help"),
+        *ACTION_BINDINGS,
+    ]
 
-    def __init__(self, snapshot: StatusSnapshot) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        read_only: bool = False,
+        source: SnapshotSource | None = None,
+        clock: Clock = utc_now,
+        poll_interval_s: float = POLL_INTERVAL_S,
+    ) -> None:
         super().__init__()
-        self.snapshot = snapshot
+        # Calm over SSH: no animations unless asked for with TEXTUAL_ANIMATIONS.
+        if "TEXTUAL_ANIMATIONS" not in os.environ:
+            self.animation_level = "none"
+        self.settings = settings
+        self.read_only = read_only or settings.read_only
+        self.clock = clock
+        self.source: SnapshotSource = source or StatusSource(settings, clock=clock)
+        self.poll_interval_s = poll_interval_s
+        self.snapshot: ConsoleSnapshot | None = None
+        self.connection_state = "connecting"
+        self.polls = 0
+        # Seconds the first successful poll took (connect included): bench/startup.py reads it.
+        self.first_poll_s: float | None = None
 
     def compose(self) -> ComposeResult:
-        db = self.snapshot.database
-        kind = "embedded" if db.embedded else "external"
-        yield Header()
-        yield Static(
-            f"Database: {db.url}\nPostgreSQL {db.server_version} ({kind})\n\n"
-            "The console panes arrive with their issues; use `cfbops --headless status` meanwhile.",
-            id="placeholder",
-        )
+        # Kept by reference: App.query_one searches the screen on top, which is a drill-down
+        # whenever one is open, and polls go on underneath it.
+        self.target_widget = Static("cfbops · connecting…", id="target")
+        self.banner = Static("", id="banner")
+        self.pane_widgets: dict[str, Pane] = {
+            "migrations": MigrationsPane(id="migrations"),
+            "budget": BudgetPane(id="budget"),
+            "marts": MartsPane(id="marts"),
+            "quality": QualityPane(id="quality"),
+        }
+        yield self.target_widget
+        yield self.banner
+        with Grid(id="dashboard"):
+            yield from self.pane_widgets.values()
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.banner.display = False
+        # The terminal went away (SSH dropped, window closed): exit as if `q` was pressed, so
+        # the polling connection closes and the demo's stand-in stops, instead of dying mid-write.
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.terminal_gone)
+        self.poll_database()
+
+    def on_unmount(self) -> None:
+        self.source.close()
+
+    def terminal_gone(self) -> None:
+        """SIGHUP: nobody is left to read the screen. Writes go to /dev/null from now on (a
+        write to a hung-up terminal fails, and Textual's output thread would die with the
+        screen's restore still queued behind it), then exit as `q` does. Should the exit
+        still stall, a watchdog ends the process after closing the polling connection."""
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
+        os.close(null)
+        watchdog = threading.Timer(HANGUP_GRACE_S, self._end_after_hangup)
+        watchdog.daemon = True
+        watchdog.start()
+        self.exit()
+
+    def _end_after_hangup(self) -> None:
+        with contextlib.suppress(Exception):
+            self.source.close()
+        os._exit(0)
+
+    # -- polling: a timer re-armed when a poll finishes, so polls never overlap ----------
+
+    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
+    def poll_database(self) -> None:
+        started = time.perf_counter()
+        try:
+            snapshot = self.source.poll()
+        except SourceUnavailable as exc:
+            self.post_message(ConnectionLost(exc.reason, exc.retry_in_s))
+            return
+        except Exception as exc:  # a bug in a pane's query must not stop the polling
+            self.post_message(ConnectionLost(f"dashboard poll failed: {exc}", MAX_RETRY_S))
+            return
+        self.post_message(SnapshotReady(snapshot, time.perf_counter() - started))
+
+    @on(SnapshotReady)
+    def show_snapshot(self, message: SnapshotReady) -> None:
+        self.snapshot = message.snapshot
+        if self.first_poll_s is None:
+            self.first_poll_s = message.poll_s
+        self.connection_state = "connected"
+        self.polls += 1
+        self.banner.display = False
+        for pane in self.panes():
+            pane.show(message.snapshot)
+        self.target_widget.update(self.target_line())
+        self.set_timer(self.poll_interval_s, self.poll_database)
+
+    @on(ConnectionLost)
+    def show_lost(self, message: ConnectionLost) -> None:
+        self.connection_state = "reconnecting"
+        banner = self.banner
+        banner.update(f"{message.reason} — retrying in {message.retry_in_s:.0f} s")
+        banner.display = True
+        self.target_widget.update(self.target_line())
+        self.set_timer(message.retry_in_s, self.poll_database)
+
+    # -- layout and navigation ----------------------------------------------------------
+
+    def panes(self) -> list[Pane]:
+        return [self.pane_widgets[pane_id] for pane_id in PANE_IDS]
+
+    def focused_pane(self) -> Pane | None:
+        widget = self.focused
+        while widget is not None and not isinstance(widget, Pane):
+            widget = widget.parent  # type: ignore[assignment]
+        return widget
+
+    def target_line(self) -> str:
+        """State first: on a narrow terminal the URL is what gets cut, not the news."""
+        mode = "read-only" if self.read_only else "read-write"
+        head = f"cfbops · {self.connection_state} · {mode}"
+        if self.snapshot is None:
+            return head
+        db = self.snapshot.status.database
+        kind = "embedded" if db.embedded else "external"
+        return f"{head} · PostgreSQL {db.server_version} {kind} · {db.url}"
+
+    def action_focus_pane(self, pane_id: str) -> None:
+        if len(self.screen_stack) == 1:  # on the dashboard, not under a drill-down
+            self.pane_widgets[pane_id].focus_table()
+
+    def action_back(self) -> None:
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def action_help(self) -> None:
+        self.action_show_help_panel()

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 
 from cfbops.config import Settings
-from cfbops.status import collect_status
 
 
 def run_console(settings: Settings) -> int:
     from cfbops.tui.app import CfbopsApp
 
-    snapshot = collect_status(settings)
-    CfbopsApp(snapshot).run()
+    # Until the App takes SIGHUP over (once mounted), a terminal closed during start-up ends
+    # the run quietly rather than with the signal's default death.
+    signal.signal(signal.SIGHUP, _hung_up_early)
+    CfbopsApp(settings, read_only=settings.read_only).run()
     return 0
+
+
+def _hung_up_early(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 def run_demo(settings: Settings, *, scale: str, fresh: bool) -> int:

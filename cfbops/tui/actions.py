@@ -1,0 +1,508 @@
+"""The console's actions, mixed into the App: apply migrations, refresh, run checks, start
+and pause a backfill, and the drill-downs. Each database call runs in a thread worker that
+calls the same core function as the headless command and only posts messages; the handlers
+here, on the event loop, own what the screen shows."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Footer
+from textual.worker import get_current_worker
+
+from cfbops.config import Settings
+from cfbops.errors import CfbopsError
+from cfbops.progress import Progress, ProgressCallback
+from cfbops.tui.action_bar import ActionBar
+from cfbops.tui.action_catalog import CONSOLE_ACTIONS
+from cfbops.tui.action_messages import ActionFinished, ActionProgress, DrillDownReady
+from cfbops.tui.palette import ConsolePalette
+
+# The core (migrate, refresh, backfill, checks: pglast, httpx…) and the screens are imported
+# where an action first needs them, so the console's first paint does not wait for them.
+if TYPE_CHECKING:
+    from cfbops.backfill.runner import BackfillRun
+    from cfbops.marts.models import RefreshRun
+    from cfbops.migrate.apply import MigrateResult
+    from cfbops.migrate.plan import MigrationPlan
+    from cfbops.quality.session import QualityRun
+    from cfbops.tui.screens.backfill import BackfillRequest
+    from cfbops.tui.screens.confirm import ConfirmScreen
+
+# The App's BINDINGS take these in (a mixin's own BINDINGS are not merged by Textual).
+ACTION_BINDINGS: list[BindingType] = [
+    Binding(a.key, a.action, a.title, show=a.key != "enter", tooltip=a.help)
+    for a in CONSOLE_ACTIONS
+    if a.key
+]
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().split("\n", 1)[0]
+    return text or type(exc).__name__
+
+
+def migrate_summary(result: MigrateResult) -> tuple[str, bool]:
+    if result.drifted:
+        versions = ", ".join(f"V{f.version}" for f in result.drifted)
+        return f"migrate refused: applied files were edited since they ran ({versions})", False
+    if result.failed is not None:
+        return f"migrate failed at {result.failed.name}: {result.failed.error}", False
+    if not result.applied:
+        return "Nothing to migrate: the database is up to date.", True
+    return f"migrate applied {len(result.applied)} file(s)", True
+
+
+def refresh_summary(result: RefreshRun) -> tuple[str, bool]:
+    from cfbops.marts.models import MartStatus
+
+    counts = ", ".join(
+        f"{result.count(status)} {status.value}" for status in MartStatus if result.count(status)
+    )
+    return (
+        f"refresh run {result.run_id}: {counts or 'nothing to refresh'} "
+        f"in {result.wall_ms / 1000:.1f}s",
+        result.ok,
+    )
+
+
+def check_summary(result: QualityRun) -> tuple[str, bool]:
+    from cfbops.quality.models import Severity
+
+    stored = f"run {result.run_id}" if result.run_id is not None else "not stored (read-only)"
+    return (
+        f"checks: {len(result.results)} run, {result.count(Severity.ERROR)} errors, "
+        f"{result.count(Severity.WARN)} warnings ({stored})",
+        result.ok,
+    )
+
+
+def backfill_summary(result: BackfillRun) -> tuple[str, bool]:
+    if result.to_do == 0:
+        return f"backfill {result.job}: nothing to load", True
+    text = (
+        f"backfill {result.job}: {result.done} done, {result.failed} failed, "
+        f"{result.left} left, {result.calls_used} calls"
+    )
+    if result.stopped:
+        text += f" (stopped: {result.stopped})"
+    return text, not result.failed and not result.budget_out
+
+
+class ActionCancelled(Exception):
+    """Raised from a progress callback to end an action whose worker was cancelled."""
+
+
+class ConsoleActions:
+    """Mixed into the App, which provides `settings` and `read_only`."""
+
+    settings: Settings
+    read_only: bool
+    COMMANDS: ClassVar[set[Any]] = App.COMMANDS | {ConsolePalette}
+
+    # -- the writing actions -------------------------------------------------------------
+
+    def action_apply_migrations(self) -> None:
+        if not self._refused("applying migrations") and not self._busy("migrate"):
+            self.load_plan(apply=True)
+
+    def action_refresh_stale(self) -> None:
+        self._start_refresh((), stale_only=True)
+
+    def action_refresh_all(self) -> None:
+        self._start_refresh((), stale_only=False)
+
+    def action_refresh_selected(self) -> None:
+        from cfbops.tui.screens.selector import SelectorPrompt
+
+        if self._refused("refreshing marts") or self._busy("refresh"):
+            return
+        initial = self._selected("marts") or ""
+
+        def chosen(selectors: tuple[str, ...] | None) -> None:
+            if selectors:
+                self._start_refresh(selectors, stale_only=False)
+
+        self.app_push(SelectorPrompt(initial), chosen)
+
+    def action_run_checks(self) -> None:
+        # Under --read-only the checks still run, on a read-only session, and store nothing,
+        # as `check --read-only` does.
+        if not self._busy("check"):
+            self.check_worker()
+
+    def action_backfill(self) -> None:
+        self.load_backfill(self._selected("budget"))
+
+    def action_pause_backfill(self) -> None:
+        if not self._refused("pausing a backfill"):
+            self.pause_worker()
+
+    # -- drill-downs -------------------------------------------------------------------------
+
+    def action_migration_plan(self) -> None:
+        self.load_plan(apply=False)
+
+    def action_budget_ledger(self) -> None:
+        self.load_ledger()
+
+    def action_drill_down(self) -> None:
+        pane = self._focused_pane_id()
+        selected = self._selected(pane) if pane else None
+        if pane == "migrations":
+            self.load_plan(apply=False, selected=selected)
+        elif pane == "budget":
+            if selected:
+                self.load_backfill(selected)
+            else:
+                self.load_ledger()
+        elif pane == "marts" and selected:
+            self.load_mart(selected)
+        elif pane == "quality" and selected:
+            self.load_finding(selected)
+        else:
+            self.notify("Pick a pane (1-4) and a row first, then enter.", severity="warning")
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        # Enter on a pane's table; tables inside drill-downs have nothing below them.
+        if event.data_table.screen is self.screen_stack[0]:  # type: ignore[attr-defined]
+            event.stop()
+            self.action_drill_down()
+
+    # -- workers: they call the core and post messages, nothing else ---------------------
+
+    @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
+    def load_plan(self, *, apply: bool, selected: str | None = None) -> None:
+        from cfbops.migrate.plan import migration_plan
+        from cfbops.tui.screens.migration_plan import MigrationPlanScreen
+
+        plan = self._read(
+            "the migration plan", lambda: migration_plan(self.settings, self.settings.sql_dir)
+        )
+        if plan is None:
+            return
+        if apply and plan.drifted:
+            versions = ", ".join(f"V{f.version}" for f in plan.drifted)
+            self.post_message(
+                ActionFinished(
+                    "migrate",
+                    f"migrate refuses: applied files were edited since they ran ({versions}); "
+                    "restore them, or accept one with migrate --accept-drift VERSION",
+                    ok=False,
+                )
+            )
+            return
+        if apply and not plan.files:
+            self.post_message(
+                ActionFinished("migrate", "Nothing to migrate: the database is up to date.")
+            )
+            return
+        if apply:
+            self.post_message(DrillDownReady(lambda: self._confirmation(plan), self._confirmed))
+            return
+
+        def then(apply_now: bool | None) -> None:
+            if apply_now:
+                self.action_apply_migrations()
+
+        self.post_message(
+            DrillDownReady(lambda: MigrationPlanScreen(plan, selected=selected), then)
+        )
+
+    @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
+    def load_mart(self, name: str) -> None:
+        from cfbops.marts.detail import mart_detail
+        from cfbops.tui.screens.mart import MartScreen
+
+        detail = self._read("the mart", lambda: mart_detail(self.settings, name))
+        if detail is not None:
+            self.post_message(DrillDownReady(lambda: MartScreen(detail)))
+
+    @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
+    def load_finding(self, check: str) -> None:
+        from cfbops.quality.findings import finding_detail
+        from cfbops.tui.screens.finding import FindingScreen
+
+        detail = self._read("the finding", lambda: finding_detail(self.settings, check))
+        if detail is not None:
+            self.post_message(DrillDownReady(lambda: FindingScreen(detail)))
+
+    @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
+    def load_ledger(self) -> None:
+        from cfbops.cfbd.calls import recent_calls
+        from cfbops.tui.screens.ledger import LedgerScreen
+
+        calls = self._read("the ledger", lambda: recent_calls(self.settings))
+        if calls is not None:
+            self.post_message(DrillDownReady(lambda: LedgerScreen(calls)))
+
+    @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
+    def load_backfill(self, job: str | None = None) -> None:
+        from cfbops.backfill.control import backfill_estimate
+        from cfbops.tui.screens.backfill import BackfillScreen
+
+        request = self._request_for(job)
+        if request is None:
+            return
+        estimate = self._read(
+            "the backfill estimate",
+            lambda: backfill_estimate(
+                self.settings,
+                request.kind,
+                request.first,
+                request.last,
+                max_calls=request.max_calls,
+            ),
+        )
+        self.post_message(
+            DrillDownReady(
+                lambda: BackfillScreen(self.settings, request, estimate), self._start_backfill
+            )
+        )
+
+    @work(thread=True, exclusive=True, group="migrate", exit_on_error=False)
+    def migrate_worker(self) -> None:
+        from cfbops.migrate.apply import migrate
+
+        self._perform(
+            "migrate",
+            lambda progress: migrate_summary(
+                migrate(self.settings, sql_dir=self.settings.sql_dir, progress=progress)
+            ),
+            stoppable=False,  # a migration is never cut between its files by a closing App
+        )
+
+    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
+    def refresh_worker(self, selectors: Sequence[str], stale_only: bool) -> None:
+        from cfbops.marts.runner import refresh_marts
+
+        self._perform(
+            "refresh",
+            lambda progress: refresh_summary(
+                refresh_marts(self.settings, selectors, stale_only=stale_only, progress=progress)
+            ),
+        )
+
+    @work(thread=True, exclusive=True, group="check", exit_on_error=False)
+    def check_worker(self) -> None:
+        from cfbops.quality.session import check_database
+
+        settings = dataclasses.replace(
+            self.settings, read_only=self.read_only or self.settings.read_only
+        )
+        self._perform(
+            "check",
+            lambda progress: check_summary(check_database(settings, progress=progress)),
+        )
+
+    @work(thread=True, exclusive=True, group="backfill", exit_on_error=False)
+    def backfill_worker(self, request: BackfillRequest) -> None:
+        from cfbops.backfill.queue import Kind
+        from cfbops.backfill.runner import run_backfill
+
+        self._perform(
+            "backfill",
+            lambda progress: backfill_summary(
+                run_backfill(
+                    self.settings,
+                    request.kind,
+                    request.first,
+                    request.last,
+                    max_calls=request.max_calls,
+                    concurrency=4 if request.kind is Kind.PLAY_STATS else 1,
+                    progress=progress,
+                )
+            ),
+        )
+
+    @work(thread=True, exclusive=True, group="pause", exit_on_error=False)
+    def pause_worker(self) -> None:
+        from cfbops.backfill.control import pause_backfill
+
+        running = self._console_backfill()
+        jobs = [running] if running else None
+
+        def pause(_: ProgressCallback) -> tuple[str, bool]:
+            paused = pause_backfill(self.settings, jobs)
+            if not paused:
+                return "no backfill is running; nothing to pause", True
+            return f"paused {', '.join(paused)}: its runners finish the item in hand and stop", True
+
+        self._perform("pause", pause)
+
+    # -- handlers: on the event loop ------------------------------------------------------
+
+    def on_action_progress(self, message: ActionProgress) -> None:
+        if self.screen_stack:  # type: ignore[attr-defined]  (empty while the App closes)
+            self._action_bar().show_progress(message.action, message.progress)
+
+    def on_action_finished(self, message: ActionFinished) -> None:
+        self.finished_actions.append(message)
+        if not self.screen_stack:  # type: ignore[attr-defined]
+            return
+        self._action_bar().show_outcome(message.summary)
+        self.notify(  # type: ignore[attr-defined]
+            message.summary,
+            title=message.action,
+            severity="information" if message.ok else "error",
+            timeout=10,
+        )
+
+    def on_drill_down_ready(self, message: DrillDownReady) -> None:
+        self.app_push(message.build(), message.on_result)
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    @property
+    def finished_actions(self) -> list[ActionFinished]:
+        """Every action's outcome this session, oldest first."""
+        return self.__dict__.setdefault("_finished_actions", [])
+
+    def app_push(self, screen: Any, callback: Callable[[Any], None] | None = None) -> None:
+        self.push_screen(screen, callback)  # type: ignore[attr-defined]
+
+    def _refused(self, what: str) -> bool:
+        if not (self.read_only or self.settings.read_only):
+            return False
+        self.notify(
+            f"read-only: {what} would write to the database, so nothing was run "
+            "(start cfbops without --read-only to do it)",
+            title="refused",
+            severity="warning",
+        )
+        return True
+
+    def _busy(self, group: str) -> bool:
+        running = any(
+            w.group == group and not w.is_finished
+            for w in self.workers  # type: ignore[attr-defined]
+        )
+        if running:
+            self.notify(f"a {group} is already running; wait for it to finish", severity="warning")
+        return running
+
+    def _start_refresh(self, selectors: Sequence[str], *, stale_only: bool) -> None:
+        if not self._refused("refreshing marts") and not self._busy("refresh"):
+            self.refresh_worker(tuple(selectors), stale_only)
+
+    def _confirmation(self, plan: MigrationPlan) -> ConfirmScreen:
+        from cfbops.tui.screens.confirm import ConfirmScreen
+        from cfbops.tui.screens.migration_plan import summary_line
+
+        files = [f"  {f.file.display_path}" for f in plan.files]
+        return ConfirmScreen(
+            f"Apply {len(plan.files)} pending migration file(s)?",
+            [summary_line(plan), *files],
+        )
+
+    def _confirmed(self, yes: bool | None) -> None:
+        if yes and not self._refused("applying migrations") and not self._busy("migrate"):
+            self.migrate_worker()
+
+    def _start_backfill(self, request: BackfillRequest | None) -> None:
+        from cfbops.backfill.control import job_name
+
+        if request is None or self._refused("starting a backfill") or self._busy("backfill"):
+            return
+        self.__dict__["_backfill_job"] = job_name(request.kind, request.first, request.last)
+        self.backfill_worker(request)
+
+    def _console_backfill(self) -> str | None:
+        """The job this console's backfill worker runs, while it runs."""
+        running = any(
+            w.group == "backfill" and not w.is_finished
+            for w in self.workers  # type: ignore[attr-defined]
+        )
+        return self.__dict__.get("_backfill_job") if running else None
+
+    def _request_for(self, job: str | None) -> BackfillRequest | None:
+        """The backfill form's first values: the selected job's, or the seasons still to load."""
+        from cfbops.backfill.control import suggested_seasons
+        from cfbops.backfill.queue import Kind
+        from cfbops.tui.screens.backfill import BackfillRequest
+
+        if job:
+            kind, _, seasons = job.partition(" ")
+            first, _, last = seasons.partition("-")
+            if kind in {k.value for k in Kind} and first.isdigit():
+                return BackfillRequest(Kind(kind), int(first), int(last or first), None)
+        seasons = self._read("the seasons to load", lambda: suggested_seasons(self.settings))
+        if seasons is None:
+            self.post_message(  # type: ignore[attr-defined]
+                ActionFinished(
+                    "backfill", "nothing to backfill: no completed game lacks play stats"
+                )
+            )
+            return None
+        return BackfillRequest(Kind.PLAY_STATS, seasons[0], seasons[1], None)
+
+    def _read(self, what: str, read: Callable[[], Any]) -> Any:
+        """Run a read in a worker; a failure is one line in a notification, never a crash."""
+        try:
+            return read()
+        except CfbopsError as exc:
+            self.post_message(ActionFinished("read", f"{what}: {exc}", ok=False))  # type: ignore[attr-defined]
+        except Exception as exc:  # the console stays up whatever a read meets
+            self.post_message(  # type: ignore[attr-defined]
+                ActionFinished("read", f"{what} could not be read: {_first_line(exc)}", ok=False)
+            )
+        return None
+
+    def _perform(
+        self,
+        action: str,
+        run: Callable[[ProgressCallback], tuple[str, bool]],
+        *,
+        stoppable: bool = True,
+    ) -> None:
+        worker = get_current_worker()
+
+        def progress(step: Progress) -> None:
+            # The App is closing: stop at the next step (a refresh records the run as
+            # interrupted, a backfill gives its game back) rather than keep the process alive.
+            if stoppable and worker.is_cancelled:
+                raise ActionCancelled(action)
+            self.post_message(ActionProgress(action, step))  # type: ignore[attr-defined]
+
+        try:
+            summary, ok = run(progress)
+        except ActionCancelled:
+            return
+        except CfbopsError as exc:
+            summary, ok = f"{action}: {exc}", False
+        except Exception as exc:  # the console stays up whatever an action meets
+            summary, ok = f"{action} failed: {_first_line(exc)}", False
+        self.post_message(ActionFinished(action, summary, ok))  # type: ignore[attr-defined]
+
+    def _focused_pane_id(self) -> str | None:
+        widget = self.focused  # type: ignore[attr-defined]
+        while widget is not None:
+            if widget.id in {"migrations", "budget", "marts", "quality"}:
+                return widget.id
+            widget = widget.parent
+        return None
+
+    def _selected(self, pane_id: str) -> str | None:
+        """The pane's selected row (its `selected_key`), if that pane is on the screen."""
+        panes = self.screen_stack[0].query(f"#{pane_id}")  # type: ignore[attr-defined]
+        if not panes:
+            return None
+        return getattr(panes.first(), "selected_key", None)
+
+    def _action_bar(self) -> ActionBar:
+        base = self.screen_stack[0]  # type: ignore[attr-defined]
+        found = base.query(ActionBar)
+        if found:
+            return found.first()
+        bar = ActionBar(id="action-bar")
+        footers = base.query(Footer)
+        if footers:
+            base.mount(bar, before=footers.first())
+        else:
+            base.mount(bar)
+        return bar

@@ -1,0 +1,84 @@
+"""The API budget pane (meter, reset countdown, calls per day) with the backfill jobs' progress
+bars, rates and ETAs."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import ProgressBar, Sparkline, Static
+
+from cfbops.tui.data import ConsoleSnapshot
+from cfbops.tui.panes.base import Pane, not_available
+from cfbops.tui.panes.text import bar, countdown, per_day, rate_and_eta
+
+COLUMNS = ("job", "progress", "done", "rate, ETA", "state")
+
+
+class BudgetPane(Pane):
+    title = "2 API budget · backfill"
+    columns = COLUMNS
+    narrow_columns = ("job", "progress", "done")
+
+    def compose_summary(self) -> ComposeResult:
+        # No ETA from the widget: its clock is not the console's, and the core gives one.
+        yield ProgressBar(total=1, show_eta=False, id="budget-meter")
+        yield Static("loading…", classes="summary")
+        yield Sparkline([], id="calls-per-day")
+        yield Static("", id="calls-per-day-label")
+
+    @property
+    def selected_job(self) -> str | None:
+        """The highlighted backfill job's name."""
+        return self.selected_key
+
+    def show(self, snapshot: ConsoleSnapshot) -> None:
+        meter = snapshot.status.budget
+        meter_bar = self.query_one("#budget-meter", ProgressBar)
+        sparkline = self.query_one("#calls-per-day", Sparkline)
+        label = self.query_one("#calls-per-day-label", Static)
+        if meter is None:
+            meter_bar.display = sparkline.display = label.display = False
+            self.show_unavailable(not_available("budget"))
+            return
+        meter_bar.display = sparkline.display = label.display = True
+        meter_bar.update(total=max(meter.limit, 1), progress=meter.used)
+        text = (
+            f"{meter.used:,}/{meter.limit:,} used · {meter.remaining:,} left\n"
+            f"resets {countdown(meter.resets_at, snapshot.taken_at)}"
+            f" · {per_day(meter.burn_per_day)} · {meter.source}"
+        )
+        if meter.exhausted_on is not None:
+            text += f" · runs out {meter.exhausted_on:%Y-%m-%d}"
+        if meter.note:
+            text += f"\n{meter.note}"
+        self.summary.update(text)
+        days = snapshot.calls_per_day
+        if days is not None:
+            sparkline.data = list(days.counts)
+            label.update(
+                f"calls/day {days.first_day:%m-%d}…{days.last_day:%m-%d}"
+                f" · {days.total:,} · peak {max(days.counts, default=0):,}"
+            )
+        backfill = snapshot.status.backfill
+        if backfill is None or not backfill.jobs:
+            # No invented rows: say what there is and how to start one.
+            self.summary.update(text + ("\nno backfill jobs (b plans one)" if backfill else ""))
+            self.show_unavailable_jobs()
+            return
+        self.fill(
+            (
+                job.job,
+                (
+                    job.job,
+                    bar(job.done, job.total),
+                    f"{job.done:,}/{job.total:,}"
+                    + (f" ({job.failed} failed)" if job.failed else ""),
+                    rate_and_eta(job.items_per_s, job.eta_s),
+                    job.state,
+                ),
+            )
+            for job in backfill.jobs
+        )
+
+    def show_unavailable_jobs(self) -> None:
+        self.table.clear()
+        self.table.display = False

@@ -1,0 +1,56 @@
+"""What every drill-down shares: a framed modal with a title, a body, and a footer that
+teaches its keys; escape goes back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import ClassVar, TypeVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Footer, Static
+
+ResultType = TypeVar("ResultType")
+
+
+class DrillDown(ModalScreen[ResultType]):
+    CSS_PATH = "screens.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Back")]
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.heading = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="drill"):
+            yield Static(self.heading, classes="drill-title", markup=False)
+            yield from self.body()
+        yield Footer()
+
+    def body(self) -> Iterable[Widget]:
+        return ()
+
+    def action_close(self) -> None:
+        self.dismiss(None)  # type: ignore[arg-type]
+
+
+def when(moment: datetime | None) -> str:
+    """A timestamp as the console prints it: UTC, to the minute."""
+    if moment is None:
+        return "—"
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def milliseconds(ms: float | None) -> str:
+    if ms is None:
+        return "—"
+    return f"{ms:.0f} ms" if ms < 1000 else f"{ms / 1000:.1f} s"
+
+
+def text_block(lines: Iterable[str], classes: str = "") -> Static:
+    """Plain text, never read as markup (SQL and sample rows hold brackets)."""
+    return Static("\n".join(lines), markup=False, classes=classes)

@@ -1,0 +1,66 @@
+"""Make the README's console screenshots (SVG) from the seeded demo database.
+
+    python screenshots/make_screenshots.py [--home DIR] [--scale tiny]
+
+Prepares the demo database on the embedded server under --home (as `cfbops demo` does), spends
+a few calls of a play-stats backfill against the local CFBD stand-in (so the budget pane has a
+ledger and a job in progress), runs the checks, then opens the console headless at 80x24 and
+120x40 and exports each first complete paint as SVG next to this script.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import secrets
+import tempfile
+from pathlib import Path
+
+from cfbops.backfill.queue import Kind
+from cfbops.backfill.runner import run_backfill
+from cfbops.config import DatabaseSource, Settings
+from cfbops.demo.cfbd_standin import running_standin
+from cfbops.demo.prepare import prepare_demo
+from cfbops.quality.session import check_database
+from cfbops.tui.app import CfbopsApp
+
+HERE = Path(__file__).resolve().parent
+SIZES = ((80, 24), (120, 40))
+# A budget cap well under the season's games: the job stays part-done, as one mid-way looks.
+BACKFILL_CALLS = 25
+
+
+async def export(settings: Settings, size: tuple[int, int], path: Path) -> None:
+    app = CfbopsApp(settings)
+    async with app.run_test(size=size) as pilot:
+        while app.polls < 1:
+            await pilot.pause(0.05)
+        await pilot.pause()
+        path.write_text(app.export_screenshot(), encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--home", type=Path, help="cfbops home for the embedded server")
+    parser.add_argument("--scale", default="tiny")
+    parser.add_argument("--out", type=Path, default=HERE)
+    args = parser.parse_args()
+    home = args.home or Path(tempfile.mkdtemp(prefix="cfbops-shots-"))
+    base = Settings(database_url=None, database_source=DatabaseSource.EMBEDDED, home=home)
+    # Fresh every time, so the pictures show this seed and these steps only.
+    demo = prepare_demo(base, args.scale, fresh=True).settings
+    assert demo.database_url is not None
+    key = secrets.token_urlsafe(16)
+    with running_standin(demo.database_url, api_key=key) as standin:
+        cfbd = dataclasses.replace(demo, cfbd_url=standin.url, cfbd_api_key=key)
+        run_backfill(cfbd, Kind.PLAY_STATS, 2024, 2025, max_calls=BACKFILL_CALLS)
+    check_database(demo)
+    for width, height in SIZES:
+        path = args.out / f"dashboard-{width}x{height}.svg"
+        asyncio.run(export(demo, (width, height), path))
+        print(path)
+
+
+if __name__ == "__main__":
+    main()
