@@ -81,17 +81,24 @@ class CfbopsApp(ConsoleActions, App[None]):
         self.first_poll_s: float | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static("cfbops · connecting…", id="target")
-        yield Static("", id="banner")
+        # Kept by reference: App.query_one searches the screen on top, which is a drill-down
+        # whenever one is open, and polls go on underneath it.
+        self.target_widget = Static("cfbops · connecting…", id="target")
+        self.banner = Static("", id="banner")
+        self.pane_widgets: dict[str, Pane] = {
+            "migrations": MigrationsPane(id="migrations"),
+            "budget": BudgetPane(id="budget"),
+            "marts": MartsPane(id="marts"),
+            "quality": QualityPane(id="quality"),
+        }
+        yield self.target_widget
+        yield self.banner
         with Grid(id="dashboard"):
-            yield MigrationsPane(id="migrations")
-            yield BudgetPane(id="budget")
-            yield MartsPane(id="marts")
-            yield QualityPane(id="quality")
+            yield from self.pane_widgets.values()
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#banner").display = False
+        self.banner.display = False
         # The terminal went away (SSH dropped, window closed): exit as if `q` was pressed, so
         # the polling connection closes and the demo's stand-in stops, instead of dying mid-write.
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
@@ -142,25 +149,25 @@ class CfbopsApp(ConsoleActions, App[None]):
             self.first_poll_s = message.poll_s
         self.connection_state = "connected"
         self.polls += 1
-        self.query_one("#banner").display = False
+        self.banner.display = False
         for pane in self.panes():
             pane.show(message.snapshot)
-        self.query_one("#target", Static).update(self.target_line())
+        self.target_widget.update(self.target_line())
         self.set_timer(self.poll_interval_s, self.poll_database)
 
     @on(ConnectionLost)
     def show_lost(self, message: ConnectionLost) -> None:
         self.connection_state = "reconnecting"
-        banner = self.query_one("#banner", Static)
+        banner = self.banner
         banner.update(f"{message.reason} — retrying in {message.retry_in_s:.0f} s")
         banner.display = True
-        self.query_one("#target", Static).update(self.target_line())
+        self.target_widget.update(self.target_line())
         self.set_timer(message.retry_in_s, self.poll_database)
 
     # -- layout and navigation ----------------------------------------------------------
 
     def panes(self) -> list[Pane]:
-        return [self.query_one(f"#{pane_id}", Pane) for pane_id in PANE_IDS]
+        return [self.pane_widgets[pane_id] for pane_id in PANE_IDS]
 
     def focused_pane(self) -> Pane | None:
         widget = self.focused
@@ -179,7 +186,8 @@ class CfbopsApp(ConsoleActions, App[None]):
         return f"{head} · PostgreSQL {db.server_version} {kind} · {db.url}"
 
     def action_focus_pane(self, pane_id: str) -> None:
-        self.query_one(f"#{pane_id}", Pane).focus_table()
+        if len(self.screen_stack) == 1:  # on the dashboard, not under a drill-down
+            self.pane_widgets[pane_id].focus_table()
 
     def action_back(self) -> None:
         if len(self.screen_stack) > 1:

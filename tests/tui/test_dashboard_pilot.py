@@ -275,3 +275,22 @@ async def test_number_keys_and_tab_move_between_panes_and_q_quits(db: DatabaseUn
     assert after_tab != "migrations" and after_back == "migrations"
     assert help_shown
     assert app.return_code == 0
+
+
+async def test_polls_go_on_under_a_drill_down_and_the_dashboard_is_current_after(
+    db: DatabaseUnderTest,
+):
+    from textual.screen import Screen
+
+    app = CfbopsApp(db.settings, poll_interval_s=0.1)
+    async with app.run_test(size=SIZE) as pilot:
+        await first_paint(app, pilot)
+        await app.push_screen(Screen())
+        with db.connect() as conn:
+            conn.execute("INSERT INTO ops.check_run (finished_at) VALUES (now())")
+        polls = app.polls
+        await wait_for(pilot, lambda: app.polls >= polls + 2, "polls under the drill-down")
+        await pilot.press("escape")
+        await pilot.pause()
+        summary = text_of(app, "#quality .summary")
+    assert summary.startswith("run 1, ")
