@@ -8,6 +8,7 @@ from textual.containers import Horizontal
 from textual.widgets import ProgressBar, Static
 
 from cfbops.progress import Progress
+from cfbops.tui.repaint import set_text
 
 
 class ActionBar(Horizontal):
@@ -53,6 +54,8 @@ class ActionBar(Horizontal):
         texts = self.query("#action-text")
         if not texts:
             return
-        texts.first(Static).update(self.text)
-        if self.total:
-            self.query_one(ProgressBar).update(total=self.total, progress=self.done)
+        # One line a fraction of the bar wide: a new text repaints the line, not the screen.
+        set_text(texts.first(Static), self.text, layout=False)
+        meter = self.query_one(ProgressBar)
+        if self.total and (meter.total, meter.progress) != (self.total, self.done):
+            meter.update(total=self.total, progress=self.done)

@@ -22,6 +22,7 @@ from cfbops.tui.data import Clock, ConsoleSnapshot, SourceUnavailable, StatusSou
 from cfbops.tui.messages import ConnectionLost, SnapshotReady
 from cfbops.tui.panes import BudgetPane, MartsPane, MigrationsPane, QualityPane
 from cfbops.tui.panes.base import Pane
+from cfbops.tui.repaint import set_text
 
 # Seconds between the end of one poll and the start of the next.
 POLL_INTERVAL_S = 2.0
@@ -152,16 +153,16 @@ class CfbopsApp(ConsoleActions, App[None]):
         self.banner.display = False
         for pane in self.panes():
             pane.show(message.snapshot)
-        self.target_widget.update(self.target_line())
+        set_text(self.target_widget, self.target_line(), layout=False)
         self.set_timer(self.poll_interval_s, self.poll_database)
 
     @on(ConnectionLost)
     def show_lost(self, message: ConnectionLost) -> None:
         self.connection_state = "reconnecting"
         banner = self.banner
-        banner.update(f"{message.reason} — retrying in {message.retry_in_s:.0f} s")
+        set_text(banner, f"{message.reason} — retrying in {message.retry_in_s:.0f} s")
         banner.display = True
-        self.target_widget.update(self.target_line())
+        set_text(self.target_widget, self.target_line(), layout=False)
         self.set_timer(message.retry_in_s, self.poll_database)
 
     # -- layout and navigation ----------------------------------------------------------

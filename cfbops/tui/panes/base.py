@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Static
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
 from cfbops.tui.data import ConsoleSnapshot
+from cfbops.tui.repaint import set_text
 
 Row = tuple[str, tuple[str, ...]]  # (key, cells)
 
@@ -89,8 +90,9 @@ class Pane(Vertical):
         raise NotImplementedError
 
     def show_unavailable(self, text: str) -> None:
-        self.summary.update(text)
-        self.table.clear()
+        set_text(self.summary, text)
+        if self.table.row_count:
+            self.table.clear()
         self.table.display = False
 
     def fill(self, rows: Iterable[Row]) -> None:

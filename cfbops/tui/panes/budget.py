@@ -9,6 +9,7 @@ from textual.widgets import ProgressBar, Sparkline, Static
 from cfbops.tui.data import ConsoleSnapshot
 from cfbops.tui.panes.base import Pane, not_available
 from cfbops.tui.panes.text import bar, countdown, per_day, rate_and_eta
+from cfbops.tui.repaint import set_text
 
 COLUMNS = ("job", "progress", "done", "rate, ETA", "state")
 
@@ -50,20 +51,21 @@ class BudgetPane(Pane):
             text += f" · runs out {meter.exhausted_on:%Y-%m-%d}"
         if meter.note:
             text += f"\n{meter.note}"
-        self.summary.update(text)
         days = snapshot.calls_per_day
         if days is not None:
             sparkline.data = list(days.counts)
-            label.update(
+            set_text(
+                label,
                 f"calls/day {days.first_day:%m-%d}…{days.last_day:%m-%d}"
-                f" · {days.total:,} · peak {max(days.counts, default=0):,}"
+                f" · {days.total:,} · peak {max(days.counts, default=0):,}",
             )
         backfill = snapshot.status.backfill
         if backfill is None or not backfill.jobs:
             # No invented rows: say what there is and how to start one.
-            self.summary.update(text + ("\nno backfill jobs (b plans one)" if backfill else ""))
+            set_text(self.summary, text + ("\nno backfill jobs (b plans one)" if backfill else ""))
             self.show_unavailable_jobs()
             return
+        set_text(self.summary, text)
         self.fill(
             (
                 job.job,
@@ -80,5 +82,6 @@ class BudgetPane(Pane):
         )
 
     def show_unavailable_jobs(self) -> None:
-        self.table.clear()
+        if self.table.row_count:
+            self.table.clear()
         self.table.display = False

@@ -7,6 +7,7 @@ from cfbops.marts.models import MartResult
 from cfbops.tui.data import ConsoleSnapshot
 from cfbops.tui.panes.base import Pane, not_available
 from cfbops.tui.panes.text import ago, count, duration_ms, spark
+from cfbops.tui.repaint import set_text
 
 COLUMNS = ("mart", "!", "took", "recent", "last refresh", "rows", "mode", "status")
 # The marks column: S stale (inputs changed since), ▲ slower than usual (over 2x its median).
@@ -40,7 +41,7 @@ class MartsPane(Pane):
             summary += f"\nlast run {run.run_id} {run.status} {ago(run.finished_at, now)}"
         else:
             summary += "\nnever refreshed by cfbops (r refreshes stale marts)"
-        self.summary.update(summary)
+        set_text(self.summary, summary)
         last: dict[str, MartResult] = {v.name: v for v in run.views} if run else {}
         rows = []
         for state in section.states:

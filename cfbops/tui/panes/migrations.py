@@ -6,6 +6,7 @@ from cfbops.migrate.listing import MigrationListing
 from cfbops.tui.data import ConsoleSnapshot
 from cfbops.tui.panes.base import Pane, not_available
 from cfbops.tui.panes.text import ago
+from cfbops.tui.repaint import set_text
 
 COLUMNS = ("file", "state", "lint", "applied", "id")
 
@@ -29,10 +30,11 @@ class MigrationsPane(Pane):
             return
         latest = listing.latest_applied
         latest_text = f"V{latest.key}" if latest else "none"
-        self.summary.update(
+        set_text(
+            self.summary,
             f"{summary.applied} applied · {summary.pending} pending · "
             f"{summary.drifted} drifted · {summary.failed} failed\n"
-            f"latest {latest_text} · lint {lint_state(listing)}"
+            f"latest {latest_text} · lint {lint_state(listing)}",
         )
         self.fill(
             (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from cfbops.tui.data import ConsoleSnapshot
 from cfbops.tui.panes.base import Pane, not_available
 from cfbops.tui.panes.text import age, ago, count
+from cfbops.tui.repaint import set_text
 
 COLUMNS = ("sev", "check", "count", "state", "since")
 
@@ -26,7 +27,7 @@ class QualityPane(Pane):
             return
         now = snapshot.taken_at
         if section.last_run_id is None:
-            self.summary.update("never checked (c runs the checks, or cfbops --headless check)")
+            set_text(self.summary, "never checked (c runs the checks, or cfbops --headless check)")
         else:
             text = (
                 f"run {section.last_run_id}, {ago(section.last_run_at, now)}: "
@@ -34,7 +35,7 @@ class QualityPane(Pane):
             )
             if section.not_run:
                 text += f", {section.not_run} not run"
-            self.summary.update(text)
+            set_text(self.summary, text)
         self.fill(
             (
                 f.check,
