@@ -10,7 +10,7 @@ from pglast import ast
 from pglast.enums import DropBehavior, ObjectType
 
 from cfbops.migrate.files import MigrationFile
-from cfbops.migrate.repeatables import defined_objects
+from cfbops.migrate.repeatables import ObjectsOf, parsed_objects
 
 EXISTING_SQL = """
 SELECT n.nspname || '.' || c.relname FROM pg_class c
@@ -63,11 +63,13 @@ def existing_objects(conn: psycopg.Connection, names: Iterable[str]) -> set[str]
 
 
 def repeatables_missing_objects(
-    conn: psycopg.Connection, files: Iterable[MigrationFile]
+    conn: psycopg.Connection,
+    files: Iterable[MigrationFile],
+    objects: ObjectsOf = parsed_objects,
 ) -> list[MigrationFile]:
     """Repeatables some of whose objects no longer exist (a CASCADE took them)."""
     files = list(files)
-    defined = {file.key: defined_objects(file) for file in files}
+    defined = {file.key: objects(file).defined for file in files}
     present = existing_objects(conn, (name for names in defined.values() for name in names))
     return [file for file in files if defined[file.key] - present]
 

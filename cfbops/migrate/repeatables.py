@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from pglast import ast
 
@@ -45,24 +46,43 @@ def referenced_objects(file: MigrationFile) -> set[str]:
     return referenced
 
 
-def _edges(files: list[MigrationFile]) -> dict[str, set[str]]:
+@dataclass(frozen=True, slots=True)
+class FileObjects:
+    """What one file creates and what it reads or calls (schema-qualified names)."""
+
+    defined: frozenset[str]
+    referenced: frozenset[str]
+
+
+# A file's objects: parsed here, or remembered from an earlier parse (object_cache.py).
+ObjectsOf = Callable[[MigrationFile], FileObjects]
+
+
+def parsed_objects(file: MigrationFile) -> FileObjects:
+    return FileObjects(frozenset(defined_objects(file)), frozenset(referenced_objects(file)))
+
+
+def _edges(files: list[MigrationFile], objects: ObjectsOf) -> dict[str, set[str]]:
     """For each repeatable, the repeatables it reads from (by file key)."""
+    found = {file.key: objects(file) for file in files}
     owner: dict[str, str] = {}
     for file in files:
-        for name in defined_objects(file):
+        for name in found[file.key].defined:
             owner[name] = file.key
     edges: dict[str, set[str]] = {file.key: set() for file in files}
     for file in files:
-        for name in referenced_objects(file) - defined_objects(file):
+        for name in found[file.key].referenced - found[file.key].defined:
             if name in owner:
                 edges[file.key].add(owner[name])
     return edges
 
 
-def repeatable_order(files: list[MigrationFile]) -> list[MigrationFile]:
+def repeatable_order(
+    files: list[MigrationFile], objects: ObjectsOf = parsed_objects
+) -> list[MigrationFile]:
     """Files in an order where every file follows the files it reads from (then by name)."""
     by_key = {file.key: file for file in files}
-    edges = _edges(files)
+    edges = _edges(files, objects)
     ordered: list[MigrationFile] = []
     done: set[str] = set()
     remaining = sorted(by_key)
@@ -78,13 +98,17 @@ def repeatable_order(files: list[MigrationFile]) -> list[MigrationFile]:
     return ordered
 
 
-def with_dependents(changed: Iterable[MigrationFile], files: list[MigrationFile]) -> set[str]:
+def with_dependents(
+    changed: Iterable[MigrationFile],
+    files: list[MigrationFile],
+    objects: ObjectsOf = parsed_objects,
+) -> set[str]:
     """Keys of the changed files and of every file that (transitively) reads from them.
 
     Re-creating an object drops what depends on it (DROP … CASCADE), so those files
     must run again too.
     """
-    edges = _edges(files)
+    edges = _edges(files, objects)
     selected = {file.key for file in changed}
     grew = True
     while grew:

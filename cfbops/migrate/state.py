@@ -9,7 +9,12 @@ import psycopg
 from cfbops.migrate import history
 from cfbops.migrate.dropped_objects import repeatables_missing_objects
 from cfbops.migrate.files import MigrationFile
-from cfbops.migrate.repeatables import repeatable_order, with_dependents
+from cfbops.migrate.repeatables import (
+    ObjectsOf,
+    parsed_objects,
+    repeatable_order,
+    with_dependents,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,8 +34,10 @@ def migration_state(
     conn: psycopg.Connection,
     versioned: list[MigrationFile],
     repeatable: list[MigrationFile],
+    objects: ObjectsOf = parsed_objects,
 ) -> MigrationState:
-    """Compare history with the files: every drifted file at once, not the first only."""
+    """Compare history with the files: every drifted file at once, not the first only.
+    `objects` says what each repeatable creates and reads (the console remembers it)."""
     applied = history.applied_migrations(conn)
     pending, drifted = [], []
     for file in versioned:
@@ -46,9 +53,9 @@ def migration_state(
     ]
     # Applied and unchanged, but a DROP … CASCADE may have taken its objects since.
     unchanged = [f for f in repeatable if f not in changed]
-    changed += repeatables_missing_objects(conn, unchanged)
-    rerun = with_dependents(changed, repeatable)
-    pending_repeatable = [f for f in repeatable_order(repeatable) if f.key in rerun]
+    changed += repeatables_missing_objects(conn, unchanged, objects)
+    rerun = with_dependents(changed, repeatable, objects)
+    pending_repeatable = [f for f in repeatable_order(repeatable, objects) if f.key in rerun]
     on_disk = {file.key for file in versioned + repeatable}
     missing = [row for key, row in applied.items() if key not in on_disk and row.success]
     return MigrationState(

@@ -27,6 +27,8 @@ from cfbops.marts.durations import MartDurations, recent_durations
 from cfbops.migrate.files import MigrationFile, load_migrations
 from cfbops.migrate.history import applied_migrations
 from cfbops.migrate.listing import MigrationListing, list_migrations
+from cfbops.migrate.object_cache import ObjectCache
+from cfbops.migrate.repeatables import ObjectsOf, parsed_objects
 from cfbops.migrate.state import migration_state
 from cfbops.quality.standing import StandingFinding, standing_findings
 from cfbops.status import StatusSnapshot, status_on, summarize_migrations
@@ -64,11 +66,12 @@ def read_snapshot(
     sql_dir: Path,
     now: datetime,
     load: MigrationLoader = load_migrations,
+    objects: ObjectsOf = parsed_objects,
 ) -> ConsoleSnapshot:
     """Everything the dashboard shows, read on one connection (read-only). The migration files
     and history are read once for both the counts and the listing."""
     versioned, repeatable = load(sql_dir)
-    state = migration_state(conn, versioned, repeatable)
+    state = migration_state(conn, versioned, repeatable, objects)
     history = applied_migrations(conn)
     status = status_on(conn, target, sql_dir, migrations=summarize_migrations(state, history))
     return ConsoleSnapshot(
@@ -122,6 +125,9 @@ class StatusSource:
         self._conn: psycopg.Connection | None = None
         self._target: DatabaseTarget | None = None
         self._files: dict[Path, MigrationFile] = {}
+        # What the repeatables create and read, parsed once per content and home, not on
+        # every start (the first poll's largest cost).
+        self._objects = ObjectCache(self.settings.home)
 
     @property
     def connected(self) -> bool:
@@ -137,8 +143,14 @@ class StatusSource:
         try:
             conn = self._connection()
             snapshot = read_snapshot(
-                conn, self._target_of(), self.sql_dir, self.clock(), self._load_migrations
+                conn,
+                self._target_of(),
+                self.sql_dir,
+                self.clock(),
+                self._load_migrations,
+                self._objects,
             )
+            self._objects.save()
         except CfbopsError as exc:
             raise self._failed(str(exc)) from None
         except psycopg.Error as exc:
