@@ -49,7 +49,9 @@ async def _open_the_form(app, pilot, seasons: str) -> None:
 async def test_start_pause_and_resume_a_backfill(db: DatabaseUnderTest, cfbd_settings, standin):
     with db.connect() as conn:
         games = games_to_load(conn)
-    standin.latency_s = 0.05  # slow enough to pause mid-way
+    # Slow enough that the pause lands mid-way even when the event loop is idle and the
+    # runners get every spare cycle (0.05 s lost that race on a busy machine).
+    standin.latency_s = 0.25
     app = console(cfbd_settings)
     async with app.run_test(size=(120, 40)) as pilot:
         await _open_the_form(app, pilot, str(SEASON))
