@@ -84,6 +84,11 @@ class StandIn:
     # (a condition, not a latency to outlast), for at most hold_s from the first one.
     hold_until_in_flight: int = 0
     hold_s: float = 30.0
+    # Tests of pausing: metered requests after the first `gate_after` wait until `gate` is
+    # set (at most hold_s), so a test acts while the run is certainly mid-way.
+    gate_after: int | None = None
+    gate: threading.Event = field(default_factory=threading.Event)
+    metered_started: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
     server: ThreadingHTTPServer | None = None
     _arrived: threading.Condition = field(init=False, repr=False)
@@ -93,6 +98,11 @@ class StandIn:
         self._arrived = threading.Condition(self.lock)
 
     def _enter(self) -> None:
+        with self._arrived:
+            self.metered_started += 1
+            gated = self.gate_after is not None and self.metered_started > self.gate_after
+        if gated:
+            self.gate.wait(timeout=self.hold_s)
         with self._arrived:
             self.in_flight += 1
             self.most_in_flight = max(self.most_in_flight, self.in_flight)

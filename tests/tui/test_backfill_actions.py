@@ -30,6 +30,11 @@ def _done(db: DatabaseUnderTest) -> int:
         ).fetchone()[0]
 
 
+def _paused_at(db: DatabaseUnderTest):
+    with db.connect() as conn:
+        return conn.execute("SELECT max(paused_at) FROM ops.backfill_jobs").fetchone()[0]
+
+
 async def _open_the_form(app, pilot, seasons: str) -> None:
     """Backfill control, its seasons set and the estimate for them shown."""
     await pilot.press("b")
@@ -49,9 +54,9 @@ async def _open_the_form(app, pilot, seasons: str) -> None:
 async def test_start_pause_and_resume_a_backfill(db: DatabaseUnderTest, cfbd_settings, standin):
     with db.connect() as conn:
         games = games_to_load(conn)
-    # Slow enough that the pause lands mid-way even when the event loop is idle and the
-    # runners get every spare cycle (0.05 s lost that race on a busy machine).
-    standin.latency_s = 0.25
+    # The stand-in answers three games, then holds every request until the pause is stored:
+    # the run is certainly mid-way when `p` lands, however the machine schedules it.
+    standin.gate_after = 3
     app = console(cfbd_settings)
     async with app.run_test(size=(120, 40)) as pilot:
         await _open_the_form(app, pilot, str(SEASON))
@@ -60,6 +65,8 @@ async def test_start_pause_and_resume_a_backfill(db: DatabaseUnderTest, cfbd_set
         await pilot.click("#start")
         await wait_for(pilot, lambda: _done(db) >= 3, "three games loaded")
         await pilot.press("p")
+        await wait_for(pilot, lambda: _paused_at(db) is not None, "the pause stored")
+        standin.gate.set()  # the games in hand finish; no new one is claimed
         await wait_for(
             pilot,
             lambda: any(f.action == "backfill" for f in app.finished_actions),
@@ -69,7 +76,6 @@ async def test_start_pause_and_resume_a_backfill(db: DatabaseUnderTest, cfbd_set
         paused = _job(db)
         stopped = next(f.summary for f in app.finished_actions if f.action == "backfill")
 
-        standin.latency_s = 0
         await _open_the_form(app, pilot, str(SEASON))
         await pilot.click("#start")
         await wait_for(
