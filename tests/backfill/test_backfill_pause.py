@@ -27,7 +27,9 @@ def _items_done(db) -> int:
 def test_a_paused_run_stops_claiming_and_a_second_run_resumes(db, cfbd_settings, standin) -> None:
     with db.connect() as conn:
         games = games_to_load(conn)
-    standin.latency_s = 0.05
+    # Three games answered, then every request held until the pause is stored: the run is
+    # certainly mid-way when it is paused, however the machine schedules the threads.
+    standin.gate_after = 3
     finished: list[BackfillRun] = []
     runner = threading.Thread(
         target=lambda: finished.append(
@@ -37,6 +39,7 @@ def test_a_paused_run_stops_claiming_and_a_second_run_resumes(db, cfbd_settings,
     runner.start()
     wait_until(lambda: _items_done(db) >= 3 or not runner.is_alive(), "three games done")
     assert pause_backfill(cfbd_settings) == (JOB,)
+    standin.gate.set()  # the games in hand finish; no new one is claimed
     runner.join(timeout=60)
     (paused,) = finished
     assert paused.paused and paused.left > 0 and "paused" in paused.stopped
@@ -47,7 +50,6 @@ def test_a_paused_run_stops_claiming_and_a_second_run_resumes(db, cfbd_settings,
     (job,) = json.loads(status.stdout)["jobs"]
     assert (job["job"], job["state"], job["done"]) == (JOB, "paused", done_when_paused)
 
-    standin.latency_s = 0
     resumed = run_backfill(cfbd_settings, Kind.PLAY_STATS, SEASON, SEASON, policy=FAST)
     assert not resumed.paused and resumed.left == 0
     assert resumed.done == len(games) - done_when_paused  # nothing loaded twice
