@@ -10,35 +10,15 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widget import Widget
 
+from cfbops.commands.plan import planned_file_lines
 from cfbops.migrate.plan import MigrationPlan, PlannedFile
-from cfbops.sqltext import readable_sql
 from cfbops.tui.screens.base import DrillDown, text_block
 
 
 def file_lines(planned: PlannedFile) -> list[str]:
-    file = planned.file
-    mode = "one transaction" if planned.transactional else "statement by statement (autocommit)"
-    lines = [f"== {file.display_path}  [{mode}]"]
-    if planned.reason:
-        lines.append(f"  pending although unchanged: {planned.reason}")
-    if planned.refusal:
-        lines.append(f"  REFUSED: migrate will not run this file: {planned.refusal}")
-    for s in planned.statements:
-        lines.append(
-            f"  line {s.line}: {s.lock.level} ({s.lock.duration.value}); blocks {s.lock.blocks}"
-        )
-        if s.lock.note:
-            lines.append(f"    {s.lock.note}")
-        if s.cascade:
-            lines.append(f"    CASCADE also drops: {', '.join(s.cascade)}")
-        lines += [f"    | {text}" for text in readable_sql(s.sql).splitlines()]
-    for v in planned.lint:
-        lines.append(f"  lint {v.severity.value} {v.rule} (line {v.line}): {v.message}")
-        lines.append(f"    fix: {v.fix}")
-    for p in planned.preflight:
-        lines.append(f"  pre-flight {'ok' if p.passed else 'FAILS'}: {p.message()}")
-        lines += [f"    {row}" for row in p.sample]
-    return lines
+    """`migrate --plan`'s own text for the file, without the tables' sizes (they change
+    between runs, and the drill-down's pictures must not)."""
+    return planned_file_lines(planned, with_sizes=False)
 
 
 def summary_line(plan: MigrationPlan) -> str:
