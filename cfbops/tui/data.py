@@ -173,7 +173,7 @@ class StatusSource:
         return versioned, repeatable
 
     def _known(self, files: list[MigrationFile]) -> list[MigrationFile]:
-        return [old if (old := self._files.get(f.path)) == f and old else f for f in files]
+        return [old if (old := self._files.get(f.path)) == f else f for f in files]
 
     def close(self) -> None:
         if self._conn is not None:
