@@ -7,14 +7,16 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 from psycopg.types.json import Jsonb
 
-from cfbops.cfbd.client import CallEnd
 from cfbops.cfbd.months import DEFAULT_MONTHLY_LIMIT, month_of, now_utc, resets_at
 from cfbops.errors import BudgetExhausted
+
+if TYPE_CHECKING:  # the client brings httpx, which the console's first paint does without
+    from cfbops.cfbd.client import CallEnd
 
 FIGURE_EVERY_S = 5.0
 

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 
 import psycopg
 
-from cfbops.cfbd.client import CfbdClient
 from cfbops.cfbd.ledger import LedgerRecorder, month_figures, record_api_figure
 from cfbops.cfbd.months import month_of, now_utc, resets_at
 from cfbops.config import Settings
@@ -91,6 +90,10 @@ def reconcile_with_api(conn: psycopg.Connection, settings: Settings) -> str:
     note for the meter when the API could not be asked."""
     if not settings.cfbd_api_key:
         return "no CFBD_API_KEY: figures from the ledger only"
+    # Imported here: httpx costs the console's first paint a tenth of its budget, and the
+    # meter asks the API only when a key is configured.
+    from cfbops.cfbd.client import CfbdClient
+
     recorder = LedgerRecorder(conn, None)
     with CfbdClient(settings) as client:
         info = client.info(recorder)

@@ -9,10 +9,13 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cfbops.config import default_sql_dir as project_sql_dir
 from cfbops.errors import UsageError
-from cfbops.migrate.statements import FileDirectives, Statement, file_directives, split_statements
+
+if TYPE_CHECKING:
+    from cfbops.migrate.statements import FileDirectives, Statement
 
 VERSIONED = re.compile(r"^V(?P<version>\d+(?:[._]\d+)*)__(?P<name>[A-Za-z0-9_]+)\.sql$")
 REPEATABLE = re.compile(r"^R__(?P<name>[A-Za-z0-9_]+)\.sql$")
@@ -42,12 +45,18 @@ class MigrationFile:
     def checksum(self) -> str:
         return hashlib.sha256(self.content.encode()).hexdigest()
 
+    # The parser is imported on first use: it brings pglast, a tenth of the console's
+    # start-up budget, and the console's polls need only the files' checksums.
     @cached_property
     def statements(self) -> list[Statement]:
+        from cfbops.migrate.statements import split_statements
+
         return split_statements(self.content, self.display_path)
 
     @cached_property
     def directives(self) -> FileDirectives:
+        from cfbops.migrate.statements import file_directives
+
         return file_directives(self.content)
 
     @property

@@ -12,8 +12,6 @@ import psycopg
 
 from cfbops.migrate.files import MigrationFile, load_migrations
 from cfbops.migrate.history import AppliedMigration, applied_migrations
-from cfbops.migrate.lint import lint_file
-from cfbops.migrate.rules import Severity
 from cfbops.migrate.state import MigrationState, migration_state
 
 # Applied files listed under the ones that need attention: the newest few are what a person
@@ -79,6 +77,11 @@ def _applied_row(applied: AppliedMigration, by_key: Mapping[str, MigrationFile])
 
 
 def _linted(file: MigrationFile, state: str) -> MigrationRow:
+    # Imported here: the linter brings pglast, and with nothing pending the console's first
+    # paint needs neither.
+    from cfbops.migrate.lint import lint_file
+    from cfbops.migrate.rules import Severity
+
     violations = lint_file(file.path)
     errors = sum(1 for v in violations if v.severity is Severity.ERROR)
     return MigrationRow(file.key, file.path.name, state, None, errors, len(violations) - errors)

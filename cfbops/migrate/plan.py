@@ -13,7 +13,7 @@ from psycopg import sql
 from cfbops.config import Settings
 from cfbops.db.connect import connect
 from cfbops.errors import LockBusy
-from cfbops.migrate.dropped_objects import cascade_victims
+from cfbops.migrate.cascade import cascade_victims
 from cfbops.migrate.equivalence import Equivalent, present_equivalents
 from cfbops.migrate.files import MigrationFile, load_migrations
 from cfbops.migrate.lint import Violation, lint_sql
@@ -24,8 +24,8 @@ from cfbops.migrate.lock_attempts import (
     LockWaitExhausted,
 )
 from cfbops.migrate.locks import LEVELS, NONE, LockImpact, lock_for
+from cfbops.migrate.object_names import defined_objects
 from cfbops.migrate.preflight import PreflightResult, run_preflight
-from cfbops.migrate.repeatables import defined_objects
 from cfbops.migrate.state import migration_state
 from cfbops.migrate.statements import Statement, needs_autocommit
 from cfbops.migrate.transaction_modes import mixing_problem, runs_in_transaction
