@@ -4,7 +4,8 @@ once the database is up. Target: <= 1 s.
 Migrates and seeds the database given by --database-url (default: a scratch embedded server)
 at --scale (default small), refreshes its marts through the refresh engine and runs the
 checks, so every pane has something to show. Then --runs times (default 5) it starts a fresh
-Python process that imports the console and opens the real CfbopsApp headless at 120x40, and
+Python process that goes the way `cfbops --database-url URL --home DIR` goes (its arguments
+parsed by cfbops.cli, its settings loaded) and opens the real CfbopsApp headless at 120x40, and
 measures from just before the process is started to the moment the first snapshot has been
 painted into every pane (each pane's summary no longer "loading…"). The App's driver is
 Textual's headless one (no terminal here); everything else is the console a person opens.
@@ -40,14 +41,16 @@ CHILD = r"""
 import time, sys, json
 t_start = time.time()
 import asyncio
-from cfbops.config import DatabaseSource, Settings
+# The path `cfbops --database-url URL --home DIR` takes: its arguments, its settings, then
+# the console (the App is run headless here, not with its terminal driver).
+from cfbops.cli import load_settings_from, parse_arguments
+args = parse_arguments(["--database-url", sys.argv[1], "--home", sys.argv[2]])
+settings = load_settings_from(args)
 from cfbops.tui.app import CfbopsApp
-from pathlib import Path
 t_imported = time.time()
-url, home = sys.argv[1], sys.argv[2]
 
 async def main():
-    app = CfbopsApp(Settings(url, DatabaseSource.FLAG, Path(home)))
+    app = CfbopsApp(settings, read_only=settings.read_only)
     async with app.run_test(size=(120, 40)) as pilot:
         while app.polls < 1:
             await pilot.pause(0.005)

@@ -78,9 +78,7 @@ def _global_options(*, suppress: bool) -> argparse.ArgumentParser:
     return parent
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from cfbops.commands import all_commands
-
+def _top_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="cfbops",
         description="Operations console for a PostgreSQL sports-data warehouse.",
@@ -92,6 +90,20 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="run one COMMAND without the console (cron, CI, scripts)",
     )
+    return parser
+
+
+def console_parser() -> argparse.ArgumentParser:
+    """The global options alone: what `cfbops` without a COMMAND (the console) accepts."""
+    parser = _top_parser()
+    parser.set_defaults(command=None)
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from cfbops.commands import all_commands
+
+    parser = _top_parser()
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     child_globals = _global_options(suppress=True)
     demo = sub.add_parser(
@@ -144,10 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     as_json = "--json" in argv
     try:
-        # Everything after `psql` belongs to psql (its -v, -c, …), not to cfbops.
-        ours, psql_args = _split_at_psql(argv)
-        args = build_parser().parse_args(ours)
-        args.psql_args = psql_args
+        args = parse_arguments(argv)
         as_json = args.json
         return _dispatch(args)
     except CfbopsError as error:
@@ -182,6 +191,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         line = f"cfbops: internal error: {type(error).__name__}: {error}"
         say(scrub_known_secrets(line, urls, secrets))
         return int(ExitCode.FAILED)
+
+
+def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
+    # Everything after `psql` belongs to psql (its -v, -c, …), not to cfbops.
+    ours, psql_args = _split_at_psql(list(argv))
+    # The console's start is timed to its first paint: it does without the commands' parser,
+    # whose imports (every command's core: the SQL parser, the HTTP client) cost a third of
+    # a second.
+    parser = console_parser() if _opens_console(ours) else build_parser()
+    args = parser.parse_args(ours)
+    args.psql_args = psql_args
+    return args
+
+
+def _opens_console(argv: Sequence[str]) -> bool:
+    """No COMMAND among the arguments and no --help or --version: the console."""
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg in ("-h", "--help", "--version") or not arg.startswith("-"):
+            return False
+        i += 2 if arg in _VALUED_GLOBALS else 1
+    return True
 
 
 def _secrets_in_play(argv: Sequence[str]) -> tuple[list[str], list[str]]:
