@@ -14,11 +14,12 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from cfbops.config import Settings
 from cfbops.tui.actions import ACTION_BINDINGS, ConsoleActions
 from cfbops.tui.data import Clock, ConsoleSnapshot, SourceUnavailable, StatusSource, utc_now
+from cfbops.tui.footer import ConsoleFooter
 from cfbops.tui.messages import ConnectionLost, SnapshotReady
 from cfbops.tui.panes import BudgetPane, MartsPane, MigrationsPane, QualityPane
 from cfbops.tui.panes.base import Pane
@@ -96,7 +97,7 @@ class CfbopsApp(ConsoleActions, App[None]):
         yield self.banner
         with Grid(id="dashboard"):
             yield from self.pane_widgets.values()
-        yield Footer()
+        yield ConsoleFooter()
 
     def on_mount(self) -> None:
         self.banner.display = False
