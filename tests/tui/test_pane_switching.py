@@ -1,5 +1,7 @@
-"""The footer: moving between panes keeps its keys (nothing rebuilt, nothing kept alive), and
-it still follows the keys when they do change."""
+"""Moving between panes: the footer keeps its keys (nothing rebuilt, nothing kept alive) yet
+follows them when they change, and a table drawn again from what it kept for its focused or
+blurred look is what a fresh paint shows. And the full garbage collections that stalled a
+key press skip what the console holds from its first paint on, until it closes."""
 
 from __future__ import annotations
 
@@ -13,9 +15,14 @@ from textual.widget import Widget
 from textual.widgets._footer import FooterKey
 
 from cfbops.tui.app import CfbopsApp
+from cfbops.tui.data import ConsoleSnapshot
 from cfbops.tui.footer import ConsoleFooter
 from tests.conftest import DatabaseUnderTest
 from tests.tui.dashboard_world import wait_for
+from tests.tui.frozen import FixedSource, fixed_clock
+from tests.tui.test_dashboard_snapshots import frozen_snapshot
+
+__all__ = ["frozen_snapshot"]
 
 pytestmark = pytest.mark.anyio
 
@@ -72,3 +79,49 @@ async def test_the_footer_follows_the_keys_when_they_change():
         ["Nought", "Quit", "palette"],
         ["Cross", "Quit", "palette"],
     ]
+
+
+def screen_cells(app: App[None]) -> list[list[tuple[str, object]]]:
+    """What the screen shows: every line's text runs with their styles."""
+    return [
+        [(segment.text, segment.style) for segment in strip]
+        for strip in app.screen._compositor.render_strips()
+    ]
+
+
+async def painted_after(snapshot: ConsoleSnapshot, db: DatabaseUnderTest, keys: str):
+    app = CfbopsApp(
+        db.settings, source=FixedSource(snapshot), clock=fixed_clock, poll_interval_s=3600
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.polls >= 1, "the first snapshot")
+        await pilot.pause()
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+        return screen_cells(app), app.focused_pane().id  # type: ignore[union-attr]
+
+
+async def test_a_pane_switched_to_and_fro_looks_as_when_first_focused(
+    frozen_snapshot: ConsoleSnapshot, db: DatabaseUnderTest
+):
+    for keys in ("3", "1"):
+        fresh = await painted_after(frozen_snapshot, db, keys)
+        # The tables' cells come from what they kept for each look after the first round.
+        switched = await painted_after(frozen_snapshot, db, "31313131"[: 8 if keys == "1" else 7])
+        assert switched[1] == fresh[1]
+        assert switched[0] == fresh[0], f"the screen differs after switching to pane {keys}"
+
+
+async def test_the_first_paints_objects_are_spared_the_collector_until_the_console_closes(
+    db: DatabaseUnderTest,
+):
+    assert gc.get_freeze_count() == 0
+    app = CfbopsApp(db.settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.polls >= 1, "the first snapshot")
+        await wait_for(pilot, lambda: gc.get_freeze_count() > 0, "the freeze after the paint")
+        frozen = gc.get_freeze_count()
+    # Given back: an App closed in a longer-lived process (the tests) is collectable again.
+    assert frozen > 10_000
+    assert gc.get_freeze_count() == 0
