@@ -11,6 +11,8 @@ classes) has to empty them."""
 from __future__ import annotations
 
 from textual.cache import LRUCache
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widgets import DataTable
 
 
@@ -18,6 +20,22 @@ class PaneTable(DataTable[str]):
     def __init__(self) -> None:
         super().__init__(cursor_type="row")
         self._drawn_with: tuple[object, ...] | None = None
+        self._drawn_update = 0
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # What was drawn before the rows last changed can never be drawn again (the update
+        # count is in every key): let it go now rather than when the caches fill up, which
+        # kept thousands of dead cells for the garbage collector to walk on every pass.
+        if self._update_count != self._drawn_update:
+            self._drawn_update = self._update_count
+            for cache in (
+                self._row_render_cache,
+                self._cell_render_cache,
+                self._row_renderable_cache,
+                self._line_cache,
+            ):
+                cache.clear()
+        return super().render_lines(crop)
 
     def notify_style_update(self) -> None:
         # Textual restyles the table twice a focus change (the pane's focus-within first,
