@@ -64,11 +64,14 @@ class Paints:
         display = app._display
 
         def painted(screen: Screen, update: RenderableType | None) -> None:
-            # The update is drawn with the focus it began with; an update made for a layout
-            # pass before the focus repaint (that repaint still pending) does not answer.
+            # The update is drawn with the focus it began with: the awaited pane's table has
+            # taken it and the other tables have let it go (each restyled as it handles its
+            # focus or blur event), and no repaint for the move is still pending (an update
+            # for a layout pass comes first).
             answers = (
                 self.awaited is not None
                 and _focused(app) == self.awaited
+                and all(pane.table.has_focus == (pane.id == self.awaited) for pane in app.panes())
                 and not screen._repaint_required
             )
             display(screen, update)
