@@ -15,6 +15,9 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid
+from textual.reactive import Reactive
+from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Static
 
 from cfbops.config import Settings
@@ -41,6 +44,12 @@ class SnapshotSource(Protocol):
     def poll(self) -> ConsoleSnapshot: ...
 
     def close(self) -> None: ...
+
+
+class DashboardScreen(Screen[None]):
+    # Textual repaints the whole screen when the focus moves; the panes that gain and lose
+    # it repaint themselves (their focus styles), so a pane switch redraws only those two.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
 
 class CfbopsApp(ConsoleActions, App[None]):
@@ -83,6 +92,9 @@ class CfbopsApp(ConsoleActions, App[None]):
         # Seconds the first successful poll took (connect included): bench/startup.py reads it.
         self.first_poll_s: float | None = None
         self._frozen = False
+
+    def get_default_screen(self) -> Screen[None]:
+        return DashboardScreen(id="_default")
 
     def compose(self) -> ComposeResult:
         # Kept by reference: App.query_one searches the screen on top, which is a drill-down

@@ -1,6 +1,7 @@
 """Moving between panes: the footer keeps its keys (nothing rebuilt, nothing kept alive) yet
-follows them when they change, and a table drawn again from what it kept for its focused or
-blurred look is what a fresh paint shows. And the full garbage collections that stalled a
+follows them when they change, a table drawn again from what it kept for its focused or
+blurred look is what a fresh paint shows, and the partial repaint of a pane switch covers
+every cell whose look changed. And the full garbage collections that stalled a
 key press skip what the console holds from its first paint on, until it closes."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import gc
 from typing import ClassVar
 
 import pytest
+from textual._compositor import ChopsUpdate, LayoutUpdate
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widget import Widget
@@ -125,3 +127,53 @@ async def test_the_first_paints_objects_are_spared_the_collector_until_the_conso
     # Given back: an App closed in a longer-lived process (the tests) is collectable again.
     assert frozen > 10_000
     assert gc.get_freeze_count() == 0
+
+
+def cell_grid(app: App[None]) -> list[list[tuple[str, object]]]:
+    """The screen cell by cell (every character here is one cell wide)."""
+    return [
+        [(char, text_style) for text, text_style in line for char in text]
+        for line in screen_cells(app)
+    ]
+
+
+async def test_a_pane_switch_repaints_every_cell_whose_look_changed(
+    frozen_snapshot: ConsoleSnapshot, db: DatabaseUnderTest
+):
+    app = CfbopsApp(
+        db.settings, source=FixedSource(frozen_snapshot), clock=fixed_clock, poll_interval_s=3600
+    )
+    painted: set[tuple[int, int]] = set()
+    display = app._display
+
+    def recording(screen, update) -> None:
+        if isinstance(update, LayoutUpdate):
+            region = update.region
+            painted.update((y, x) for y in range(region.height) for x in range(region.width))
+        elif isinstance(update, ChopsUpdate):
+            painted.update((y, x) for y, x1, x2 in update.spans for x in range(x1, x2))
+        display(screen, update)
+
+    app._display = recording  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.polls >= 1, "the first snapshot")
+        await pilot.press("1")
+        await pilot.pause()
+        before = cell_grid(app)
+        painted.clear()
+        await pilot.press("3")
+        for _ in range(3):
+            await pilot.pause()
+        after = cell_grid(app)
+        regions = [app.pane_widgets[pane].region for pane in ("migrations", "marts")]
+    changed = {
+        (y, x)
+        for y, (old, new) in enumerate(zip(before, after, strict=True))
+        for x, (was, now) in enumerate(zip(old, new, strict=True))
+        if was != now
+    }
+    # Both panes' borders and tables change their look; not one changed cell left unpainted.
+    assert all(any(region.contains(x, y) for y, x in changed) for region in regions)
+    assert changed - painted == set()
+    # Only what changed was painted (the two panes), not the whole screen again.
+    assert len(painted) < 120 * 40
