@@ -6,10 +6,14 @@ server) at --scale (default medium), opens the console headless at 120x40 (the r
 CfbopsApp with its pane polling), presses R (refresh all) and waits until the refresh worker
 is running. Then --presses times (default 50) it sends a key that moves the focus between two
 panes (1 and 3, alternately), as a terminal would, and times it from the key event's arrival
-to the focus having moved (the key's binding has run on the event loop). Presses are spaced
-by --gap-ms (default 100). Only presses made while the refresh was still running count; the
-script says how many. Afterwards the refresh is stopped (its worker cancelled, the REFRESH
-in hand cancelled with pg_cancel_backend) so the script ends.
+to the end of the first screen update painted after the focus moved: the key is answered
+when the user can see it, its binding having run and the panes' new borders and table
+cursors drawn. The headless driver skips turning an update into terminal output; the
+script does that work for every update (and throws the text away), so a press also pays
+what a real terminal's output would cost. Presses are spaced by --gap-ms (default 100).
+Only presses made while the refresh was still running count; the script says how many.
+Afterwards the refresh is stopped (its worker cancelled, the REFRESH in hand cancelled with
+pg_cancel_backend) so the script ends.
 
 Prints: machine facts, presses counted, median, p95 and worst latency in ms. Target: worst
 <= 100 ms.
@@ -25,8 +29,11 @@ import time
 
 import psycopg
 from refresh import prepare, settings_for
+from rich.console import RenderableType
 from scratch import scratch_database
 from textual import events
+from textual._compositor import CompositorUpdate
+from textual.screen import Screen
 
 from cfbops.tui.app import CfbopsApp
 
@@ -46,7 +53,42 @@ async def _until(condition, what: str, deadline_s: float = DEADLINE_S) -> None:
         await asyncio.sleep(0.005)
 
 
-async def _press(app: CfbopsApp, presses: int, gap_ms: float, *, during_refresh: bool):
+class Paints:
+    """Watches the App's screen updates: when the last one ended, and whether the focus had
+    moved to the awaited pane before it began."""
+
+    def __init__(self, app: CfbopsApp) -> None:
+        self.app = app
+        self.awaited: str | None = None
+        self.answered_at: float | None = None
+        display = app._display
+
+        def painted(screen: Screen, update: RenderableType | None) -> None:
+            # The update is drawn with the focus it began with: the awaited pane's table has
+            # taken it and the other tables have let it go (each restyled as it handles its
+            # focus or blur event), and no repaint for the move is still pending (an update
+            # for a layout pass comes first).
+            answers = (
+                self.awaited is not None
+                and _focused(app) == self.awaited
+                and all(pane.table.has_focus == (pane.id == self.awaited) for pane in app.panes())
+                and not screen._repaint_required
+            )
+            display(screen, update)
+            if isinstance(update, CompositorUpdate) and app.is_headless:
+                update.render_segments(app.console)  # a terminal's output, discarded
+            if answers and update is not None and self.answered_at is None:
+                self.answered_at = time.perf_counter()
+
+        app._display = painted  # type: ignore[method-assign]
+
+    def expect(self, pane: str) -> None:
+        self.awaited, self.answered_at = pane, None
+
+
+async def _press(
+    app: CfbopsApp, paints: Paints, presses: int, gap_ms: float, *, during_refresh: bool
+) -> tuple[list[float], int]:
     """Latencies (ms) of the presses counted, and how many presses were made."""
     latencies: list[float] = []
     made = 0
@@ -57,10 +99,13 @@ async def _press(app: CfbopsApp, presses: int, gap_ms: float, *, during_refresh:
         made += 1
         event = events.Key(key, key)
         event.set_sender(app)
+        paints.expect(pane)
         started = time.perf_counter()
         app._driver.send_message(event)  # as the terminal driver delivers a key
-        await _until(lambda pane=pane: _focused(app) == pane, f"key {key}", 10.0)
-        elapsed = (time.perf_counter() - started) * 1000
+        await _until(lambda: paints.answered_at is not None, f"key {key} answered", 10.0)
+        assert paints.answered_at is not None
+        elapsed = (paints.answered_at - started) * 1000
+        paints.expect("")
         if not during_refresh or _refreshing(app):
             latencies.append(elapsed)
         await asyncio.sleep(gap_ms / 1000)
@@ -71,15 +116,16 @@ async def measure(url: str, presses: int, gap_ms: float, say) -> tuple[int, int]
     """The presses with the console idle (polling only), then during a full refresh; the
     figures are printed as soon as they are in (stopping a medium refresh takes a while)."""
     app = CfbopsApp(settings_for(url))
+    paints = Paints(app)
     async with app.run_test(size=(120, 40)) as pilot:
         await _until(lambda: app.polls >= 1, "the first dashboard poll")
-        idle, _ = await _press(app, presses, gap_ms, during_refresh=False)
+        idle, _ = await _press(app, paints, presses, gap_ms, during_refresh=False)
         say(f"{len(idle)} presses with the console idle: {_figures(idle)}")
         await pilot.press("R")
         await _until(lambda: _refreshing(app) and app.finished_actions == [], "the refresh")
         # Let the refresh get under way (a mart's REFRESH running) before pressing.
         await _until(lambda: _refresh_sessions(url) > 0, "the refresh's session")
-        busy, made = await _press(app, presses, gap_ms, during_refresh=True)
+        busy, made = await _press(app, paints, presses, gap_ms, during_refresh=True)
         if busy:
             say(
                 f"{len(busy)} presses during the refresh (of {made} made): {_figures(busy)} "

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Static
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
 from cfbops.tui.data import ConsoleSnapshot
+from cfbops.tui.panes.table import PaneTable
 from cfbops.tui.repaint import set_text
 
 Row = tuple[str, tuple[str, ...]]  # (key, cells)
@@ -44,8 +45,7 @@ class Pane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_summary()
-        table: DataTable[str] = DataTable(cursor_type="row")
-        yield table
+        yield PaneTable()
 
     def compose_summary(self) -> ComposeResult:
         yield Static("loading…", classes="summary")

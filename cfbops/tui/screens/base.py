@@ -12,7 +12,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Static
+
+from cfbops.tui.footer import ConsoleFooter
 
 ResultType = TypeVar("ResultType")
 
@@ -29,7 +31,7 @@ class DrillDown(ModalScreen[ResultType]):
         with Vertical(classes="drill"):
             yield Static(self.heading, classes="drill-title", markup=False)
             yield from self.body()
-        yield Footer()
+        yield ConsoleFooter()
 
     def body(self) -> Iterable[Widget]:
         return ()
