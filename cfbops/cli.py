@@ -207,13 +207,8 @@ def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
 
 def _opens_console(argv: Sequence[str]) -> bool:
     """No COMMAND among the arguments and no --help or --version: the console."""
-    i = 0
-    while i < len(argv):
-        arg = argv[i]
-        if arg in ("-h", "--help", "--version") or not arg.startswith("-"):
-            return False
-        i += 2 if arg in _VALUED_GLOBALS else 1
-    return True
+    asks_about_us = any(arg in ("-h", "--help", "--version") for arg in argv)
+    return _command_word_at(argv) is None and not asks_about_us
 
 
 def _secrets_in_play(argv: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -232,16 +227,22 @@ def _secrets_in_play(argv: Sequence[str]) -> tuple[list[str], list[str]]:
 _VALUED_GLOBALS = ("--database-url", "--config", "--home")
 
 
-def _split_at_psql(argv: list[str]) -> tuple[list[str], list[str]]:
-    """cfbops's arguments up to the command word `psql`, and psql's after it."""
+def _command_word_at(argv: Sequence[str]) -> int | None:
+    """Where the COMMAND word is: the first argument that is neither a global option nor
+    a global option's value."""
     i = 0
     while i < len(argv):
-        arg = argv[i]
-        if arg == "psql":
-            return argv[: i + 1], argv[i + 1 :]
-        if not arg.startswith("-"):
-            break  # another command
-        i += 2 if arg in _VALUED_GLOBALS else 1
+        if not argv[i].startswith("-"):
+            return i
+        i += 2 if argv[i] in _VALUED_GLOBALS else 1
+    return None
+
+
+def _split_at_psql(argv: list[str]) -> tuple[list[str], list[str]]:
+    """cfbops's arguments up to the command word `psql`, and psql's after it."""
+    i = _command_word_at(argv)
+    if i is not None and argv[i] == "psql":
+        return argv[: i + 1], argv[i + 1 :]
     return argv, []
 
 
