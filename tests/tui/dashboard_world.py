@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+import psycopg
 from textual.pilot import Pilot
 
 from cfbops.cfbd.months import month_of
@@ -28,6 +29,30 @@ async def wait_for(pilot: Pilot, condition: Callable[[], bool], what: str) -> No
         await pilot.pause(0.05)
 
 
+def _spent_block(
+    conn: psycopg.Connection,
+    month: date,
+    calls: int,
+    made_at: datetime | None = None,
+    released_at: datetime | None = None,
+) -> int:
+    """A reservation of `month` granted and spent in full (the month's row made first);
+    its id. Made and released now unless told."""
+    conn.execute(
+        "INSERT INTO ops.cfbd_months (month, monthly_limit) VALUES (%s, 75000)"
+        " ON CONFLICT DO NOTHING",
+        (month,),
+    )
+    reservation = conn.execute(
+        "INSERT INTO ops.cfbd_reservations (month, holder, granted, spent, backend_pid,"
+        " backend_start, created_at, released_at) VALUES (%s, 'test', %s, %s,"
+        " pg_backend_pid(), now(), coalesce(%s, now()), coalesce(%s, now())) RETURNING id",
+        (month, calls, calls, made_at, released_at),
+    ).fetchone()
+    assert reservation is not None
+    return reservation[0]
+
+
 def spend_calls(db: DatabaseUnderTest, calls_by_day: dict[datetime, int]) -> int:
     """Record metered CFBD calls in the ledger as the client would have (one reservation per
     day, spent in full); returns how many calls were recorded this month."""
@@ -35,25 +60,14 @@ def spend_calls(db: DatabaseUnderTest, calls_by_day: dict[datetime, int]) -> int
     with db.connect() as conn:
         for day, calls in calls_by_day.items():
             month = month_of(day)
+            reservation = _spent_block(conn, month, calls, day, day + timedelta(minutes=1))
             conn.execute(
-                "INSERT INTO ops.cfbd_months (month, monthly_limit) VALUES (%s, 75000)"
-                " ON CONFLICT DO NOTHING",
-                (month,),
+                "INSERT INTO ops.cfbd_calls (reservation_id, called_at, ended_at, endpoint,"
+                " status, outcome, metered) SELECT %s, %s + (g - 1) * interval '1 second',"
+                " %s + g * interval '1 second', '/plays/stats', 200, 'ok', true"
+                " FROM generate_series(1, %s) AS g",
+                (reservation, day, day, calls),
             )
-            reservation = conn.execute(
-                "INSERT INTO ops.cfbd_reservations (month, holder, granted, spent, backend_pid,"
-                " backend_start, created_at, released_at)"
-                " VALUES (%s, 'test', %s, %s, pg_backend_pid(), now(), %s, %s) RETURNING id",
-                (month, calls, calls, day, day + timedelta(minutes=1)),
-            ).fetchone()
-            assert reservation is not None
-            for i in range(calls):
-                conn.execute(
-                    "INSERT INTO ops.cfbd_calls (reservation_id, called_at, ended_at, endpoint,"
-                    " status, outcome, metered) VALUES (%s, %s, %s, '/plays/stats', 200, 'ok',"
-                    " true)",
-                    (reservation[0], day + timedelta(seconds=i), day + timedelta(seconds=i + 1)),
-                )
             if month == month_of(datetime.now(day.tzinfo)):
                 this_month += calls
     return this_month
@@ -85,20 +99,8 @@ STABLE_CHECKS = (
 def spend_calls_this_month(db: DatabaseUnderTest, counts: list[int], now: datetime) -> None:
     """One reservation of this month spent across the last len(counts) days (a long backfill
     drawing on one block), so the meter and the per-day counts hold on any date."""
-    month = month_of(now)
     with db.connect() as conn:
-        conn.execute(
-            "INSERT INTO ops.cfbd_months (month, monthly_limit) VALUES (%s, 75000)"
-            " ON CONFLICT DO NOTHING",
-            (month,),
-        )
-        reservation = conn.execute(
-            "INSERT INTO ops.cfbd_reservations (month, holder, granted, spent, backend_pid,"
-            " backend_start, released_at) VALUES (%s, 'test', %s, %s, pg_backend_pid(), now(),"
-            " now()) RETURNING id",
-            (month, sum(counts), sum(counts)),
-        ).fetchone()
-        assert reservation is not None
+        reservation = _spent_block(conn, month_of(now), sum(counts))
         today = now.replace(hour=0, minute=1, second=0, microsecond=0)
         for back, calls in enumerate(reversed(counts)):
             day = today - timedelta(days=back)
@@ -107,7 +109,7 @@ def spend_calls_this_month(db: DatabaseUnderTest, counts: list[int], now: dateti
                 " status, outcome, metered) SELECT %s, %s + g * interval '1 second',"
                 " %s + g * interval '1 second', '/plays/stats', 200, 'ok', true"
                 " FROM generate_series(1, %s) AS g",
-                (reservation[0], day, day, calls),
+                (reservation, day, day, calls),
             )
 
 
