@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from functools import cached_property
 from pathlib import Path
 
 from cfbops.migrate.files import MigrationFile
@@ -26,7 +27,6 @@ class ObjectCache:
 
     def __init__(self, home: Path) -> None:
         self.path = home / "cache" / CACHE_NAME
-        self._known = self._read()
         self._used: dict[str, FileObjects] = {}
         self._dirty = False
 
@@ -59,7 +59,10 @@ class ObjectCache:
             self._dirty = False
         self._known = dict(self._used)
 
-    def _read(self) -> dict[str, FileObjects]:
+    # Read on first use: the console builds its cache on the UI thread, and only its polls,
+    # in their worker thread, should touch the disk.
+    @cached_property
+    def _known(self) -> dict[str, FileObjects]:
         try:
             body = json.loads(self.path.read_text(encoding="utf-8"))
             if body.get("format") != FORMAT:
