@@ -41,11 +41,10 @@ from cfbops.backfill.load import merge_rows
 from cfbops.backfill.queue import Kind
 from cfbops.backfill.rows import PLAY_STAT_FIELDS, PLAY_STAT_KEY, columns
 from cfbops.backfill.runner import run_backfill
-from cfbops.config import DatabaseSource, Settings
+from cfbops.config import DatabaseSource, Settings, default_sql_dir
 from cfbops.demo.cfbd_standin import running_standin
 from cfbops.demo.seed import seed_database
 from cfbops.migrate.apply import migrate
-from cfbops.migrate.files import default_sql_dir
 from cfbops.progress import Progress
 
 SEASON = 2024

@@ -26,10 +26,9 @@ import psycopg
 from psycopg import sql
 from scratch import scratch_database
 
-from cfbops.config import DatabaseSource, Settings
+from cfbops.config import DatabaseSource, Settings, default_sql_dir
 from cfbops.demo.seed import seed_database
 from cfbops.migrate.apply import migrate
-from cfbops.migrate.files import default_sql_dir
 from cfbops.quality.session import QualityRun, check_database
 
 TARGET_FULL_S = 15.0

@@ -21,9 +21,8 @@ import psycopg
 from psycopg import sql
 from scratch import scratch_database
 
-from cfbops.config import DatabaseSource, Settings
+from cfbops.config import DatabaseSource, Settings, default_sql_dir
 from cfbops.migrate.apply import migrate
-from cfbops.migrate.files import default_sql_dir
 
 # fmt: off
 TEAMS = (

@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from cfbops.migrate.files import default_sql_dir
+from cfbops.config import default_sql_dir
 
 
 def build_file(path: Path, megabytes: float) -> int:

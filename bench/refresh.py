@@ -30,9 +30,8 @@ from pathlib import Path
 import psycopg
 from scratch import scratch_database
 
-from cfbops.config import DatabaseSource, Settings
+from cfbops.config import DatabaseSource, Settings, default_sql_dir
 from cfbops.migrate.apply import migrate
-from cfbops.migrate.files import default_sql_dir
 
 REPO = Path(__file__).resolve().parent.parent
 REFRESH_ALL = "SELECT * FROM marts.refresh_all()"

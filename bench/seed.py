@@ -22,12 +22,11 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from cfbops.config import DatabaseSource, Settings
+from cfbops.config import DatabaseSource, Settings, default_sql_dir
 from cfbops.db.embedded import EmbeddedServer
 from cfbops.demo.scales import DEFAULT_SEED, SCALES
 from cfbops.demo.seed import SeedResult, seed_database
 from cfbops.migrate.apply import migrate
-from cfbops.migrate.files import default_sql_dir
 
 # The big tables, and the generator files whose time loads each of them.
 BIG_TABLES: dict[str, tuple[str, ...]] = {

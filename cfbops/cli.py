@@ -10,10 +10,10 @@ import sys
 import threading
 import traceback
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import NoReturn
 
 from cfbops import __version__
+from cfbops.commands.options import CommandParser, global_options
 from cfbops.errors import CfbopsError, ExitCode, UsageError
 
 
@@ -26,63 +26,11 @@ def _raise_terminated(signum: int, frame: object) -> None:
     raise Terminated
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse that reports bad input as one line and exit code 2."""
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see '{self.prog} --help')")
-
-
-def _global_options(*, suppress: bool) -> argparse.ArgumentParser:
-    # Subparsers repeat the global options with SUPPRESS defaults, so that
-    # `cfbops --headless status --json` and `cfbops --json --headless status` both work.
-    default = argparse.SUPPRESS if suppress else None
-    flag_default = argparse.SUPPRESS if suppress else False
-    parent = _Parser(add_help=False)
-    group = parent.add_argument_group("global options")
-    group.add_argument(
-        "--database-url",
-        metavar="URL",
-        default=default,
-        help="PostgreSQL URL (default: DATABASE_URL, config file, or embedded)",
-    )
-    group.add_argument(
-        "--config",
-        metavar="FILE",
-        type=Path,
-        default=default,
-        help="config file (default: ./cfbops.toml, pyproject.toml, user config)",
-    )
-    group.add_argument(
-        "--home",
-        metavar="DIR",
-        type=Path,
-        default=default,
-        help="embedded server and local state (default: user data directory)",
-    )
-    group.add_argument(
-        "--read-only",
-        action="store_true",
-        default=flag_default,
-        help="open every session with default_transaction_read_only=on",
-    )
-    group.add_argument(
-        "--json",
-        action="store_true",
-        default=flag_default,
-        help="print one JSON document on stdout",
-    )
-    group.add_argument(
-        "-v", "--verbose", action="store_true", default=flag_default, help="more detail on stderr"
-    )
-    return parent
-
-
 def _top_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = CommandParser(
         prog="cfbops",
         description="Operations console for a PostgreSQL sports-data warehouse.",
-        parents=[_global_options(suppress=False)],
+        parents=[global_options(suppress=False)],
     )
     parser.add_argument("--version", action="version", version=f"cfbops {__version__}")
     parser.add_argument(
@@ -104,8 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     from cfbops.commands import all_commands
 
     parser = _top_parser()
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    child_globals = _global_options(suppress=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=CommandParser)
+    child_globals = global_options(suppress=True)
     demo = sub.add_parser(
         "demo",
         parents=[child_globals],
@@ -164,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return emit_error(error, as_json=as_json)
     except KeyboardInterrupt as interrupt:
-        from cfbops.headless import say
+        from cfbops.diagnostics import say
 
         # 128 + the signal number, as a shell reports a process ended by it.
         if isinstance(interrupt, Terminated):
@@ -183,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return emit_error(lost, as_json=as_json)
         # A bug: say so in one line, full detail only with -v; never a secret in either.
         from cfbops.db.urls import scrub_known_secrets
-        from cfbops.headless import say
+        from cfbops.diagnostics import say
 
         urls, secrets = _secrets_in_play(argv)
         if "-v" in argv or "--verbose" in argv:
@@ -277,7 +225,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         from cfbops.tui.launch import run_console
 
         return run_console(settings)
-    from cfbops.headless import emit, stderr_progress
+    from cfbops.diagnostics import stderr_progress
+    from cfbops.headless import emit
 
     with _sigterm_as_interrupt():
         outcome = args.run(settings, args, stderr_progress())

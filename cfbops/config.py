@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -58,11 +58,8 @@ def parse_duration(text: str) -> float | None:
 
 
 def default_sql_dir() -> Path:
-    """The project's own `sql/`: beside the package in a checkout, else as installed."""
-    checkout = Path(__file__).resolve().parent.parent / "sql"
-    if checkout.is_dir():
-        return checkout
-    return Path(sys.prefix) / "share" / "cfbops" / "sql"
+    """The project's own migrations and repeatables, shipped inside the package."""
+    return Path(str(resources.files("cfbops").joinpath("sql")))
 
 
 class DatabaseSource(Enum):

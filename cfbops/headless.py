@@ -5,25 +5,15 @@ from __future__ import annotations
 import dataclasses
 import enum
 import json
-import os
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from cfbops.commands.base import Outcome
+from cfbops.diagnostics import say, silence
 from cfbops.errors import CfbopsError, ExitCode
-from cfbops.progress import Progress, ProgressCallback
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What a headless command hands back: its JSON document, its text, its exit code."""
-
-    document: dict[str, Any]
-    text: str
-    exit_code: ExitCode = ExitCode.OK
 
 
 def jsonable(value: Any) -> Any:
@@ -74,37 +64,6 @@ def emit_error(error: CfbopsError, *, as_json: bool, stdout: TextIO | None = Non
         except BrokenPipeError:
             silence(stdout)
     return int(error.exit_code)
-
-
-def say(line: str, stream: TextIO | None = None) -> None:
-    """One line on stderr that is dropped, not raised, when stderr is a closed pipe."""
-    stream = stream or sys.stderr
-    try:
-        print(line, file=stream, flush=True)
-    except BrokenPipeError:
-        silence(stream)
-
-
-def silence(stream: TextIO) -> None:
-    """Point a stream whose reader went away at /dev/null, so that neither later writes nor
-    the interpreter's flush at exit raise BrokenPipeError again."""
-    try:
-        descriptor = stream.fileno()
-    except (OSError, ValueError):
-        return  # not a real file (a test's StringIO): nothing to redirect
-    null = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(null, descriptor)
-    os.close(null)
-
-
-def stderr_progress(stream: TextIO | None = None) -> ProgressCallback:
-    """A progress callback printing one line per event on stderr; a closed stderr (`2>&1 |
-    head`) ends the reporting, never the run."""
-
-    def report(progress: Progress) -> None:
-        say(progress.line(), stream)
-
-    return report
 
 
 def render_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:

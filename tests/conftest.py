@@ -22,11 +22,10 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from cfbops.config import DatabaseSource, Settings
+from cfbops.config import DatabaseSource, Settings, default_sql_dir
 from cfbops.db.embedded import EmbeddedServer
 from cfbops.demo.seed import seed_database
 from cfbops.migrate.apply import migrate
-from cfbops.migrate.files import default_sql_dir
 
 REPO = Path(__file__).resolve().parent.parent
 # Durability is not what tests measure: trade it for speed on the test server only.

@@ -6,7 +6,7 @@ import psycopg
 import pytest
 
 from cfbops.api_contract import catalog_columns, compare, describe, parse_contract, read_contract
-from cfbops.migrate.files import default_sql_dir
+from cfbops.config import default_sql_dir
 from tests.conftest import REPO, DatabaseUnderTest
 
 # The columns the consuming apps read: UPSTREAM.md section D, the SPRINT5 lists, in order.

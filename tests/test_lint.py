@@ -11,7 +11,7 @@ import pytest
 from pglast import ast, parse_sql
 
 from cfbops.errors import ExitCode, UsageError
-from cfbops.migrate.lint import RULES, Severity, lint_paths, lint_sql
+from cfbops.migrate.lint.linter import RULES, RuleSeverity, lint_paths, lint_sql
 from cfbops.migrate.statements import (
     SqlSyntaxError,
     file_directives,
@@ -363,8 +363,8 @@ def test_suppression_without_reason_is_reported_on_its_line_and_silences_nothing
     text = "SELECT 1;\n-- cfbops: allow ban-drop-column\nALTER TABLE core.games DROP COLUMN a;\n"
     found = {(v.line, v.rule, v.severity) for v in lint_sql(text, "f.sql")}
     assert found == {
-        (2, "suppression-without-reason", Severity.ERROR),
-        (3, "ban-drop-column", Severity.ERROR),
+        (2, "suppression-without-reason", RuleSeverity.ERROR),
+        (3, "ban-drop-column", RuleSeverity.ERROR),
     }
 
 
@@ -467,7 +467,7 @@ def test_violation_as_dict_has_the_spec_lint_keys() -> None:
 
 
 def test_renames_and_robustness_warn_and_the_rest_are_errors() -> None:
-    warnings = {name for name, rule in RULES.items() if rule.severity == Severity.WARNING}
+    warnings = {name for name, rule in RULES.items() if rule.severity == RuleSeverity.WARNING}
     assert warnings == {"renaming-column", "renaming-table", "prefer-robust-stmts"}
 
 
@@ -527,7 +527,7 @@ def test_lint_paths_refuses_a_missing_path(tmp_path: Path) -> None:
 
 def test_lint_core_imports_no_ui_library() -> None:
     code = (
-        "import sys, cfbops.migrate.lint, cfbops.migrate.locks;"
+        "import sys, cfbops.migrate.lint.linter, cfbops.migrate.lock_levels;"
         "assert not {'textual', 'rich'} & set(sys.modules), 'UI library imported'"
     )
     root = Path(__file__).resolve().parents[1]

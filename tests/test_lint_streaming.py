@@ -8,8 +8,8 @@ from pathlib import Path
 
 from pglast import parser
 
-from cfbops.migrate.chunks import statement_chunks
-from cfbops.migrate.lint import lint_file, lint_sql
+from cfbops.migrate.lint.chunks import statement_chunks
+from cfbops.migrate.lint.linter import lint_file, lint_sql
 from tests.conftest import run_cli
 
 # Everything that hides a `;` from the statement splitter, and a suppression across lines.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cfbops.migrate.locks import Duration, LockImpact, lock_for
+from cfbops.migrate.lock_levels import Duration, LockImpact, lock_for
 from cfbops.migrate.statements import split_statements
 
 AE, SRE, SUE = "ACCESS EXCLUSIVE", "SHARE ROW EXCLUSIVE", "SHARE UPDATE EXCLUSIVE"

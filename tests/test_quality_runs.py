@@ -14,7 +14,7 @@ import pytest
 
 from cfbops.cli import main
 from cfbops.db.connect import connect
-from cfbops.quality.models import Check, CheckContext, Outcome, Severity
+from cfbops.quality.models import Check, CheckContext, CheckOutcome, Severity
 from cfbops.quality.registry import all_checks
 from cfbops.quality.runner import run_checks, run_one
 from tests.conftest import DatabaseUnderTest, ui_modules_after
@@ -128,9 +128,9 @@ def test_a_check_past_its_statement_timeout_is_cancelled_and_reported(
     with connect(db.settings) as conn:
         results = run_checks(conn, [slow, quick], CheckContext(), statement_timeout="200ms")
     assert time.monotonic() - started < 20
-    assert results[0].outcome is Outcome.NOT_RUN
+    assert results[0].outcome is CheckOutcome.NOT_RUN
     assert "timed out" in (results[0].error or "")
-    assert results[1].outcome is Outcome.FAILED and results[1].count == 1
+    assert results[1].outcome is CheckOutcome.FAILED and results[1].count == 1
 
 
 def test_checks_run_on_a_read_only_session(db: DatabaseUnderTest) -> None:
@@ -144,7 +144,7 @@ def test_checks_run_on_a_read_only_session(db: DatabaseUnderTest) -> None:
     read_only = dataclasses.replace(db.settings, read_only=True)
     with connect(read_only) as conn:
         result = run_one(conn, writer, CheckContext(), "10s")
-    assert result.outcome is Outcome.NOT_RUN
+    assert result.outcome is CheckOutcome.NOT_RUN
     assert "read-only transaction" in (result.error or "")
 
 

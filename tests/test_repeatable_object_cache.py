@@ -10,7 +10,8 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from cfbops.migrate.files import MigrationFile, default_sql_dir, load_migrations
+from cfbops.config import default_sql_dir
+from cfbops.migrate.files import MigrationFile, load_migrations
 from cfbops.migrate.object_cache import ObjectCache
 from cfbops.migrate.repeatables import parsed_objects
 from cfbops.migrate.state import MigrationState, migration_state

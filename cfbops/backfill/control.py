@@ -10,7 +10,7 @@ from cfbops.backfill.queue import Kind, pause_jobs
 from cfbops.cfbd.ledger import month_figures
 from cfbops.cfbd.months import month_of, now_utc
 from cfbops.config import Settings
-from cfbops.db.connect import connect, one_line_database_errors
+from cfbops.db.connect import connect, one_line_database_errors, require_writable
 
 # Games a play-stats run would load: completed, without play stats, and not a 400 the
 # job already recorded (runs never ask for those again).
@@ -88,9 +88,20 @@ def backfill_estimate(
     )
 
 
+def pause_summary(paused: Sequence[str]) -> str:
+    """One line: which jobs were paused, and what that means for their runners."""
+    if not paused:
+        return "no backfill is running; nothing to pause"
+    return (
+        f"paused {', '.join(paused)}: their runners finish the item in hand and stop "
+        "(run the same backfill again to resume)"
+    )
+
+
 def pause_backfill(settings: Settings, jobs: Sequence[str] | None = None) -> tuple[str, ...]:
     """Pause the named jobs, or every job a runner is working on now; returns those paused.
     Their runners finish the items in hand and stop; running the job again resumes it."""
+    require_writable(settings, "backfill pause")
     with (
         one_line_database_errors("the backfill could not be paused"),
         connect(settings, application_name="cfbops backfill pause") as conn,

@@ -15,13 +15,6 @@ class Kind(enum.StrEnum):
     HAVOC = "havoc"
 
 
-class ItemState(enum.StrEnum):
-    PENDING = "pending"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
-
-
 # One item per completed game lacking play stats, or per season for havoc.
 PLAN_SQL = {
     Kind.PLAY_STATS: """
@@ -163,11 +156,6 @@ def claim_and_book(
         {"job": job.id, "reservation": reservation, "endpoint": endpoint, "param": param},
     ).fetchone()
     return (Item(job.id, row[0], row[1]), row[2]) if row else None
-
-
-def claim_item(conn: psycopg.Connection, job: Job) -> Item | None:
-    row = conn.execute(CLAIM_SQL, {"job": job.id}).fetchone()
-    return Item(job.id, row[0], row[1]) if row else None
 
 
 FINISH_SQL = """

@@ -20,6 +20,7 @@ from cfbops.backfill.fetch import (
     fetch_havoc,
     fetch_play_stats,
 )
+from cfbops.backfill.havoc import HavocGap, havoc_gaps
 from cfbops.backfill.load import Rider, merge_rows
 from cfbops.backfill.queue import (
     Item,
@@ -40,22 +41,38 @@ from cfbops.cfbd.ledger import LedgerRecorder, Reservation, month_figures, relea
 from cfbops.cfbd.meter import reconcile_with_api
 from cfbops.cfbd.months import month_of, now_utc
 from cfbops.config import Settings
-from cfbops.db.connect import connect
-from cfbops.errors import BudgetExhausted, CfbopsError
+from cfbops.db.connect import connect, require_writable
+from cfbops.errors import BudgetExhausted, CfbopsError, ExitCode, UsageError
 from cfbops.progress import ProgressCallback, TaskProgress, ignore_progress
 
 Fetch = Callable[[psycopg.Connection, CfbdClient, LedgerRecorder, int, str], list[tuple[Any, ...]]]
-Target = tuple[tuple[str, str], tuple[str, ...], tuple[str, ...], Fetch, tuple[str, str]]
+
+
+# Workers per play-stats run: the console's default, and the most the API's burst limiter bears.
+DEFAULT_CONCURRENCY = 4
+MAX_CONCURRENCY = 32
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where a kind of backfill writes, and how it fetches an item."""
+
+    table: tuple[str, str]
+    columns: tuple[str, ...]
+    key: tuple[str, ...]
+    fetch: Fetch
+    request: tuple[str, str]  # endpoint and the parameter an item fills
+
 
 TARGETS: dict[Kind, Target] = {
-    Kind.PLAY_STATS: (
+    Kind.PLAY_STATS: Target(
         ("stats", "play_stats"),
         columns(PLAY_STAT_FIELDS),
         PLAY_STAT_KEY,
         fetch_play_stats,
         PLAY_STATS_REQUEST,
     ),
-    Kind.HAVOC: (
+    Kind.HAVOC: Target(
         ("stats", "game_havoc"),
         columns(HAVOC_FIELDS),
         HAVOC_KEY,
@@ -81,10 +98,37 @@ class BackfillRun:
     stopped: str = ""  # why the run ended with items left ("" when it drained the queue)
     budget_out: bool = False  # stopped because the month's budget is spent
     paused: bool = False  # stopped because the job was paused (the console's `p`)
+    # Havoc: seasons whose stored rows fall short of their completed games (a failed run).
+    havoc_gaps: tuple[HavocGap, ...] = ()
 
     @property
     def rows_per_s(self) -> float:
         return self.rows_written / self.wall_s if self.wall_s else 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.budget_out and not self.havoc_gaps
+
+    @property
+    def exit_code(self) -> ExitCode:
+        if self.budget_out:
+            return ExitCode.BUDGET
+        return ExitCode.OK if self.ok else ExitCode.FAILED
+
+    def summary(self) -> str:
+        """One line: done, failed and left, the calls and rows, and why the run stopped."""
+        if self.to_do == 0 and not self.havoc_gaps:
+            return f"{self.job}: nothing to load"
+        text = (
+            f"{self.job}: {self.done} done, {self.failed} failed, {self.left} left; "
+            f"{self.calls_used} calls, {self.rows_written:,} rows "
+            f"({self.rows_per_s:,.0f} rows/s) in {self.wall_s:.1f}s"
+        )
+        if self.stopped:
+            text += f"; stopped: {self.stopped}"
+        if self.havoc_gaps:
+            text += f"; {len(self.havoc_gaps)} season(s) with havoc gaps"
+        return text
 
 
 class _Tally:
@@ -121,12 +165,21 @@ def run_backfill(
     progress: ProgressCallback = ignore_progress,
     policy: RetryPolicy | None = None,
 ) -> BackfillRun:
+    require_writable(settings, f"backfill {kind}")
+    if concurrency > MAX_CONCURRENCY:
+        raise UsageError(
+            f"--concurrency above {MAX_CONCURRENCY} would only trip the API's burst limiter"
+        )
+    if kind is Kind.HAVOC:
+        concurrency = 1  # one call a season: nothing to share between workers
     started = time.monotonic()
     with connect(settings, application_name=f"cfbops backfill {kind}") as control:
         job = plan_job(control, kind, first, last)
         to_do = items_to_do(control, job)
         if to_do == 0:
-            return BackfillRun(job.name, 0, 0, 0, 0, 0, 0, time.monotonic() - started, 0)
+            gaps = havoc_gaps(control, first, last) if kind is Kind.HAVOC else ()
+            wall_s = time.monotonic() - started
+            return BackfillRun(job.name, 0, 0, 0, 0, 0, 0, wall_s, 0, havoc_gaps=gaps)
         with CfbdClient(settings, concurrency=concurrency, policy=policy) as client:
             note = _reconcile(control, settings)
             task = TaskProgress(progress, f"backfill {job.name}", to_do)
@@ -158,6 +211,7 @@ def run_backfill(
                 if not stop.budget_out or stop.quota_spent:
                     break
         paused = bool(left) and job_paused(control, job)
+        gaps = havoc_gaps(control, first, last) if kind is Kind.HAVOC else ()
     if isinstance(stop.fatal, CfbopsError):
         raise stop.fatal
     stopped = ""
@@ -180,6 +234,7 @@ def run_backfill(
         stopped=stopped,
         budget_out=stopped.startswith("this month"),
         paused=paused,
+        havoc_gaps=gaps,
     )
 
 
@@ -246,7 +301,9 @@ def _work(
     tally: _Tally,
     stop: _Stop,
 ) -> None:
-    table, cols, key, fetch, (endpoint, param) = TARGETS[job.kind]
+    target = TARGETS[job.kind]
+    table, cols, key, fetch = target.table, target.columns, target.key, target.fetch
+    endpoint, param = target.request
     with connect(settings, application_name=f"cfbops backfill {job.kind} worker") as conn:
         # Per game: one statement claiming it and booking its call before the request,
         # then the COPY to staging and one statement that merges the rows, closes the

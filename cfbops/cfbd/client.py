@@ -55,16 +55,6 @@ class CallRecorder(Protocol):
     def end(self, call_id: int | None, ended: CallEnd) -> None: ...
 
 
-class NoRecorder:
-    """For requests nobody books (the stand-in's own checks)."""
-
-    def begin(self, endpoint: str, params: Mapping[str, Any], *, metered: bool) -> None:
-        return None
-
-    def end(self, call_id: int | None, ended: CallEnd) -> None:
-        return None
-
-
 class CircuitBreaker:
     """Shared by every worker: a burst 429 pauses them all; too many in a row stops the run."""
 

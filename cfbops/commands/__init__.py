@@ -2,23 +2,7 @@
 
 from __future__ import annotations
 
-import argparse
-from collections.abc import Callable
-from dataclasses import dataclass
-
-from cfbops.config import Settings
-from cfbops.headless import Outcome
-from cfbops.progress import ProgressCallback
-
-Runner = Callable[[Settings, argparse.Namespace, ProgressCallback], Outcome]
-
-
-@dataclass(frozen=True, slots=True)
-class Command:
-    name: str
-    help: str
-    add_arguments: Callable[[argparse.ArgumentParser], None]
-    run: Runner
+from cfbops.commands.base import Command
 
 
 def all_commands() -> list[Command]:

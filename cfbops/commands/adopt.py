@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from cfbops.commands.base import Outcome
 from cfbops.config import Settings
 from cfbops.errors import ExitCode, UsageError
-from cfbops.headless import Outcome
-from cfbops.migrate.adopt import AdoptResult, adopt, adoption_plan
-from cfbops.migrate.adopt_model import FileAdoption
-from cfbops.migrate.adopt_model import Outcome as Found
+from cfbops.migrate.adopt.adoption import AdoptResult, adopt, adoption_plan
+from cfbops.migrate.adopt.model import FileAdoption
+from cfbops.migrate.adopt.model import ObjectState as Found
 from cfbops.progress import ProgressCallback
 
 # What each file's action means, in the words the report uses.
@@ -33,8 +33,6 @@ def run_adopt(
     if args.plan:
         result = adoption_plan(settings, sql_dir)
     else:
-        if settings.read_only:
-            raise UsageError("migrate --adopt changes the schema; it cannot run with --read-only")
         result = adopt(
             settings,
             sql_dir=sql_dir,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import math
 
+from cfbops.backfill.seasons import SeasonError, parse_season_list, parse_season_range
 from cfbops.config import DURATION_FORM, parse_duration
 from cfbops.migrate.files import VERSION_FORM, parse_version
 
@@ -60,3 +61,19 @@ def mart_selector(text: str) -> str:
             "downstream, +NAME for it and upstream; leave --select out for all marts)"
         )
     return text
+
+
+def season_range(text: str) -> tuple[int, int]:
+    """`2004-2023` or `2024`."""
+    try:
+        return parse_season_range(text)
+    except SeasonError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def season_list(text: str) -> list[int]:
+    """`2025`, `2019-2022` or `2019,2021`: the seasons named, in order."""
+    try:
+        return parse_season_list(text)
+    except SeasonError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None

@@ -3,39 +3,21 @@
 from __future__ import annotations
 
 import argparse
-import re
 
-from cfbops.backfill.control import pause_backfill
-from cfbops.backfill.havoc import HavocGap, havoc_gaps
+from cfbops.backfill.control import pause_backfill, pause_summary
+from cfbops.backfill.havoc import HavocGap
 from cfbops.backfill.overview import BackfillOverview, backfill_overview
 from cfbops.backfill.queue import Kind
-from cfbops.backfill.runner import BackfillRun, run_backfill
-from cfbops.commands import Command
-from cfbops.commands.arguments import positive_int
+from cfbops.backfill.runner import DEFAULT_CONCURRENCY, BackfillRun, run_backfill
+from cfbops.commands.arguments import positive_int, season_range
+from cfbops.commands.base import Command, Outcome
 from cfbops.config import Settings
 from cfbops.db.connect import connect
-from cfbops.errors import ExitCode, UsageError
-from cfbops.headless import Outcome, render_table
+from cfbops.errors import UsageError
+from cfbops.headless import render_table
 from cfbops.progress import ProgressCallback
 
 ACTIONS = ("play-stats", "havoc", "status", "pause")
-FIRST_SEASON, LAST_SEASON = 1869, 2100
-
-
-def season_range(text: str) -> tuple[int, int]:
-    """`2004-2023` or `2024`."""
-    match = re.fullmatch(r"\s*(\d{4})\s*(?:-\s*(\d{4})\s*)?", text)
-    if not match:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a season range (e.g. 2004-2023 or 2024)")
-    first = int(match.group(1))
-    last = int(match.group(2) or first)
-    if first > last:
-        raise argparse.ArgumentTypeError(f"{text!r} runs backwards (write {last}-{first})")
-    if first < FIRST_SEASON or last > LAST_SEASON:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is outside {FIRST_SEASON}-{LAST_SEASON}, the seasons college football has"
-        )
-    return first, last
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -57,8 +39,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--concurrency",
         metavar="K",
         type=positive_int,
-        default=4,
-        help="requests in flight at once (default 4)",
+        default=DEFAULT_CONCURRENCY,
+        help=f"requests in flight at once (default {DEFAULT_CONCURRENCY}; havoc runs one)",
     )
 
 
@@ -73,8 +55,6 @@ def run(settings: Settings, args: argparse.Namespace, progress: ProgressCallback
         return pause_outcome(settings, args)
     if args.seasons is None:
         raise UsageError(f"backfill {args.action} needs --seasons A-B (e.g. --seasons 2004-2023)")
-    if args.concurrency > 32:
-        raise UsageError("--concurrency above 32 would only trip the API's burst limiter")
     first, last = args.seasons
     kind = Kind(args.action)
     result = run_backfill(
@@ -83,20 +63,11 @@ def run(settings: Settings, args: argparse.Namespace, progress: ProgressCallback
         first,
         last,
         max_calls=args.max_calls,
-        concurrency=args.concurrency if kind is Kind.PLAY_STATS else 1,
+        concurrency=args.concurrency,
         progress=progress,
     )
-    gaps: tuple[HavocGap, ...] = ()
-    if kind is Kind.HAVOC:
-        with connect(settings, application_name="cfbops backfill havoc") as conn:
-            gaps = havoc_gaps(conn, first, last)
-    document = run_document(result, gaps if kind is Kind.HAVOC else None)
-    exit_code = ExitCode.OK
-    if result.budget_out:
-        exit_code = ExitCode.BUDGET
-    elif result.failed or gaps:
-        exit_code = ExitCode.FAILED
-    return Outcome(document=document, text=run_text(result, gaps), exit_code=exit_code)
+    document = run_document(result, result.havoc_gaps if kind is Kind.HAVOC else None)
+    return Outcome(document=document, text=run_text(result), exit_code=result.exit_code)
 
 
 def pause_outcome(settings: Settings, args: argparse.Namespace) -> Outcome:
@@ -104,15 +75,8 @@ def pause_outcome(settings: Settings, args: argparse.Namespace) -> Outcome:
         raise UsageError(
             "backfill pause takes no --seasons or --max-calls: it pauses every running job"
         )
-    if settings.read_only:
-        raise UsageError("backfill pause writes ops.backfill_jobs; run it without --read-only")
     paused = pause_backfill(settings)
-    text = (
-        "paused: " + ", ".join(paused) + "; their runners finish the item in hand and stop "
-        "(run the same backfill command again to resume)"
-        if paused
-        else "no backfill is running; nothing to pause"
-    )
+    text = pause_summary(paused)
     return Outcome(document={"paused": list(paused)}, text=text)
 
 
@@ -145,17 +109,11 @@ def run_document(result: BackfillRun, gaps: tuple[HavocGap, ...] | None) -> dict
     return document
 
 
-def run_text(result: BackfillRun, gaps: tuple[HavocGap, ...]) -> str:
-    if result.to_do == 0:
-        return f"{result.job}: nothing to load"
-    lines = [
-        f"{result.job}: {result.done} done, {result.failed} failed, {result.left} left; "
-        f"{result.calls_used} calls, {result.rows_written:,} rows "
-        f"({result.rows_per_s:,.0f} rows/s) in {result.wall_s:.1f}s"
-    ]
+def run_text(result: BackfillRun) -> str:
+    lines = [result.summary()]
     if result.stopped:
-        lines.append(f"stopped: {result.stopped}; run the same command again to resume")
-    for gap in gaps:
+        lines.append("run the same command again to resume")
+    for gap in result.havoc_gaps:
         ids = ", ".join(map(str, gap.missing_game_ids[:10]))
         more = "…" if len(gap.missing_game_ids) > 10 else ""
         lines.append(

@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 
 from cfbops.cfbd.meter import BudgetMeter, budget_meter, reconcile_with_api
-from cfbops.commands import Command
+from cfbops.commands.base import Command, Outcome
 from cfbops.config import Settings
 from cfbops.db.connect import connect
-from cfbops.headless import Outcome
 from cfbops.progress import ProgressCallback
 
 

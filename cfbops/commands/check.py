@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from cfbops.commands import Command
 from cfbops.commands.arguments import duration
+from cfbops.commands.base import Command, Outcome
 from cfbops.config import Settings
-from cfbops.errors import ExitCode, UsageError
-from cfbops.headless import Outcome, render_table
+from cfbops.errors import UsageError
+from cfbops.headless import render_table
 from cfbops.progress import ProgressCallback
 from cfbops.quality.models import FindingState
 from cfbops.quality.registry import all_checks
@@ -70,8 +70,7 @@ def run(settings: Settings, args: argparse.Namespace, progress: ProgressCallback
         mute=mute,
         progress=progress,
     )
-    exit_code = ExitCode.OK if result.ok else ExitCode.FAILED
-    return Outcome(document=result.as_dict(), text=run_text(result), exit_code=exit_code)
+    return Outcome(document=result.as_dict(), text=run_text(result), exit_code=result.exit_code)
 
 
 def list_outcome() -> Outcome:
@@ -116,12 +115,7 @@ def run_text(result: QualityRun) -> str:
                 lines.append(f"  {f.check}: {f.action}")
     for r in result.not_run:
         lines.append(f"not run: {r.check}: {r.error}")
-    stored = f"run {result.run_id}" if result.run_id is not None else "not stored (--read-only)"
-    lines.append(
-        f"{len(result.results)} checks in {result.wall_ms / 1000:.1f}s: "
-        f"{result.as_dict()['errors']} errors, {result.as_dict()['warnings']} warnings, "
-        f"{result.as_dict()['new']} new, {result.as_dict()['resolved']} resolved; {stored}"
-    )
+    lines.append(result.summary())
     return "\n".join(lines)
 
 

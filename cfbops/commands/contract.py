@@ -16,11 +16,10 @@ from cfbops.api_contract import (
     parse_contract,
     render_contract,
 )
-from cfbops.commands import Command
+from cfbops.commands.base import Command, Outcome
 from cfbops.config import Settings
 from cfbops.db.connect import connect
 from cfbops.errors import ExitCode, UsageError
-from cfbops.headless import Outcome
 from cfbops.progress import ProgressCallback
 from cfbops.quality.session import default_contract_path
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from cfbops.commands import Command
 from cfbops.commands.arguments import positive_int
+from cfbops.commands.base import Command, Outcome
 from cfbops.config import Settings
 from cfbops.errors import ExitCode
-from cfbops.headless import Outcome, render_table
+from cfbops.headless import render_table
 from cfbops.nfl.grading import GradeResult, grade_picks
 from cfbops.progress import ProgressCallback
 

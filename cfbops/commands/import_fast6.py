@@ -6,11 +6,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from cfbops.commands import Command
+from cfbops.commands.base import Command, Outcome
 from cfbops.config import Settings
 from cfbops.errors import ExitCode
-from cfbops.headless import Outcome, render_table
-from cfbops.nfl.fast6_import import (
+from cfbops.headless import render_table
+from cfbops.nfl.fast6.importer import (
     DUPLICATE_PICK,
     GAME_FOUND,
     GAME_PARSED,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 
-from cfbops.commands import Command
+from cfbops.commands.base import Command, Outcome
 from cfbops.commands.migrate import add_sql_dir_argument
 from cfbops.config import Settings
 from cfbops.errors import ExitCode
-from cfbops.headless import Outcome, render_table
-from cfbops.migrate.lint import Severity, lint_paths
+from cfbops.headless import render_table
+from cfbops.migrate.lint.linter import RuleSeverity, lint_paths
 from cfbops.progress import ProgressCallback
 
 
@@ -26,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(settings: Settings, args: argparse.Namespace, progress: ProgressCallback) -> Outcome:
     del progress  # lint reads files only; it never connects
     violations = lint_paths(args.files or [settings.sql_dir])
-    errors = sum(1 for v in violations if v.severity is Severity.ERROR)
+    errors = sum(1 for v in violations if v.severity is RuleSeverity.ERROR)
     if violations:
         table = render_table(
             ("file:line", "severity", "rule", "message"),

@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from cfbops.commands import Command
 from cfbops.commands.arguments import seconds, version
+from cfbops.commands.base import Command, Outcome
 from cfbops.config import Settings
-from cfbops.errors import ExitCode, UsageError
-from cfbops.headless import Outcome, render_table
+from cfbops.headless import render_table
 from cfbops.migrate.apply import MigrateResult, migrate
 from cfbops.migrate.files import MigrationFile
 from cfbops.migrate.lock_attempts import DEFAULT_LOCK_WAIT_S
@@ -86,8 +85,6 @@ def run(settings: Settings, args: argparse.Namespace, progress: ProgressCallback
         from cfbops.commands.plan import run_plan
 
         return run_plan(settings, args, settings.sql_dir)
-    if settings.read_only:
-        raise UsageError("migrate changes the schema; it cannot run with --read-only")
     result = migrate(
         settings,
         sql_dir=settings.sql_dir,
@@ -98,10 +95,7 @@ def run(settings: Settings, args: argparse.Namespace, progress: ProgressCallback
         baseline=args.baseline,
         progress=progress,
     )
-    code = ExitCode.OK if result.ok else ExitCode.FAILED
-    if result.failed is not None and result.failed.lock_busy:
-        code = ExitCode.LOCKED
-    return Outcome(migrate_document(result), migrate_text(result), code)
+    return Outcome(migrate_document(result), migrate_text(result), result.exit_code)
 
 
 def _ref(file: MigrationFile) -> dict:

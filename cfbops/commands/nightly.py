@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from cfbops.commands import Command
+from cfbops.commands.base import Command, Outcome
 from cfbops.config import Settings
-from cfbops.headless import Outcome, render_table
-from cfbops.nfl.nightly import NightlyRun, run_nightly
+from cfbops.headless import render_table
+from cfbops.nightly import NightlyRun, run_nightly
 from cfbops.progress import ProgressCallback
 
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from cfbops.commands import Command
 from cfbops.commands.arguments import duration, mart_selector, positive_int, seconds
+from cfbops.commands.base import Command, Outcome
 from cfbops.config import Settings
 from cfbops.db.locks import DEFAULT_WAIT_S
-from cfbops.errors import ExitCode
-from cfbops.headless import Outcome, render_table
+from cfbops.headless import render_table
 from cfbops.marts.models import MartStatus, RefreshMode, RefreshPlan, RefreshRun
 from cfbops.marts.runner import preview_refresh, refresh_marts
 from cfbops.progress import ProgressCallback
@@ -89,8 +88,7 @@ def run(settings: Settings, args: argparse.Namespace, progress: ProgressCallback
         statement_timeout=args.statement_timeout,
         progress=progress,
     )
-    exit_code = ExitCode.OK if result.ok else ExitCode.FAILED
-    return Outcome(document=result.as_dict(), text=run_text(result), exit_code=exit_code)
+    return Outcome(document=result.as_dict(), text=run_text(result), exit_code=result.exit_code)
 
 
 def run_text(result: RefreshRun) -> str:
@@ -108,15 +106,7 @@ def run_text(result: RefreshRun) -> str:
         for v in result.views
     ]
     table = render_table(("mart", "status", "mode", "seconds", "rows", "note"), rows)
-    counts = ", ".join(
-        f"{result.count(status)} {status.value}" for status in MartStatus if result.count(status)
-    )
-    workers = "1 worker" if result.workers == 1 else f"{result.workers} workers"
-    lines = [
-        table,
-        "",
-        f"{counts} in {result.wall_ms / 1000:.1f}s ({workers}, run {result.run_id})",
-    ]
+    lines = [table, "", result.summary()]
     lines.extend(f"warning: {w}" for w in result.warnings)
     return "\n".join(lines)
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 
-from cfbops.commands import Command
+from cfbops.commands.base import Command, Outcome
 from cfbops.commands.migrate import add_sql_dir_argument
 from cfbops.config import Settings
 from cfbops.demo.scales import DEFAULT_SEED, SCALES
 from cfbops.demo.seed import SeedResult, seed_database
-from cfbops.headless import Outcome, render_table
+from cfbops.headless import render_table
 from cfbops.progress import ProgressCallback
 
 REFRESH_HINT = "Marts are not refreshed: run 'cfbops --headless refresh' next."

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import argparse
 
-from cfbops.commands import Command
+from cfbops.commands.base import Command, Outcome
 from cfbops.config import Settings
 from cfbops.db.embedded import DATABASE, EmbeddedServer, ServerStatus
 from cfbops.db.urls import redact_url
 from cfbops.errors import UsageError
-from cfbops.headless import Outcome
 from cfbops.progress import ProgressCallback
 
 ACTIONS = ("status", "start", "stop", "url")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from cfbops.commands import Command
+from cfbops.commands.base import Command, Outcome
 from cfbops.commands.migrate import add_sql_dir_argument
 from cfbops.config import Settings
-from cfbops.headless import Outcome, jsonable
+from cfbops.headless import jsonable
 from cfbops.progress import ProgressCallback
 from cfbops.status import StatusSnapshot, collect_status
 

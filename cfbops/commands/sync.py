@@ -4,30 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from cfbops.commands import Command
-from cfbops.commands.arguments import seconds
+from cfbops.commands.arguments import season_list, seconds
+from cfbops.commands.base import Command, Outcome
+from cfbops.commands.options import global_options
 from cfbops.config import Settings
 from cfbops.db.locks import DEFAULT_WAIT_S
-from cfbops.headless import Outcome, render_table
+from cfbops.headless import render_table
 from cfbops.progress import ProgressCallback
-
-
-def season_list(text: str) -> list[int]:
-    """`2025`, `2019-2022` or `2019,2021`: the seasons named, in order."""
-    seasons: list[int] = []
-    for part in text.split(","):
-        first, dash, last = part.strip().partition("-")
-        try:
-            start = int(first)
-            end = int(last) if dash else start
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"{text!r} is not a season list (e.g. 2025, 2019-2022, 2019,2021)"
-            ) from None
-        if end < start:
-            raise argparse.ArgumentTypeError(f"{part!r}: the range runs backwards")
-        seasons.extend(range(start, end + 1))
-    return seasons
 
 
 def add_wait_argument(parser: argparse.ArgumentParser) -> None:
@@ -42,12 +25,10 @@ def add_wait_argument(parser: argparse.ArgumentParser) -> None:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     # Each target repeats the global options so `sync nfl --json` works like `--json sync nfl`.
-    from cfbops.cli import _global_options
-
     targets = parser.add_subparsers(dest="target", metavar="TARGET", required=True)
     nfl = targets.add_parser(
         "nfl",
-        parents=[_global_options(suppress=True)],
+        parents=[global_options(suppress=True)],
         help="rosters and schedules from nflverse (nflreadpy)",
     )
     nfl.add_argument(
@@ -61,7 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_wait_argument(nfl)
     markets = targets.add_parser(
         "markets",
-        parents=[_global_options(suppress=True)],
+        parents=[global_options(suppress=True)],
         help="first-TD and anytime-TD prices from Kalshi and Polymarket (markets = true)",
     )
     add_wait_argument(markets)
@@ -140,4 +121,4 @@ def markets_text(result) -> str:
 
 COMMAND = Command("sync", "the picks game's outside data: nfl | markets", add_arguments, run)
 
-__all__ = ["COMMAND", "season_list"]
+__all__ = ["COMMAND"]

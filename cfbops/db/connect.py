@@ -7,13 +7,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Protocol
 
 import psycopg
 
-from cfbops.config import Settings
 from cfbops.db.embedded import EmbeddedServer
 from cfbops.db.urls import password_of, redact_url, scrub
-from cfbops.errors import ConfigError, DatabaseUnreachable, OperationFailed
+from cfbops.errors import ConfigError, DatabaseUnreachable, OperationFailed, UsageError
 
 APPLICATION_NAME = "cfbops"
 
@@ -24,6 +24,30 @@ CONNECTION_CHECK_INTERVAL = "1s"
 # SQLSTATE classes that mean the session itself is gone: 08 connection exception,
 # 57P01-57P05 administrator shutdown, crash, cannot connect now, idle timeouts.
 _LOST_SQLSTATE_PREFIXES = ("08", "57P")
+
+
+class ConnectionSettings(Protocol):
+    """What opening a connection needs to know; `cfbops.config.Settings` provides it."""
+
+    @property
+    def database_url(self) -> str | None: ...
+    @property
+    def embedded(self) -> bool: ...
+    @property
+    def database_origin_text(self) -> str: ...
+    @property
+    def home(self) -> Path: ...
+    @property
+    def read_only(self) -> bool: ...
+    @property
+    def connect_timeout(self) -> int: ...
+
+
+def require_writable(settings: ConnectionSettings, what: str) -> None:
+    """The one guard at the top of every core function that writes: under --read-only it
+    refuses before anything connects (exit 2)."""
+    if settings.read_only:
+        raise UsageError(f"{what} writes to the database; run it without --read-only")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +74,7 @@ def _embedded_target(home: Path) -> DatabaseTarget:
     )
 
 
-def resolve_target(settings: Settings) -> DatabaseTarget:
+def resolve_target(settings: ConnectionSettings) -> DatabaseTarget:
     """The configured database, or the embedded server (started if it is not running)."""
     if settings.database_url is not None:
         # A URL with the embedded source names a database on the embedded server (the demo).
@@ -64,7 +88,7 @@ def resolve_target(settings: Settings) -> DatabaseTarget:
 
 
 def connect(
-    settings: Settings,
+    settings: ConnectionSettings,
     *,
     autocommit: bool = True,
     application_name: str = APPLICATION_NAME,

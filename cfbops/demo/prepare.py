@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import psycopg
 from psycopg import sql
 
-from cfbops.config import DatabaseSource, Settings
+from cfbops.config import DatabaseSource, Settings, default_sql_dir
 from cfbops.db.connect import connect
 from cfbops.db.embedded import EmbeddedServer
 from cfbops.demo.seed import latest_seed, seed_database
@@ -20,7 +20,6 @@ from cfbops.errors import OperationFailed
 from cfbops.marts.models import MartStatus
 from cfbops.marts.runner import refresh_marts
 from cfbops.migrate.apply import migrate
-from cfbops.migrate.files import default_sql_dir
 from cfbops.progress import ProgressCallback, TaskProgress, ignore_progress
 
 DEMO_DATABASE = "cfbops_demo"

@@ -17,13 +17,13 @@ import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
-from cfbops.config import Settings
-from cfbops.db.connect import connect
+from cfbops.config import Settings, default_sql_dir
+from cfbops.db.connect import connect, require_writable
 from cfbops.db.locks import OPERATIONS_LOCK, advisory_lock
 from cfbops.demo.generate import CLEARED_WITH_SEED, SEEDED_TABLES, generate
 from cfbops.demo.scales import DEFAULT_SEED, scale_named
 from cfbops.errors import UsageError
-from cfbops.migrate.files import default_sql_dir, load_migrations
+from cfbops.migrate.files import load_migrations
 from cfbops.migrate.history import applied_migrations
 from cfbops.migrate.state import migration_state
 from cfbops.progress import ProgressCallback, ignore_progress
@@ -76,8 +76,7 @@ def seed_database(
 ) -> SeedResult:
     """Replace the database's demo data with a fresh dataset of `scale`."""
     chosen = scale_named(scale)
-    if settings.read_only:
-        raise UsageError("seed loads data; it cannot run with --read-only")
+    require_writable(settings, "seed")
     with connect(settings, application_name="cfbops seed") as conn:
         with advisory_lock(conn, OPERATIONS_LOCK, wait_s=wait_s):
             require_migrated(conn, sql_dir or default_sql_dir())

@@ -11,9 +11,9 @@ from typing import Any
 
 import psycopg
 
+from cfbops.config import default_sql_dir
 from cfbops.errors import OperationFailed
 from cfbops.marts.models import AppliedMode, MartResult, MartStatus, RefreshPlan, RunStatus
-from cfbops.migrate.files import default_sql_dir
 
 # The migrations that own these tables; the refresh runs them too until migrations have.
 HISTORY_MIGRATION = "V0200__refresh_history.sql"

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
+from cfbops.errors import ExitCode
+
 
 class RefreshMode(Enum):
     """How the run asks for marts to be refreshed."""
@@ -115,8 +117,25 @@ class RefreshRun:
     def ok(self) -> bool:
         return not any(v.status is MartStatus.FAILED for v in self.views)
 
+    @property
+    def exit_code(self) -> ExitCode:
+        return ExitCode.OK if self.ok else ExitCode.FAILED
+
     def count(self, status: MartStatus) -> int:
         return sum(1 for v in self.views if v.status is status)
+
+    def counts(self) -> str:
+        """`3 refreshed, 1 failed`: each status the run has, in the enum's order."""
+        return ", ".join(
+            f"{self.count(status)} {status.value}" for status in MartStatus if self.count(status)
+        )
+
+    def summary(self) -> str:
+        """One line: how many marts ended how, in how long, with how many workers."""
+        if not self.views:
+            return "no materialized views to refresh"
+        workers = "1 worker" if self.workers == 1 else f"{self.workers} workers"
+        return f"{self.counts()} in {self.wall_ms / 1000:.1f}s ({workers}, run {self.run_id})"
 
     def as_dict(self) -> dict[str, object]:
         return {

@@ -13,7 +13,7 @@ from dataclasses import replace
 import psycopg
 
 from cfbops.config import Settings
-from cfbops.db.connect import connect, one_line_database_errors
+from cfbops.db.connect import connect, one_line_database_errors, require_writable
 from cfbops.db.locks import DEFAULT_WAIT_S, OPERATIONS_LOCK, LockHolder, advisory_lock
 from cfbops.errors import UsageError
 from cfbops.marts.catalog import MartCatalog, read_catalog
@@ -59,8 +59,7 @@ def refresh_marts(
     """
     if workers < 1:
         raise UsageError(f"--workers must be at least 1, not {workers}")
-    if settings.read_only:
-        raise UsageError("refresh writes to the database; run it without --read-only")
+    require_writable(settings, "refresh")
     lock_reporter = _lock_reporter(progress)
     with (
         one_line_database_errors("refresh could not run"),

@@ -11,9 +11,9 @@ import psycopg
 from psycopg import sql
 
 from cfbops.config import Settings
-from cfbops.db.connect import connect, connection_lost
+from cfbops.db.connect import connect, connection_lost, require_writable
 from cfbops.db.locks import OPERATIONS_LOCK, LockHolder, advisory_lock
-from cfbops.errors import UsageError
+from cfbops.errors import ExitCode, UsageError
 from cfbops.migrate import history, statement_marks
 from cfbops.migrate.blockers import Blocker, BlockerWatch
 from cfbops.migrate.equivalence import present_equivalents
@@ -96,6 +96,23 @@ class MigrateResult:
     def ok(self) -> bool:
         return self.failed is None and not self.drifted
 
+    @property
+    def exit_code(self) -> ExitCode:
+        if self.failed is not None and self.failed.lock_busy:
+            return ExitCode.LOCKED
+        return ExitCode.OK if self.ok else ExitCode.FAILED
+
+    def summary(self) -> str:
+        """One line: what the run did, or why it did not."""
+        if self.drifted:
+            versions = ", ".join(f"V{f.version}" for f in self.drifted)
+            return f"migrate refused: applied files were edited since they ran ({versions})"
+        if self.failed is not None:
+            return f"migrate failed at {self.failed.name}: {self.failed.error}"
+        if not self.applied:
+            return "Nothing to migrate: the database is up to date."
+        return f"migrate applied {len(self.applied)} file(s)"
+
 
 class FileFailed(Exception):
     """A file stopped; carries what to report."""
@@ -123,6 +140,7 @@ def migrate(
     Each try at a file waits at most `attempt_lock_timeout` for a table lock; tries repeat
     for up to `lock_wait_s` seconds per file (then the file fails with its blockers named).
     """
+    require_writable(settings, "migrate")
     versioned, repeatable = load_migrations(sql_dir)
     for file in versioned + repeatable:
         _ = file.statements  # parse everything first: a syntax error stops the run before any SQL

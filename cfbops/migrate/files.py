@@ -11,7 +11,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cfbops.config import default_sql_dir as project_sql_dir
 from cfbops.errors import UsageError
 
 if TYPE_CHECKING:
@@ -24,11 +23,6 @@ REPEATABLE = re.compile(r"^R__(?P<name>[A-Za-z0-9_]+)\.sql$")
 class MigrationKind(Enum):
     VERSIONED = "versioned"
     REPEATABLE = "repeatable"
-
-
-def default_sql_dir() -> Path:
-    """The project's own `sql/` (Settings.sql_dir is what commands use)."""
-    return project_sql_dir()
 
 
 @dataclass(frozen=True)

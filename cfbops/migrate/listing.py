@@ -6,13 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
-import psycopg
-
-from cfbops.migrate.files import MigrationFile, load_migrations
-from cfbops.migrate.history import AppliedMigration, applied_migrations
-from cfbops.migrate.state import MigrationState, migration_state
+from cfbops.migrate.files import MigrationFile
+from cfbops.migrate.history import AppliedMigration
+from cfbops.migrate.state import MigrationState
 
 # Applied files listed under the ones that need attention: the newest few are what a person
 # asks about ("did last night's migration go in?").
@@ -41,13 +38,6 @@ class MigrationListing:
     @property
     def lint_warnings(self) -> int:
         return sum(r.lint_warnings for r in self.rows if r.state != "applied")
-
-
-def migration_listing(conn: psycopg.Connection, sql_dir: Path) -> MigrationListing:
-    """Read-only. Lint runs on files not yet applied: an applied file's hazards are history."""
-    versioned, repeatable = load_migrations(sql_dir)
-    state = migration_state(conn, versioned, repeatable)
-    return list_migrations(versioned + repeatable, state, applied_migrations(conn))
 
 
 def list_migrations(
@@ -79,9 +69,9 @@ def _applied_row(applied: AppliedMigration, by_key: Mapping[str, MigrationFile])
 def _linted(file: MigrationFile, state: str) -> MigrationRow:
     # Imported here: the linter brings pglast, and with nothing pending the console's first
     # paint needs neither.
-    from cfbops.migrate.lint import lint_file
-    from cfbops.migrate.rules import Severity
+    from cfbops.migrate.lint.linter import lint_file
+    from cfbops.migrate.lint.rules import RuleSeverity
 
     violations = lint_file(file.path)
-    errors = sum(1 for v in violations if v.severity is Severity.ERROR)
+    errors = sum(1 for v in violations if v.severity is RuleSeverity.ERROR)
     return MigrationRow(file.key, file.path.name, state, None, errors, len(violations) - errors)

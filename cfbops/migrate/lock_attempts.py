@@ -19,7 +19,7 @@ from typing import TypeVar
 from psycopg import errors
 
 from cfbops.migrate.blockers import Blocker, BlockerWatch
-from cfbops.migrate.locks import lock_for
+from cfbops.migrate.lock_levels import lock_for
 from cfbops.progress import TaskProgress
 
 ATTEMPT_LOCK_TIMEOUT = "25ms"

@@ -16,14 +16,14 @@ from cfbops.errors import LockBusy
 from cfbops.migrate.cascade import cascade_victims
 from cfbops.migrate.equivalence import Equivalent, present_equivalents
 from cfbops.migrate.files import MigrationFile, load_migrations
-from cfbops.migrate.lint import Violation, lint_sql
+from cfbops.migrate.lint.linter import Violation, lint_sql
 from cfbops.migrate.lock_attempts import (
     ATTEMPT_LOCK_TIMEOUT,
     DEFAULT_LOCK_WAIT_S,
     LockRetry,
     LockWaitExhausted,
 )
-from cfbops.migrate.locks import LEVELS, NONE, LockImpact, lock_for
+from cfbops.migrate.lock_levels import LEVELS, NONE, LockImpact, lock_for
 from cfbops.migrate.object_names import defined_objects
 from cfbops.migrate.preflight import PreflightResult, run_preflight
 from cfbops.migrate.state import migration_state

@@ -16,7 +16,7 @@ from decimal import Decimal
 import psycopg
 
 from cfbops.config import Settings
-from cfbops.db.connect import connect
+from cfbops.db.connect import connect, require_writable
 from cfbops.nfl.matching import (
     Identity,
     Match,
@@ -148,6 +148,7 @@ def grade_picks(
     progress: ProgressCallback = ignore_progress,
 ) -> GradeResult:
     """Grade every ungraded pick of the season's (or week's) finished games."""
+    require_writable(settings, "grade")
     season = current_season() if season is None else season
     with connect(settings) as conn:
         return grade_with(conn, season, week, progress=progress)

@@ -61,10 +61,6 @@ class UnknownPositions:
         total = self.picks_total + self.player_stats_total
         return (self.picks + self.player_stats) / total if total else 0.0
 
-    @property
-    def within_target(self) -> bool:
-        return self.share < UNKNOWN_TARGET_SHARE
-
     def as_dict(self) -> dict:
         return {
             "picks": self.picks,

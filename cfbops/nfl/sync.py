@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 import psycopg
 
 from cfbops.config import Settings
-from cfbops.db.connect import connect, one_line_database_errors
+from cfbops.db.connect import connect, one_line_database_errors, require_writable
 from cfbops.db.locks import DEFAULT_WAIT_S, advisory_lock
 from cfbops.errors import UsageError
 from cfbops.nfl.nflverse import (
@@ -206,8 +206,7 @@ def sync_nfl(
     seasons = tuple(sorted(set(seasons)))
     if not seasons:
         raise UsageError("sync nfl needs at least one season (e.g. --seasons 2025)")
-    if settings.read_only:
-        raise UsageError("sync nfl writes to the database; run it without --read-only")
+    require_writable(settings, "sync nfl")
     check_seasons(seasons)
     now = now or datetime.now(UTC)
     steps = TaskProgress(progress, TASK, total=len(seasons) + 2)

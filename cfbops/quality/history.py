@@ -11,9 +11,9 @@ from pathlib import Path
 import psycopg
 from psycopg.types.json import Jsonb
 
+from cfbops.config import default_sql_dir
 from cfbops.errors import OperationFailed
-from cfbops.migrate.files import default_sql_dir
-from cfbops.quality.models import CheckResult, FindingState, Outcome
+from cfbops.quality.models import CheckOutcome, CheckResult, FindingState
 
 HISTORY_MIGRATION = "V0260__quality_findings.sql"
 HISTORY_OBJECTS = ("ops.check_run", "ops.check_result", "ops.check_mute")
@@ -45,7 +45,7 @@ def ensure_history_schema(conn: psycopg.Connection) -> None:
         conn.execute(path.read_text(encoding="utf-8"))
 
 
-def last_outcomes(conn: psycopg.Connection, checks: Iterable[str]) -> dict[str, Outcome]:
+def last_outcomes(conn: psycopg.Connection, checks: Iterable[str]) -> dict[str, CheckOutcome]:
     """Each check's outcome in the last run in which it ran (not_run rows are skipped)."""
     rows = conn.execute(
         """
@@ -56,7 +56,7 @@ def last_outcomes(conn: psycopg.Connection, checks: Iterable[str]) -> dict[str, 
         """,
         (list(checks),),
     ).fetchall()
-    return {name: Outcome(outcome) for name, outcome in rows}
+    return {name: CheckOutcome(outcome) for name, outcome in rows}
 
 
 def active_mutes(conn: psycopg.Connection) -> dict[str, Mute]:
@@ -82,7 +82,7 @@ def add_mute(conn: psycopg.Connection, check: str, until: date, reason: str) -> 
 
 
 def with_states(
-    results: Sequence[CheckResult], previous: dict[str, Outcome], mutes: dict[str, Mute]
+    results: Sequence[CheckResult], previous: dict[str, CheckOutcome], mutes: dict[str, Mute]
 ) -> tuple[CheckResult, ...]:
     """new: failing now and not last time; open: failing both times; resolved: failing
     last time, passing now. A check that could not run keeps no state."""
@@ -90,12 +90,12 @@ def with_states(
     for result in results:
         before = previous.get(result.check)
         state = None
-        if result.outcome is Outcome.FAILED:
-            state = FindingState.OPEN if before is Outcome.FAILED else FindingState.NEW
-        elif result.outcome is Outcome.PASSED and before is Outcome.FAILED:
+        if result.outcome is CheckOutcome.FAILED:
+            state = FindingState.OPEN if before is CheckOutcome.FAILED else FindingState.NEW
+        elif result.outcome is CheckOutcome.PASSED and before is CheckOutcome.FAILED:
             state = FindingState.RESOLVED
         mute = mutes.get(result.check)
-        muted = mute is not None and result.outcome is Outcome.FAILED
+        muted = mute is not None and result.outcome is CheckOutcome.FAILED
         message = result.message
         if muted and mute is not None:
             message += f" (muted until {mute.until.isoformat()}: {mute.reason})"

@@ -18,7 +18,7 @@ class Severity(Enum):
     INFO = "info"
 
 
-class Outcome(Enum):
+class CheckOutcome(Enum):
     PASSED = "passed"
     FAILED = "failed"
     NOT_RUN = "not_run"  # a missing table, a timeout: reported, and the others go on
@@ -94,7 +94,7 @@ class CheckResult:
     check: str
     family: str
     severity: Severity
-    outcome: Outcome
+    outcome: CheckOutcome
     message: str
     action: str = ""
     count: int | None = None
@@ -107,12 +107,16 @@ class CheckResult:
 
     @property
     def is_finding(self) -> bool:
-        return self.outcome is Outcome.FAILED or self.state is FindingState.RESOLVED
+        return self.outcome is CheckOutcome.FAILED or self.state is FindingState.RESOLVED
 
     @property
     def blocking(self) -> bool:
         """An unmuted error-severity finding: `check` exits 1 while one stands."""
-        return self.outcome is Outcome.FAILED and self.severity is Severity.ERROR and not self.muted
+        return (
+            self.outcome is CheckOutcome.FAILED
+            and self.severity is Severity.ERROR
+            and not self.muted
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {

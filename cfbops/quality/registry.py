@@ -86,10 +86,6 @@ def all_checks() -> tuple[Check, ...]:
     return tuple(checks)
 
 
-def check_names() -> tuple[str, ...]:
-    return tuple(c.name for c in all_checks())
-
-
 def select_checks(
     selectors: Sequence[str], checks: Iterable[Check] | None = None
 ) -> tuple[Check, ...]:

@@ -16,9 +16,9 @@ from cfbops.quality.models import (
     SAMPLE_ROWS,
     Check,
     CheckContext,
+    CheckOutcome,
     CheckResult,
     Failing,
-    Outcome,
 )
 
 DEFAULT_CHECK_TIMEOUT = "60s"
@@ -74,7 +74,7 @@ def run_one(
             check=check.name,
             family=check.family,
             severity=check.severity,
-            outcome=Outcome.NOT_RUN,
+            outcome=CheckOutcome.NOT_RUN,
             message=f"cannot run: {_first_line(exc)}",
             error=_first_line(exc),
             duration_ms=(time.perf_counter() - started) * 1000,
@@ -84,7 +84,7 @@ def run_one(
         check=check.name,
         family=check.family,
         severity=check.severity,
-        outcome=Outcome.FAILED if failed else Outcome.PASSED,
+        outcome=CheckOutcome.FAILED if failed else CheckOutcome.PASSED,
         message=check.render(check.message, failing),
         action=check.render(check.action, failing) if failed else "",
         count=failing.count,

@@ -13,8 +13,8 @@ from typing import Any
 
 from cfbops.api_contract import CONTRACT_FILE
 from cfbops.config import Settings
-from cfbops.db.connect import connect, resolve_target
-from cfbops.errors import UsageError
+from cfbops.db.connect import connect, require_writable, resolve_target
+from cfbops.errors import ExitCode, UsageError
 from cfbops.progress import ProgressCallback
 from cfbops.quality.history import (
     Mute,
@@ -26,7 +26,7 @@ from cfbops.quality.history import (
     record_run,
     with_states,
 )
-from cfbops.quality.models import CheckContext, CheckResult, FindingState, Outcome, Severity
+from cfbops.quality.models import CheckContext, CheckOutcome, CheckResult, FindingState, Severity
 from cfbops.quality.registry import require_check, select_checks
 from cfbops.quality.runner import DEFAULT_CHECK_TIMEOUT, run_checks
 
@@ -48,17 +48,32 @@ class QualityRun:
 
     @property
     def not_run(self) -> tuple[CheckResult, ...]:
-        return tuple(r for r in self.results if r.outcome is Outcome.NOT_RUN)
+        return tuple(r for r in self.results if r.outcome is CheckOutcome.NOT_RUN)
 
     @property
     def ok(self) -> bool:
         return not any(r.blocking for r in self.results)
 
+    @property
+    def exit_code(self) -> ExitCode:
+        return ExitCode.OK if self.ok else ExitCode.FAILED
+
+    def summary(self) -> str:
+        """One line: checks run, errors and warnings, what changed, and where it was stored."""
+        stored = f"run {self.run_id}" if self.run_id is not None else "not stored (read-only)"
+        new = sum(1 for r in self.results if r.state is FindingState.NEW)
+        resolved = sum(1 for r in self.results if r.state is FindingState.RESOLVED)
+        return (
+            f"{len(self.results)} checks in {self.wall_ms / 1000:.1f}s: "
+            f"{self.count(Severity.ERROR)} errors, {self.count(Severity.WARN)} warnings, "
+            f"{new} new, {resolved} resolved; {stored}"
+        )
+
     def count(self, severity: Severity) -> int:
         return sum(
             1
             for r in self.results
-            if r.outcome is Outcome.FAILED and r.severity is severity and not r.muted
+            if r.outcome is CheckOutcome.FAILED and r.severity is severity and not r.muted
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -74,7 +89,7 @@ class QualityRun:
                 for r in self.not_run
             ],
             "checks": len(self.results),
-            "passed": sum(1 for r in self.results if r.outcome is Outcome.PASSED),
+            "passed": sum(1 for r in self.results if r.outcome is CheckOutcome.PASSED),
             "errors": self.count(Severity.ERROR),
             "warnings": self.count(Severity.WARN),
             "new": sum(1 for r in self.results if r.state is FindingState.NEW),
@@ -86,7 +101,7 @@ class QualityRun:
 
 
 def default_contract_path(settings: Settings) -> Path:
-    """SCHEMA_CONTRACT.md beside the project's sql/ directory."""
+    """SCHEMA_CONTRACT.md beside the schema's sql/ directory (inside the package by default)."""
     return settings.sql_dir.parent / CONTRACT_FILE
 
 
@@ -115,8 +130,7 @@ def check_database(
         require_check(mute[0])
         if not mute[2].strip():
             raise UsageError("--reason is empty; say why the check is muted")
-        if settings.read_only:
-            raise UsageError("--mute writes ops.check_mute, which --read-only forbids")
+        require_writable(settings, "check --mute")
     context = CheckContext(contract_path=contract_path or default_contract_path(settings))
     target = resolve_target(settings)
     started = time.perf_counter()

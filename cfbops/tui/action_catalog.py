@@ -26,7 +26,7 @@ CONSOLE_ACTIONS: tuple[ConsoleAction, ...] = (
     ),
     ConsoleAction("run_checks", "c", "Checks", "Run the data-quality checks", False),
     ConsoleAction(
-        "backfill", "b", "Backfill", "Backfill control: seasons, call cap, estimate, start", False
+        "backfill", "b", "Backfill", "Backfill control: seasons, call cap, estimate, start", True
     ),
     ConsoleAction("pause_backfill", "p", "Pause", "Pause the running backfill", True),
     ConsoleAction(
@@ -41,3 +41,5 @@ CONSOLE_ACTIONS: tuple[ConsoleAction, ...] = (
     ),
     ConsoleAction("drill_down", "enter", "Details", "Open the selected row's drill-down", False),
 )
+
+ACTIONS_BY_NAME: dict[str, ConsoleAction] = {a.action: a for a in CONSOLE_ACTIONS}

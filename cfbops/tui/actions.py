@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from textual import work
 from textual.app import App
@@ -19,18 +19,14 @@ from cfbops.config import Settings
 from cfbops.errors import CfbopsError
 from cfbops.progress import Progress, ProgressCallback
 from cfbops.tui.action_bar import ActionBar
-from cfbops.tui.action_catalog import CONSOLE_ACTIONS
-from cfbops.tui.action_messages import ActionFinished, ActionProgress, DrillDownReady
+from cfbops.tui.action_catalog import ACTIONS_BY_NAME, CONSOLE_ACTIONS
+from cfbops.tui.messages import ActionFinished, ActionProgress, DrillDownReady
 from cfbops.tui.palette import ConsolePalette
 
 # The core (migrate, refresh, backfill, checks: pglast, httpx…) and the screens are imported
 # where an action first needs them, so the console's first paint does not wait for them.
 if TYPE_CHECKING:
-    from cfbops.backfill.runner import BackfillRun
-    from cfbops.marts.models import RefreshRun
-    from cfbops.migrate.apply import MigrateResult
     from cfbops.migrate.plan import MigrationPlan
-    from cfbops.quality.session import QualityRun
     from cfbops.tui.screens.backfill import BackfillRequest
     from cfbops.tui.screens.confirm import ConfirmScreen
 
@@ -47,51 +43,17 @@ def _first_line(exc: BaseException) -> str:
     return text or type(exc).__name__
 
 
-def migrate_summary(result: MigrateResult) -> tuple[str, bool]:
-    if result.drifted:
-        versions = ", ".join(f"V{f.version}" for f in result.drifted)
-        return f"migrate refused: applied files were edited since they ran ({versions})", False
-    if result.failed is not None:
-        return f"migrate failed at {result.failed.name}: {result.failed.error}", False
-    if not result.applied:
-        return "Nothing to migrate: the database is up to date.", True
-    return f"migrate applied {len(result.applied)} file(s)", True
+class RunResult(Protocol):
+    """What every core run returns: its one-line summary, and whether it went well."""
+
+    @property
+    def ok(self) -> bool: ...
+
+    def summary(self) -> str: ...
 
 
-def refresh_summary(result: RefreshRun) -> tuple[str, bool]:
-    from cfbops.marts.models import MartStatus
-
-    counts = ", ".join(
-        f"{result.count(status)} {status.value}" for status in MartStatus if result.count(status)
-    )
-    return (
-        f"refresh run {result.run_id}: {counts or 'nothing to refresh'} "
-        f"in {result.wall_ms / 1000:.1f}s",
-        result.ok,
-    )
-
-
-def check_summary(result: QualityRun) -> tuple[str, bool]:
-    from cfbops.quality.models import Severity
-
-    stored = f"run {result.run_id}" if result.run_id is not None else "not stored (read-only)"
-    return (
-        f"checks: {len(result.results)} run, {result.count(Severity.ERROR)} errors, "
-        f"{result.count(Severity.WARN)} warnings ({stored})",
-        result.ok,
-    )
-
-
-def backfill_summary(result: BackfillRun) -> tuple[str, bool]:
-    if result.to_do == 0:
-        return f"backfill {result.job}: nothing to load", True
-    text = (
-        f"backfill {result.job}: {result.done} done, {result.failed} failed, "
-        f"{result.left} left, {result.calls_used} calls"
-    )
-    if result.stopped:
-        text += f" (stopped: {result.stopped})"
-    return text, not result.failed and not result.budget_out
+def _outcome(result: RunResult) -> tuple[str, bool]:
+    return result.summary(), result.ok
 
 
 class ActionCancelled(Exception):
@@ -108,25 +70,25 @@ class ConsoleActions:
     # -- the writing actions -------------------------------------------------------------
 
     def action_apply_migrations(self) -> None:
-        if not self._refused("applying migrations") and not self._busy("migrate"):
+        if not self._refused("apply_migrations") and not self._busy("migrate"):
             self.load_plan(apply=True)
 
     def action_refresh_stale(self) -> None:
-        self._start_refresh((), stale_only=True)
+        self._start_refresh("refresh_stale", (), stale_only=True)
 
     def action_refresh_all(self) -> None:
-        self._start_refresh((), stale_only=False)
+        self._start_refresh("refresh_all", (), stale_only=False)
 
     def action_refresh_selected(self) -> None:
         from cfbops.tui.screens.selector import SelectorPrompt
 
-        if self._refused("refreshing marts") or self._busy("refresh"):
+        if self._refused("refresh_selected") or self._busy("refresh"):
             return
         initial = self._selected("marts") or ""
 
         def chosen(selectors: tuple[str, ...] | None) -> None:
             if selectors:
-                self._start_refresh(selectors, stale_only=False)
+                self._start_refresh("refresh_selected", selectors, stale_only=False)
 
         self.app_push(SelectorPrompt(initial), chosen)
 
@@ -137,10 +99,11 @@ class ConsoleActions:
             self.check_worker()
 
     def action_backfill(self) -> None:
-        self.load_backfill(self._selected("budget"))
+        if not self._refused("backfill"):
+            self.load_backfill(self._selected("budget"))
 
     def action_pause_backfill(self) -> None:
-        if not self._refused("pausing a backfill"):
+        if not self._refused("pause_backfill"):
             self.pause_worker()
 
     # -- drill-downs -------------------------------------------------------------------------
@@ -271,7 +234,7 @@ class ConsoleActions:
 
         self._perform(
             "migrate",
-            lambda progress: migrate_summary(
+            lambda progress: _outcome(
                 migrate(self.settings, sql_dir=self.settings.sql_dir, progress=progress)
             ),
             stoppable=False,  # a migration is never cut between its files by a closing App
@@ -283,7 +246,7 @@ class ConsoleActions:
 
         self._perform(
             "refresh",
-            lambda progress: refresh_summary(
+            lambda progress: _outcome(
                 refresh_marts(self.settings, selectors, stale_only=stale_only, progress=progress)
             ),
         )
@@ -297,24 +260,23 @@ class ConsoleActions:
         )
         self._perform(
             "check",
-            lambda progress: check_summary(check_database(settings, progress=progress)),
+            lambda progress: _outcome(check_database(settings, progress=progress)),
         )
 
     @work(thread=True, exclusive=True, group="backfill", exit_on_error=False)
     def backfill_worker(self, request: BackfillRequest) -> None:
-        from cfbops.backfill.queue import Kind
-        from cfbops.backfill.runner import run_backfill
+        from cfbops.backfill.runner import DEFAULT_CONCURRENCY, run_backfill
 
         self._perform(
             "backfill",
-            lambda progress: backfill_summary(
+            lambda progress: _outcome(
                 run_backfill(
                     self.settings,
                     request.kind,
                     request.first,
                     request.last,
                     max_calls=request.max_calls,
-                    concurrency=4 if request.kind is Kind.PLAY_STATS else 1,
+                    concurrency=DEFAULT_CONCURRENCY,
                     progress=progress,
                 )
             ),
@@ -322,16 +284,13 @@ class ConsoleActions:
 
     @work(thread=True, exclusive=True, group="pause", exit_on_error=False)
     def pause_worker(self) -> None:
-        from cfbops.backfill.control import pause_backfill
+        from cfbops.backfill.control import pause_backfill, pause_summary
 
         running = self._console_backfill()
         jobs = [running] if running else None
 
         def pause(_: ProgressCallback) -> tuple[str, bool]:
-            paused = pause_backfill(self.settings, jobs)
-            if not paused:
-                return "no backfill is running; nothing to pause", True
-            return f"paused {', '.join(paused)}: its runners finish the item in hand and stop", True
+            return pause_summary(pause_backfill(self.settings, jobs)), True
 
         self._perform("pause", pause)
 
@@ -366,11 +325,14 @@ class ConsoleActions:
     def app_push(self, screen: Any, callback: Callable[[Any], None] | None = None) -> None:
         self.push_screen(screen, callback)  # type: ignore[attr-defined]
 
-    def _refused(self, what: str) -> bool:
-        if not (self.read_only or self.settings.read_only):
+    def _refused(self, action: str) -> bool:
+        """The catalog's `writes` flag decides: a writing action is refused under read-only."""
+        entry = ACTIONS_BY_NAME[action]
+        if not entry.writes or not (self.read_only or self.settings.read_only):
             return False
         self.notify(
-            f"read-only: {what} would write to the database, so nothing was run "
+            f"read-only: {entry.help.split(' (')[0].lower()} would write to the database, "
+            "so nothing was run "
             "(start cfbops without --read-only to do it)",
             title="refused",
             severity="warning",
@@ -386,8 +348,8 @@ class ConsoleActions:
             self.notify(f"a {group} is already running; wait for it to finish", severity="warning")
         return running
 
-    def _start_refresh(self, selectors: Sequence[str], *, stale_only: bool) -> None:
-        if not self._refused("refreshing marts") and not self._busy("refresh"):
+    def _start_refresh(self, action: str, selectors: Sequence[str], *, stale_only: bool) -> None:
+        if not self._refused(action) and not self._busy("refresh"):
             self.refresh_worker(tuple(selectors), stale_only)
 
     def _confirmation(self, plan: MigrationPlan) -> ConfirmScreen:
@@ -401,13 +363,13 @@ class ConsoleActions:
         )
 
     def _confirmed(self, yes: bool | None) -> None:
-        if yes and not self._refused("applying migrations") and not self._busy("migrate"):
+        if yes and not self._refused("apply_migrations") and not self._busy("migrate"):
             self.migrate_worker()
 
     def _start_backfill(self, request: BackfillRequest | None) -> None:
         from cfbops.backfill.control import job_name
 
-        if request is None or self._refused("starting a backfill") or self._busy("backfill"):
+        if request is None or self._refused("backfill") or self._busy("backfill"):
             return
         self.__dict__["_backfill_job"] = job_name(request.kind, request.first, request.last)
         self.backfill_worker(request)

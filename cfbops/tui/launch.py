@@ -26,7 +26,7 @@ def run_demo(settings: Settings, *, scale: str, fresh: bool) -> int:
     """The demo database on the embedded server (migrated, seeded, marts refreshed), then
     the console on it. A configured database is left alone."""
     from cfbops.demo.prepare import DEMO_DATABASE, prepare_demo
-    from cfbops.headless import stderr_progress
+    from cfbops.diagnostics import stderr_progress
 
     if not settings.embedded:
         print(

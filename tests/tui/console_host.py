@@ -11,8 +11,7 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from cfbops.config import Settings
-from cfbops.migrate.files import default_sql_dir
+from cfbops.config import Settings, default_sql_dir
 from cfbops.tui.app import CfbopsApp
 
 DEADLINE_S = 60.0

@@ -93,15 +93,21 @@ async def test_start_pause_and_resume_a_backfill(db: DatabaseUnderTest, cfbd_set
     assert standin.metered_calls() == len(games)  # nothing asked twice
 
 
-async def test_read_only_opens_backfill_control_but_starts_nothing(
+async def test_read_only_refuses_backfill_control_and_starts_nothing(
     db: DatabaseUnderTest, cfbd_settings, standin
 ) -> None:
     app = console(cfbd_settings, read_only=True)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _open_the_form(app, pilot, str(SEASON))
-        await pilot.click("#start")
+        await pilot.press("b")
+        await wait_for(
+            pilot,
+            lambda: any("read-only" in n.message for n in app._notifications),
+            "the read-only refusal",
+        )
         await settle(pilot)
+        opened = isinstance(app.screen, BackfillScreen)
         refusals = [n.message for n in app._notifications if "read-only" in n.message]
+    assert not opened
     assert len(refusals) == 1 and "nothing was run" in refusals[0]
     with db.connect() as conn:
         assert conn.execute("SELECT count(*) FROM ops.backfill_jobs").fetchone()[0] == 0

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from cfbops.config import Settings
-from cfbops.db.connect import connect, one_line_database_errors
+from cfbops.db.connect import connect, one_line_database_errors, require_writable
 from cfbops.db.locks import DEFAULT_WAIT_S, advisory_lock
 from cfbops.errors import UsageError
 from cfbops.nfl.markets import kalshi, polymarket
@@ -78,8 +78,7 @@ def sync_markets(
 ) -> MarketSyncResult:
     if not settings.markets:
         raise UsageError(SWITCHED_OFF)
-    if settings.read_only:
-        raise UsageError("sync markets writes to the database; run it without --read-only")
+    require_writable(settings, "sync markets")
     snapshot = (now or datetime.now(UTC)).replace(microsecond=0)
     steps = TaskProgress(progress, TASK, total=3)
     listings: list[tuple[SourceListing, int]] = []

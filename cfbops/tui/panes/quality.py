@@ -15,11 +15,6 @@ class QualityPane(Pane):
     columns = COLUMNS
     narrow_columns = ("sev", "count", "check")
 
-    @property
-    def selected_check(self) -> str | None:
-        """The highlighted finding's check name."""
-        return self.selected_key
-
     def show(self, snapshot: ConsoleSnapshot) -> None:
         section = snapshot.status.quality
         if section is None:

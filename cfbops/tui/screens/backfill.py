@@ -3,7 +3,6 @@ pause. Starting dismisses the screen with the request; the App's worker runs it.
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -15,7 +14,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from cfbops.backfill.control import BackfillEstimate, backfill_estimate
 from cfbops.backfill.queue import Kind
-from cfbops.commands.backfill import season_range
+from cfbops.backfill.seasons import SeasonError, parse_season_range
 from cfbops.config import Settings
 from cfbops.errors import CfbopsError, UsageError
 from cfbops.tui.screens.base import DrillDown, text_block
@@ -32,8 +31,8 @@ class BackfillRequest:
 def parse_request(kind: Kind, seasons: str, cap: str) -> BackfillRequest:
     """The form's fields as a request; UsageError names the field that is wrong."""
     try:
-        first, last = season_range(seasons)
-    except argparse.ArgumentTypeError as exc:
+        first, last = parse_season_range(seasons)
+    except SeasonError as exc:
         raise UsageError(f"seasons: {exc}") from None
     max_calls = None
     if cap.strip():

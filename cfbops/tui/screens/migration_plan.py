@@ -10,8 +10,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widget import Widget
 
-from cfbops.commands.plan import planned_file_lines
 from cfbops.migrate.plan import MigrationPlan, PlannedFile
+from cfbops.migrate.plan_text import planned_file_lines
 from cfbops.tui.screens.base import DrillDown, text_block
 
 

@@ -10,7 +10,7 @@ from pglast.enums import AlterTableType, ObjectType
 from pglast.stream import RawStream, maybe_double_quote_name
 
 
-class Severity(StrEnum):
+class RuleSeverity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
 
@@ -20,11 +20,11 @@ class Rule:
     """A lint rule: stable name (squawk's where one exists), severity and one-line summary."""
 
     name: str
-    severity: Severity
+    severity: RuleSeverity
     summary: str
 
 
-_E, _W = Severity.ERROR, Severity.WARNING
+_E, _W = RuleSeverity.ERROR, RuleSeverity.WARNING
 RULES: dict[str, Rule] = {
     r.name: r
     for r in (

@@ -12,16 +12,17 @@ from pglast.enums import AlterTableType, ConstrType
 from pglast.stream import RawStream
 from psycopg import sql
 
-from cfbops.migrate.adopt_model import (
+from cfbops.migrate.adopt.catalog import Catalog, LiveColumn, LiveTable
+from cfbops.migrate.adopt.model import (
     BLOCKING,
     FileAction,
     FileAdoption,
     ObjectReport,
-    Outcome,
+    ObjectState,
     Runnable,
     Verdict,
 )
-from cfbops.migrate.adopt_overlay import Overlay
+from cfbops.migrate.adopt.overlay import Overlay
 from cfbops.migrate.equivalence import (
     KeyShape,
     LiveKey,
@@ -32,7 +33,6 @@ from cfbops.migrate.equivalence import (
     satisfies,
 )
 from cfbops.migrate.files import MigrationFile
-from cfbops.migrate.live_catalog import Catalog, LiveColumn, LiveTable
 from cfbops.migrate.statements import Statement, qualified_name, written_type
 
 
@@ -144,7 +144,7 @@ class Comparer:
             line,
             "statement",
             kind,
-            Outcome.UNCHECKED,
+            ObjectState.UNCHECKED,
             "cannot be compared; runs only if the file is not fully present",
         )
         return Verdict([report], "unchecked", whole)
@@ -162,7 +162,7 @@ class Comparer:
     def _exists(
         self, line: int, kind: str, name: str, found: bool, runs: list[Runnable]
     ) -> Verdict:
-        outcome = Outcome.PRESENT if found else Outcome.MISSING
+        outcome = ObjectState.PRESENT if found else ObjectState.MISSING
         return Verdict(
             [ObjectReport(line, kind, name, outcome)], "present" if found else "missing", runs
         )
@@ -173,9 +173,9 @@ class Comparer:
         """Views, functions, triggers: their bodies are not compared. CREATE OR REPLACE is
         safe to run again, so it runs whenever its file runs anything."""
         if not found:
-            return Verdict([ObjectReport(line, kind, name, Outcome.MISSING)], "missing", runs)
+            return Verdict([ObjectReport(line, kind, name, ObjectState.MISSING)], "missing", runs)
         detail = "definition not compared" + ("; replaced if its file runs" if replaces else "")
-        report = ObjectReport(line, kind, name, Outcome.PRESENT, detail)
+        report = ObjectReport(line, kind, name, ObjectState.PRESENT, detail)
         return Verdict([report], "rerun" if replaces else "present", runs)
 
     # -- tables --------------------------------------------------------------------------
@@ -190,13 +190,13 @@ class Comparer:
                     line,
                     "table",
                     name,
-                    Outcome.DIFFERENT,
+                    ObjectState.DIFFERENT,
                     "a view or other relation holds this name",
                 )
                 return Verdict([report], "present", [])
-            report = ObjectReport(line, "table", name, Outcome.MISSING)
+            report = ObjectReport(line, "table", name, ObjectState.MISSING)
             return Verdict([report], "missing", [Runnable(line, statement.text)])
-        reports = [ObjectReport(line, "table", name, Outcome.PRESENT)]
+        reports = [ObjectReport(line, "table", name, ObjectState.PRESENT)]
         runs: list[Runnable] = []
         if node.partbound is not None:
             parent = qualified_name(node.inhRelations[0])
@@ -206,7 +206,7 @@ class Comparer:
                         line,
                         "partition",
                         name,
-                        Outcome.DIFFERENT,
+                        ObjectState.DIFFERENT,
                         f"exists but is not a partition of {parent}",
                     )
                 )
@@ -217,7 +217,7 @@ class Comparer:
                     line,
                     "table",
                     name,
-                    Outcome.DIFFERENT,
+                    ObjectState.DIFFERENT,
                     "the file partitions it; the table is not partitioned",
                 )
             )
@@ -237,7 +237,7 @@ class Comparer:
                         line,
                         "column",
                         f"{name}.{extra}",
-                        Outcome.NOTE,
+                        ObjectState.NOTE,
                         "a column the file does not declare; kept",
                     )
                 )
@@ -255,7 +255,7 @@ class Comparer:
                     line,
                     "column",
                     name,
-                    Outcome.DIFFERENT,
+                    ObjectState.DIFFERENT,
                     f"missing: the file declares it {written}",
                 )
             ]
@@ -267,7 +267,7 @@ class Comparer:
                     line,
                     "column",
                     name,
-                    Outcome.DIFFERENT,
+                    ObjectState.DIFFERENT,
                     f"is {found.type_name}; the file declares {written}",
                 )
             )
@@ -282,7 +282,7 @@ class Comparer:
                     line,
                     "column",
                     name,
-                    Outcome.NOTE,
+                    ObjectState.NOTE,
                     f"is {state}; the file says otherwise; left as it is",
                 )
             )
@@ -303,7 +303,7 @@ class Comparer:
         label = constraint.conname or shape.describe()
         outcome, detail = self._key_outcome(table, constraint.conname, shape)
         reports.append(ObjectReport(statement.line, "constraint", label, outcome, detail))
-        if outcome == Outcome.MISSING:
+        if outcome == ObjectState.MISSING:
             runs.append(Runnable(statement.line, self._add_constraint(table, constraint, column)))
 
     def _add_constraint(self, table: str, constraint: ast.Constraint, column: str | None) -> str:
@@ -324,21 +324,23 @@ class Comparer:
             head = sql.SQL("{}CONSTRAINT {} ").format(head, sql.Identifier(name))
         return _as_sql(conn, head) + body
 
-    def _key_outcome(self, table: str, name: str | None, shape: KeyShape) -> tuple[Outcome, str]:
+    def _key_outcome(
+        self, table: str, name: str | None, shape: KeyShape
+    ) -> tuple[ObjectState, str]:
         keys = self.catalog.keys(table)
         not_null = self.catalog.not_null(table)
         same_name = next((k for k in keys if name and k.name == name), None)
         if same_name is not None:
             if None in shape.columns:
-                return Outcome.PRESENT, "expression index: definition not compared"
+                return ObjectState.PRESENT, "expression index: definition not compared"
             if satisfies(same_name.shape, shape, not_null):
-                return Outcome.PRESENT, "" if same_name.validated else "not validated yet"
-            return Outcome.DIFFERENT, f"exists as {same_name.shape.describe()}"
+                return ObjectState.PRESENT, "" if same_name.validated else "not validated yet"
+            return ObjectState.DIFFERENT, f"exists as {same_name.shape.describe()}"
         match = find_equivalent(keys, shape, not_null)
         if match is not None:
             detail = f"present as {match.name}" + ("" if match.validated else " (not validated)")
-            return Outcome.EQUIVALENT, detail
-        return Outcome.MISSING, self._near_miss(keys, shape)
+            return ObjectState.EQUIVALENT, detail
+        return ObjectState.MISSING, self._near_miss(keys, shape)
 
     @staticmethod
     def _near_miss(keys: list[LiveKey], shape: KeyShape) -> str:
@@ -360,12 +362,12 @@ class Comparer:
         label = node.idxname or f"index on {table}"
         if self.catalog.table(table) is None:
             report = ObjectReport(
-                line, "index", label, Outcome.DIFFERENT, f"its table {table} does not exist"
+                line, "index", label, ObjectState.DIFFERENT, f"its table {table} does not exist"
             )
             return Verdict([report], "present", [])
         outcome, detail = self._key_outcome(table, node.idxname, index_shape(node))
         text = statement.text
-        if outcome == Outcome.MISSING and not node.concurrent and self._holds_data(table):
+        if outcome == ObjectState.MISSING and not node.concurrent and self._holds_data(table):
             if self.catalog.table(table).partitioned:
                 # PostgreSQL builds no index CONCURRENTLY on a partitioned table.
                 note = "built as written: writes to the table wait for the build"
@@ -376,7 +378,7 @@ class Comparer:
                 note = "built CONCURRENTLY: the table stands"
             detail = "; ".join(filter(None, [detail, note]))
         report = ObjectReport(line, "index", label, outcome, detail)
-        if outcome == Outcome.MISSING:
+        if outcome == ObjectState.MISSING:
             return Verdict([report], "missing", [Runnable(line, text)])
         return Verdict([report], "present", [])
 
@@ -394,7 +396,7 @@ class Comparer:
                 line,
                 "table",
                 table,
-                Outcome.DIFFERENT,
+                ObjectState.DIFFERENT,
                 "ALTER TABLE on a table that does not exist",
             )
             return Verdict([report], "present", [])
@@ -422,7 +424,7 @@ class Comparer:
                 line,
                 "statement",
                 f"ALTER TABLE {table}",
-                Outcome.DIFFERENT,
+                ObjectState.DIFFERENT,
                 "part of this statement stands and part does not; split it "
                 "into one statement per change",
             )
@@ -447,14 +449,14 @@ class Comparer:
                 label = constraint.conname or shape.describe()
                 outcome, detail = self._key_outcome(table, constraint.conname, shape)
                 report = ObjectReport(line, "constraint", label, outcome, detail)
-                return report, "missing" if outcome == Outcome.MISSING else "present", []
+                return report, "missing" if outcome == ObjectState.MISSING else "present", []
         if kind == AlterTableType.AT_ValidateConstraint:
             return self._validate(file, line, table, command.name)
         if kind == AlterTableType.AT_AddColumn:
             column: ast.ColumnDef = command.def_
             if column.colname not in live.columns:
                 return (
-                    ObjectReport(line, "column", f"{table}.{column.colname}", Outcome.MISSING),
+                    ObjectReport(line, "column", f"{table}.{column.colname}", ObjectState.MISSING),
                     "missing",
                     [],
                 )
@@ -462,19 +464,19 @@ class Comparer:
             report = (
                 reports[0]
                 if reports
-                else ObjectReport(line, "column", f"{table}.{column.colname}", Outcome.PRESENT)
+                else ObjectReport(line, "column", f"{table}.{column.colname}", ObjectState.PRESENT)
             )
             return report, "present", []
         if kind == AlterTableType.AT_SetNotNull:
             found: LiveColumn | None = live.columns.get(command.name)
-            outcome = Outcome.PRESENT if found and found.not_null else Outcome.MISSING
+            outcome = ObjectState.PRESENT if found and found.not_null else ObjectState.MISSING
             report = ObjectReport(line, "not null", f"{table}.{command.name}", outcome)
-            return report, "present" if outcome == Outcome.PRESENT else "missing", []
+            return report, "present" if outcome == ObjectState.PRESENT else "missing", []
         report = ObjectReport(
             line,
             "statement",
             f"ALTER TABLE {table} ({kind.name})",
-            Outcome.UNCHECKED,
+            ObjectState.UNCHECKED,
             "cannot be compared",
         )
         return report, "unchecked", []
@@ -491,14 +493,14 @@ class Comparer:
                 line,
                 "constraint",
                 label,
-                Outcome.DIFFERENT,
+                ObjectState.DIFFERENT,
                 f"no index {index} on {table} to turn into the constraint",
             )
             return report, "present", []
         if named.constraint:
-            return ObjectReport(line, "constraint", label, Outcome.PRESENT), "present", []
+            return ObjectReport(line, "constraint", label, ObjectState.PRESENT), "present", []
         report = ObjectReport(
-            line, "constraint", label, Outcome.MISSING, f"index {index} becomes the constraint"
+            line, "constraint", label, ObjectState.MISSING, f"index {index} becomes the constraint"
         )
         return report, "missing", []
 
@@ -509,7 +511,7 @@ class Comparer:
         named = next((k for k in keys if k.name == name), None)
         label = f"{name} validated"
         if named is not None:
-            outcome = Outcome.PRESENT if named.validated else Outcome.MISSING
+            outcome = ObjectState.PRESENT if named.validated else ObjectState.MISSING
             return ObjectReport(line, "constraint", label, outcome), outcome.value, []
         earlier = [f.statements for f in self.every_file if f.sort_key <= file.sort_key]
         shape = defined_constraint(earlier, table, name)
@@ -519,13 +521,13 @@ class Comparer:
                 line,
                 "constraint",
                 label,
-                Outcome.DIFFERENT,
+                ObjectState.DIFFERENT,
                 f"no constraint {name} (or its equivalent) on {table}",
             )
             return report, "present", []
         if match.validated:
             report = ObjectReport(
-                line, "constraint", label, Outcome.EQUIVALENT, f"{match.name} stands validated"
+                line, "constraint", label, ObjectState.EQUIVALENT, f"{match.name} stands validated"
             )
             return report, "present", []
         text = _as_sql(
@@ -538,7 +540,7 @@ class Comparer:
             line,
             "constraint",
             label,
-            Outcome.EQUIVALENT,
+            ObjectState.EQUIVALENT,
             f"validating {match.name}, which stands not validated",
         )
         return report, "validate", [Runnable(line, text)]

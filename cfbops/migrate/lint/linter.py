@@ -41,9 +41,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from cfbops.errors import UsageError
-from cfbops.migrate.checks import check_statement
-from cfbops.migrate.chunks import Chunk, statement_chunks
-from cfbops.migrate.rules import RULES, FileState, Finding, Severity
+from cfbops.migrate.lint.chunks import Chunk, statement_chunks
+from cfbops.migrate.lint.rules import RULES, FileState, Finding, RuleSeverity
+from cfbops.migrate.lint.statement_rules import check_statement
 from cfbops.migrate.statements import (
     DirectiveProblem,
     FileDirectives,
@@ -53,7 +53,7 @@ from cfbops.migrate.statements import (
     split_statements,
 )
 
-__all__ = ["RULES", "Severity", "Violation", "lint_file", "lint_paths", "lint_sql"]
+__all__ = ["RULES", "RuleSeverity", "Violation", "lint_file", "lint_paths", "lint_sql"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +63,7 @@ class Violation:
     file: str
     line: int
     rule: str
-    severity: Severity
+    severity: RuleSeverity
     message: str
     fix: str
 

@@ -20,22 +20,22 @@ from pglast import ast
 from pglast.enums import AlterTableType
 
 from cfbops.config import Settings
-from cfbops.db.connect import connect
+from cfbops.db.connect import connect, require_writable
 from cfbops.db.locks import OPERATIONS_LOCK, LockHolder, advisory_lock
 from cfbops.migrate import history
-from cfbops.migrate.adopt_compare import Comparer
-from cfbops.migrate.adopt_model import (
+from cfbops.migrate.adopt.catalog import Catalog
+from cfbops.migrate.adopt.compare import Comparer
+from cfbops.migrate.adopt.model import (
     FileAction,
     FileAdoption,
     ObjectReport,
-    Outcome,
+    ObjectState,
     Runnable,
 )
-from cfbops.migrate.adopt_run import prepare_session, run_file, run_repeatables
+from cfbops.migrate.adopt.run import prepare_session, run_file, run_repeatables
 from cfbops.migrate.apply import AppliedFile, FailedFile, FileFailed
 from cfbops.migrate.equivalence import defined_constraint, present_equivalents
 from cfbops.migrate.files import MigrationFile, load_migrations
-from cfbops.migrate.live_catalog import Catalog
 from cfbops.migrate.preflight import PreflightResult, orphans_check, run_preflight
 from cfbops.migrate.state import migration_state
 from cfbops.migrate.statements import Statement, qualified_name
@@ -113,7 +113,9 @@ def _extra_tables(catalog: Catalog, versioned: list[MigrationFile]) -> tuple[Obj
                 known.add(qualified_name(statement.node.relation))
     schemas = sorted({name.split(".")[0] for name in known})
     return tuple(
-        ObjectReport(None, "table", table, Outcome.EXTRA, "no cfbops file creates it; left alone")
+        ObjectReport(
+            None, "table", table, ObjectState.EXTRA, "no cfbops file creates it; left alone"
+        )
         for table in catalog.tables_in(schemas)
         if table not in known and table not in ENGINE_TABLES
     )
@@ -219,6 +221,7 @@ def adopt(
     progress: ProgressCallback = ignore_progress,
 ) -> AdoptResult:
     """Compare, then adopt what stands, apply what is missing, then the repeatables."""
+    require_writable(settings, "migrate --adopt")
     versioned, repeatable = load_migrations(sql_dir)
     for file in versioned + repeatable:
         _ = file.statements  # a syntax error stops the run before any SQL

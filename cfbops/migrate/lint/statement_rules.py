@@ -7,8 +7,8 @@ import copy
 from pglast import ast
 from pglast.enums import AlterTableType, ObjectType, TransactionStmtKind
 
-from cfbops.migrate.alter_checks import check_alter_table
-from cfbops.migrate.rules import FileState, Finding, alter, quote, sql
+from cfbops.migrate.lint.alter_rules import check_alter_table
+from cfbops.migrate.lint.rules import FileState, Finding, alter, quote, sql
 from cfbops.migrate.statements import Statement, needs_autocommit, qualified_name
 
 _ENDS_TRANSACTION = frozenset(

@@ -88,9 +88,18 @@ def sync_nfl_step(settings: Settings, season: int, progress: ProgressCallback) -
 
 
 def grade_step(settings: Settings, season: int, progress: ProgressCallback) -> str:
-    from cfbops.nfl.grading_entry import grade_for_nightly
+    from cfbops.nfl.grading import grade_picks
 
-    return grade_for_nightly(settings, season, progress)
+    result = grade_picks(settings, season, progress=progress)
+    summary = (
+        f"{result.picks_graded} picks graded in {len(result.games)} games, "
+        f"{result.correct_picks} correct"
+    )
+    if result.waiting_games:
+        summary += f"; {len(result.waiting_games)} games wait for play-by-play"
+    if not result.ok:
+        raise StepFailed(f"{summary}; {len(result.ungradable)} picks could not be graded")
+    return summary
 
 
 def sync_markets_step(settings: Settings, season: int, progress: ProgressCallback) -> str:
@@ -104,29 +113,21 @@ def sync_markets_step(settings: Settings, season: int, progress: ProgressCallbac
 
 
 def refresh_step(settings: Settings, season: int, progress: ProgressCallback) -> str:
-    from cfbops.marts.models import MartStatus
     from cfbops.marts.runner import refresh_marts
 
     result = refresh_marts(settings, stale_only=True, progress=progress)
-    counts = ", ".join(
-        f"{result.count(status)} {status.value}" for status in MartStatus if result.count(status)
-    )
-    summary = counts or "no marts"
     if not result.ok:
-        raise StepFailed(summary)
-    return summary
+        raise StepFailed(result.summary())
+    return result.summary()
 
 
 def check_step(settings: Settings, season: int, progress: ProgressCallback) -> str:
-    from cfbops.quality.models import Severity
     from cfbops.quality.session import check_database
 
     result = check_database(settings, progress=progress)
-    errors, warnings = result.count(Severity.ERROR), result.count(Severity.WARN)
-    summary = f"{len(result.results)} checks: {errors} errors, {warnings} warnings"
     if not result.ok:
-        raise StepFailed(summary)
-    return summary
+        raise StepFailed(result.summary())
+    return result.summary()
 
 
 STEPS: tuple[tuple[str, Step], ...] = (

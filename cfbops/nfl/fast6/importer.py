@@ -18,10 +18,10 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from cfbops.config import Settings
-from cfbops.db.connect import connect
-from cfbops.nfl import fast6_sql as q
-from cfbops.nfl.fast6_file import Fast6File, read_fast6
-from cfbops.nfl.fast6_rows import (
+from cfbops.db.connect import connect, require_writable
+from cfbops.nfl.fast6 import queries as q
+from cfbops.nfl.fast6.source import Fast6File, read_fast6
+from cfbops.nfl.fast6.values import (
     ParsedGame,
     flag,
     integer,
@@ -108,6 +108,8 @@ def import_fast6(
     progress: ProgressCallback = ignore_progress,
 ) -> Fast6ImportResult:
     """Import the app's file; with `dry_run`, do it all and roll it back."""
+    if not dry_run:
+        require_writable(settings, "import fast6")
     source = read_fast6(path)
     with connect(settings) as conn:
         return import_with(conn, source, dry_run=dry_run, progress=progress)

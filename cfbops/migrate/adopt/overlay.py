@@ -8,12 +8,12 @@ from collections.abc import Callable
 from pglast import ast
 from pglast.enums import AlterTableType, ConstrType
 
-from cfbops.migrate.adopt_model import Outcome
+from cfbops.migrate.adopt.catalog import Catalog, LiveColumn, LiveTable
+from cfbops.migrate.adopt.model import ObjectState
 from cfbops.migrate.equivalence import KeyShape, LiveKey, constraint_shape, index_shape
-from cfbops.migrate.live_catalog import Catalog, LiveColumn, LiveTable
 from cfbops.migrate.statements import Statement, qualified_name, written_type
 
-KeyOutcome = Callable[[str, str | None, KeyShape], tuple[Outcome, str]]
+KeyOutcome = Callable[[str, str | None, KeyShape], tuple[ObjectState, str]]
 
 
 class Overlay:
@@ -84,7 +84,7 @@ class Overlay:
                     if (
                         shape is not None
                         and self.key_outcome(table, command.def_.conname, shape)[0]
-                        == Outcome.MISSING
+                        == ObjectState.MISSING
                     ):
                         self._plan_key(
                             table,

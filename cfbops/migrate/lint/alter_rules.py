@@ -8,7 +8,15 @@ from pglast import ast
 from pglast.enums import AlterTableType, ConstrType, NullTestType
 
 from cfbops.migrate.columns import SERIAL_TYPES, column_constraints, rewrite_reason, type_name
-from cfbops.migrate.rules import LATER, FileState, Finding, add_constraint_sql, alter, quote, sql
+from cfbops.migrate.lint.rules import (
+    LATER,
+    FileState,
+    Finding,
+    add_constraint_sql,
+    alter,
+    quote,
+    sql,
+)
 from cfbops.migrate.statements import qualified_name, walk
 
 

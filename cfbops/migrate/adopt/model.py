@@ -8,7 +8,7 @@ from enum import Enum
 from cfbops.migrate.files import MigrationFile
 
 
-class Outcome(Enum):
+class ObjectState(Enum):
     PRESENT = "present"  # stands as the file writes it
     EQUIVALENT = "equivalent"  # stands under another name, same meaning
     MISSING = "missing"  # absent: it will be created
@@ -18,7 +18,7 @@ class Outcome(Enum):
     EXTRA = "extra"  # a table no cfbops file knows
 
 
-BLOCKING = frozenset({Outcome.DIFFERENT})
+BLOCKING = frozenset({ObjectState.DIFFERENT})
 
 
 class FileAction(Enum):
@@ -35,7 +35,7 @@ class ObjectReport:
     line: int | None
     kind: str
     name: str
-    outcome: Outcome
+    outcome: ObjectState
     detail: str = ""
 
     def as_dict(self) -> dict:
