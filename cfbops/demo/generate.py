@@ -4,7 +4,7 @@ The tables are filled in the shapes the real warehouse's dlt pipelines write: dl
 lineage columns (_dlt_load_id, _dlt_id), arrays as child tables keyed by the parent's
 _dlt_id, CFBD's string ids as text.
 
-Everything is set-based SQL inside PostgreSQL (cfbops/demo/sql/): helper functions and
+Everything is set-based SQL inside PostgreSQL (cfbops/demo/queries/): helper functions and
 work tables live in the session's pg_temp schema and vanish with it. Games are loaded
 before the drives, plays and stats that refer to them: those foreign keys are enforced
 (orphans cannot be loaded, so the demo has none).
@@ -17,7 +17,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 import psycopg
 from pglast import ast
@@ -26,6 +25,7 @@ from psycopg import sql
 from cfbops.demo.scales import Scale
 from cfbops.migrate.statements import Statement, qualified_name, split_statements
 from cfbops.progress import ProgressCallback, TaskProgress
+from cfbops.queries import package_sql
 
 # Every table the seed fills, in load order (parents before children).
 SEEDED_TABLES: tuple[str, ...] = (
@@ -97,7 +97,7 @@ SELECT %(scale)s::text AS scale,
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    """One SQL file of the generator (cfbops/demo/sql/FILE.sql) and what it loads."""
+    """One SQL file of the generator (cfbops/demo/queries/FILE.sql) and what it loads."""
 
     file: str
     label: str
@@ -132,8 +132,9 @@ LATER_STEPS = (
 @cache
 def statements_of(file: str) -> tuple[Statement, ...]:
     """The parsed statements of one of the generator's SQL files."""
-    text = resources.files("cfbops.demo").joinpath("sql", f"{file}.sql").read_text()
-    return tuple(split_statements(text, f"cfbops/demo/sql/{file}.sql"))
+    return tuple(
+        split_statements(package_sql("cfbops.demo", file), f"cfbops/demo/queries/{file}.sql")
+    )
 
 
 def inserted_table(statement: Statement) -> str | None:

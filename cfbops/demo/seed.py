@@ -56,7 +56,7 @@ class SeedResult:
     rows: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     replaced: bool = False
-    # Seconds spent in each of the generator's SQL files (cfbops/demo/sql/NAME.sql).
+    # Seconds spent in each of the generator's SQL files (cfbops/demo/queries/NAME.sql).
     file_seconds: dict[str, float] = field(default_factory=dict)
 
     @property

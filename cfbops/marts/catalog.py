@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 
 import psycopg
 from psycopg import sql
+
+from cfbops.queries import package_sql
 
 DECLARED_EDGES_SQL = """
 SELECT d.mart, d.depends_on,
@@ -16,10 +17,6 @@ SELECT d.mart, d.depends_on,
 FROM ops.mart_dependency d
 ORDER BY d.mart, d.depends_on
 """
-
-
-def _query(name: str) -> str:
-    return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,13 +75,13 @@ def read_catalog(conn: psycopg.Connection) -> MartCatalog:
         mart.name: mart
         for mart in (
             Mart(oid=r[0], schema=r[1], relname=r[2], populated=r[3], has_unique_index=r[4])
-            for r in conn.execute(_query("marts.sql")).fetchall()
+            for r in conn.execute(package_sql("cfbops.marts", "marts")).fetchall()
         )
     }
     by_oid = {mart.oid: mart.name for mart in marts.values()}
     inputs: dict[str, list[MartInput]] = {name: [] for name in marts}
     rows = conn.execute(
-        _query("mart_inputs.sql"),
+        package_sql("cfbops.marts", "mart_inputs"),
         {"declared_marts": declared_marts, "declared_inputs": declared_inputs},
     ).fetchall()
     for mart_oid, input_oid, schema, relname, is_mart, declared in rows:

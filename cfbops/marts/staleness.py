@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 import psycopg
+
+from cfbops.queries import package_sql
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +44,7 @@ def read_signatures(
         return found
     # Drop any statistics snapshot this session holds, so the counters are current.
     conn.execute("SELECT pg_stat_clear_snapshot()")
-    query = resources.files(__package__).joinpath("input_signatures.sql").read_text("utf-8")
+    query = package_sql("cfbops.marts", "input_signatures")
     for root, oid, name, changes, filenode in conn.execute(query, {"oids": roots}):
         found[root][oid] = InputSignature(oid, name, int(changes), int(filenode))
     return found
