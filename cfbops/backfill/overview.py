@@ -6,29 +6,10 @@ from dataclasses import dataclass
 
 import psycopg
 
+from cfbops.queries import package_sql
+
 # Rates come from items finished in this window, so an old job's ETA is not from last month.
 RATE_WINDOW = "15 minutes"
-
-JOBS_SQL = f"""
-SELECT j.id, j.kind, j.first_season, j.last_season, j.paused_at IS NOT NULL AS paused,
-       count(i.item_key)::int AS total,
-       count(*) FILTER (WHERE i.state = 'done')::int AS done,
-       count(*) FILTER (WHERE i.state = 'failed')::int AS failed,
-       count(*) FILTER (WHERE i.state = 'running' AND EXISTS (
-           SELECT 1 FROM pg_stat_activity AS a
-           WHERE a.pid = i.backend_pid AND a.backend_start = i.backend_start))::int AS running,
-       coalesce(sum(i.calls_used), 0)::int AS calls_used,
-       coalesce(sum(i.rows_written), 0)::int AS rows_written,
-       count(*) FILTER (WHERE i.finished_at > now() - interval '{RATE_WINDOW}')::int AS recent,
-       coalesce(sum(i.rows_written)
-           FILTER (WHERE i.finished_at > now() - interval '{RATE_WINDOW}'), 0)::int AS recent_rows,
-       extract(epoch FROM now() - min(i.finished_at)
-           FILTER (WHERE i.finished_at > now() - interval '{RATE_WINDOW}'))::float AS recent_s
-FROM ops.backfill_jobs AS j
-LEFT JOIN ops.backfill_items AS i ON i.job_id = j.id
-GROUP BY j.id
-ORDER BY j.id
-"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +77,7 @@ class BackfillOverview:
 
 def backfill_overview(conn: psycopg.Connection) -> BackfillOverview:
     jobs = []
-    for row in conn.execute(JOBS_SQL):
+    for row in conn.execute(package_sql("cfbops.backfill", "jobs"), {"window": RATE_WINDOW}):
         _, kind, first, last, paused, total, done, failed, running, calls, rows = row[:11]
         recent, rrows, secs = row[11:]
         name = f"{kind} {first}" if first == last else f"{kind} {first}-{last}"
