@@ -6,10 +6,12 @@ of failures in a row stops the run instead of draining the budget."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import httpx
@@ -232,12 +234,21 @@ class CfbdClient:
         return _Retry(failure)
 
     def _reset_text(self) -> str:
+        """When the quota resets: /info's resetAt when it gave a readable one, else 00:00 UTC
+        on the 1st of next month (the API's rule)."""
+        when = resets_at(month_of(now_utc()))
         if self.resets_at:
-            return self.resets_at
-        return f"{resets_at(month_of(now_utc())):%Y-%m-%d %H:%M} UTC"
+            with contextlib.suppress(ValueError):
+                told = datetime.fromisoformat(self.resets_at.replace("Z", "+00:00"))
+                when = told if told.tzinfo else told.replace(tzinfo=UTC)
+        return f"{when.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
 
     def _scrub(self, text: str) -> str:
-        return text.replace(self._key, "***")
+        """Text from an answer made fit for the ledger and a one-line message: never the
+        key, no NUL (PostgreSQL text cannot hold it), no line breaks, valid Unicode."""
+        text = text.replace(self._key, "***").replace("\x00", "\\x00")
+        text = " ".join(text.split())
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")[:500]
 
 
 @dataclass(frozen=True, slots=True)

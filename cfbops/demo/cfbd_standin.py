@@ -20,7 +20,7 @@ from typing import Any
 import psycopg
 
 from cfbops.cfbd.months import month_of, resets_at
-from cfbops.demo.cfbd_standin_http import METERED, handler_for
+from cfbops.demo.cfbd_standin_http import METERED, QuietServer, handler_for
 
 ROW_CAP = 2000
 STAT_TYPES = ("Rush", "Completion", "Reception", "Target", "Incompletion", "Tackle")
@@ -162,8 +162,7 @@ class StandIn:
         return f"http://{host}:{port}"
 
     def start(self, port: int = 0) -> StandIn:
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), handler_for(self))
-        self.server.daemon_threads = True
+        self.server = QuietServer(("127.0.0.1", port), handler_for(self))
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self
 

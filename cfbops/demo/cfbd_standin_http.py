@@ -8,7 +8,7 @@ import json
 import socket
 import struct
 import time
-from http.server import BaseHTTPRequestHandler
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -19,6 +19,19 @@ CDN_PAGE = (
     b"<html><head><title>429 Too Many Requests</title></head><body>rate limited</body></html>"
 )
 GONE = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, OSError)
+
+
+class QuietServer(ThreadingHTTPServer):
+    """A client that hangs up (it gave up, or refused an answer half read) is the client's
+    business: no traceback on the stand-in's stderr for it."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        if not isinstance(sys.exc_info()[1], GONE):
+            super().handle_error(request, client_address)
 
 
 def handler_for(standin: Any) -> type[BaseHTTPRequestHandler]:

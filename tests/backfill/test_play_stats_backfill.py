@@ -207,3 +207,23 @@ def test_status_shows_the_budget_and_backfill_sections(db, cfbd_settings, standi
     assert document["backfill"]["jobs"][0]["done"] == 3
     text = run_cli("--headless", "status", env=cfbd_env(db, standin)).stdout
     assert "3 of 75,000 calls used" in text and f"play-stats {SEASON}: 3/" in text
+
+
+def test_a_spent_quota_says_so_and_when_it_resets_whatever_max_calls_was(db, standin) -> None:
+    # The API says the month is spent (calls made elsewhere on the key since /info).
+    standin.inject(Fault("quota429", times=100))
+    result = run_cli(
+        "--headless",
+        "backfill",
+        "play-stats",
+        "--seasons",
+        str(SEASON),
+        "--max-calls",
+        "6",
+        "--json",
+        env=cfbd_env(db, standin),
+    )
+    assert result.returncode == 5, result.stdout + result.stderr
+    (job,) = json.loads(result.stdout)["jobs"]
+    assert job["stopped"].startswith("the CFBD monthly quota is spent; it resets 20")
+    assert "--max-calls" not in job["stopped"] and job["calls_used"] == 0

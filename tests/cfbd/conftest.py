@@ -40,4 +40,5 @@ def cfbd_settings(db: DatabaseUnderTest, standin: StandIn) -> Settings:
 def cfbd_env(db: DatabaseUnderTest, standin: StandIn, **extra: str) -> dict[str, str]:
     from tests.conftest import cli_env
 
-    return cli_env(DATABASE_URL=db.url, CFBOPS_CFBD_URL=standin.url, CFBD_API_KEY=TEST_KEY, **extra)
+    values = {"DATABASE_URL": db.url, "CFBOPS_CFBD_URL": standin.url, "CFBD_API_KEY": TEST_KEY}
+    return cli_env(**{**values, **extra})
