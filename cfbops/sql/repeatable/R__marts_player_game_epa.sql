@@ -4,7 +4,7 @@
 -- receiving: Reception, Target). A player credited twice on one play in one role
 -- (Reception and Target) counts the play once; a role needs 3 plays in the game to make
 -- a row. success = a positive EPA, explosive = an EPA over 0.5. The player's name is the
--- one play_stats gives in that game. cfbops's per-athlete form (all scrimmage plays,
+-- one play_stats gives with those plays. cfbops's per-athlete form (all scrimmage plays,
 -- roles summed) is marts.athlete_game_epa.
 DROP MATERIALIZED VIEW IF EXISTS marts.player_game_epa CASCADE;
 
@@ -14,47 +14,42 @@ WITH role_plays AS (
         ps.game_id,
         ps.play_id,
         ps.athlete_id,
-        min(pe.season) AS season,
-        min(pe.offense) AS team,
         CASE
             WHEN ps.stat_type IN ('Completion', 'Incompletion', 'Interception Thrown', 'Sack Taken') THEN 'passing'
             WHEN ps.stat_type = 'Rush' THEN 'rushing'
             ELSE 'receiving'
         END AS play_category,
+        max(ps.athlete_name) AS player_name,
+        min(pe.season) AS season,
+        min(pe.offense) AS team,
         min(pe.epa) AS epa,
         min(pe.success) AS success,
         min(pe.explosive) AS explosive,
         min(pe.yards_gained) AS yards_gained
     FROM stats.play_stats AS ps
-    JOIN marts.play_epa AS pe
-        ON pe.season = ps.season AND pe.play_id = ps.play_id AND pe.game_id = ps.game_id
+    -- (season, play_id) is play_epa's key; the game id adds nothing but a misestimate
+    JOIN marts.play_epa AS pe ON pe.season = ps.season AND pe.play_id = ps.play_id
     WHERE ps.stat_type IN ('Completion', 'Incompletion', 'Interception Thrown', 'Sack Taken',
                            'Rush', 'Reception', 'Target')
       AND ps.team = pe.offense
       AND NOT pe.is_garbage_time
-    GROUP BY ps.game_id, ps.play_id, ps.athlete_id, 6
-),
-names AS (
-    SELECT game_id, athlete_id, max(athlete_name) AS player_name
-    FROM stats.play_stats
-    GROUP BY game_id, athlete_id
+    GROUP BY ps.game_id, ps.play_id, ps.athlete_id, 4
 )
 SELECT
-    rp.game_id,
-    rp.season,
-    rp.team::varchar AS team,
-    max(n.player_name)::text AS player_name,
-    rp.play_category,
+    game_id,
+    season,
+    team::varchar AS team,
+    max(player_name)::text AS player_name,
+    play_category,
     count(*) AS plays,
-    sum(rp.epa)::numeric(8,2) AS total_epa,
-    avg(rp.epa)::numeric(6,4) AS epa_per_play,
-    avg(rp.success)::numeric(5,3) AS success_rate,
-    sum(rp.explosive) AS explosive_plays,
-    sum(rp.yards_gained) AS total_yards,
-    rp.athlete_id
-FROM role_plays AS rp
-LEFT JOIN names AS n ON n.game_id = rp.game_id AND n.athlete_id IS NOT DISTINCT FROM rp.athlete_id
-GROUP BY rp.game_id, rp.season, rp.team, rp.athlete_id, rp.play_category
+    sum(epa)::numeric(8,2) AS total_epa,
+    avg(epa)::numeric(6,4) AS epa_per_play,
+    avg(success)::numeric(5,3) AS success_rate,
+    sum(explosive) AS explosive_plays,
+    sum(yards_gained) AS total_yards,
+    athlete_id
+FROM role_plays
+GROUP BY game_id, season, team, athlete_id, play_category
 HAVING count(*) >= 3;
 
 CREATE UNIQUE INDEX player_game_epa_game_team_athlete_category_key
