@@ -1,7 +1,7 @@
 """Foreign keys that stand almost as a file writes them: the same key, only not deferrable
 (fixed in place with ALTER CONSTRAINT), and immediate duplicates of a deferred key.
 
-Upstream's warehouse holds both (UPSTREAM §C, §H.1): its add_fk_constraints.sql keys before
+Upstream's warehouse holds both: its add_fk_constraints.sql keys before
 035 made them deferrable, and 012's `fk_*_game_id` copies beside them. An immediate copy
 defeats the deferred key: a dlt merge deletes and re-inserts a game in one transaction, and
 the immediate key fails the DELETE at once.
