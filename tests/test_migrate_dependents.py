@@ -113,7 +113,7 @@ def test_what_a_repeatables_cascade_takes_comes_back_whole(world) -> None:
     _change_mart(sql_dir, MART + "\nCOMMENT ON MATERIALIZED VIEW s.m IS 'changed';")
     result = migrate(db.settings, sql_dir=sql_dir)
     assert result.ok, result.failed
-    assert sorted(result.kept) == [
+    assert sorted(result.dependents.recreated) == [
         "function o.atomic",
         "function o.by_row",
         "materialized view o.empty",
@@ -195,3 +195,26 @@ def test_a_versioned_file_that_drops_with_cascade_keeps_them_too(world) -> None:
     result = migrate(db.settings, sql_dir=sql_dir)
     assert result.ok, result.failed
     assert _snapshot(db) == before
+
+
+def test_grants_and_indexes_others_gave_a_replaced_mart_pass_to_the_new_one(world) -> None:
+    db, sql_dir = world
+    with db.connect() as conn:
+        conn.execute("GRANT SELECT ON s.m TO cfbops_test_reader")
+        conn.execute("CREATE INDEX m_c ON s.m (c)")
+        conn.execute("CREATE INDEX m_b ON s.m (b)")
+    _change_mart(sql_dir, MART.replace("SELECT a, b, c FROM", "SELECT a, c FROM"))
+    result = _migrate(db, sql_dir, "--drop-dependent", "o.v", "--drop-dependent", "o.v2",
+                      "--drop-dependent", "o.by_row", "--json")  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    dependents = json.loads(result.stdout)["dependents"]
+    assert dependents["carried_over"] == [
+        "grants on s.m: SELECT to cfbops_test_reader",
+        "index s.m_c on s.m",
+    ]
+    assert dependents["not_carried_over"] == ['index s.m_b on s.m: column "b" does not exist']
+    with db.connect() as conn:
+        assert conn.execute(
+            "SELECT has_table_privilege('cfbops_test_reader', 's.m', 'SELECT'), "
+            "to_regclass('s.m_c') IS NOT NULL"
+        ).fetchone() == (True, True)

@@ -6,7 +6,12 @@ import argparse
 from pathlib import Path
 
 from cfbops.commands.base import Outcome
-from cfbops.commands.migrate_report import dependents_lines, failure_lines, lost_document
+from cfbops.commands.migrate_report import (
+    dependents_document,
+    dependents_lines,
+    failure_lines,
+    lost_document,
+)
 from cfbops.config import Settings
 from cfbops.errors import ExitCode, UsageError
 from cfbops.migrate.adopt.adoption import AdoptResult, adopt, adoption_plan
@@ -84,8 +89,7 @@ def adopt_document(result: AdoptResult) -> dict:
         "rehearsed": result.rehearsed,
         "planned_not_run": list(result.planned),
         "dependents": {
-            "recreated": list(result.kept),
-            "dropped_on_request": list(result.dropped_dependents),
+            **dependents_document(result.dependents),
             "cannot_be_recreated": [lost_document(x) for x in result.lost],
         },
     }
@@ -171,7 +175,7 @@ def adopt_text(result: AdoptResult, *, planned: bool) -> str:
             f"({len(result.planned)} statement(s) planned, not run: index builds and "
             "validations on standing tables, materialized views left unfilled)."
         )
-    lines += dependents_lines(result.kept, result.dropped_dependents)
+    lines += dependents_lines(result.dependents)
     if result.failed is not None:
         if planned:
             lines.append("The rehearsal stops at the first statement that fails:")

@@ -7,7 +7,12 @@ from pathlib import Path
 
 from cfbops.commands.arguments import qualified_object, seconds, version
 from cfbops.commands.base import Command, Outcome
-from cfbops.commands.migrate_report import dependents_lines, failure_lines, lost_document
+from cfbops.commands.migrate_report import (
+    dependents_document,
+    dependents_lines,
+    failure_lines,
+    lost_document,
+)
 from cfbops.config import Settings
 from cfbops.headless import render_table
 from cfbops.migrate.apply import MigrateResult, migrate
@@ -148,10 +153,7 @@ def migrate_document(result: MigrateResult) -> dict:
             }
             for a in result.accepted
         ]
-    document["dependents"] = {
-        "recreated": list(result.kept),
-        "dropped_on_request": list(result.dropped_dependents),
-    }
+    document["dependents"] = dependents_document(result.dependents)
     if result.failed is not None:
         failed = result.failed
         document["failed"] = {
@@ -188,7 +190,7 @@ def migrate_text(result: MigrateResult) -> str:
             lines += [f"  V{a.version} {note}" for note in a.equivalents]
     elif result.failed is None:
         lines.append("Nothing to migrate: the database is up to date.")
-    lines += dependents_lines(result.kept, result.dropped_dependents)
+    lines += dependents_lines(result.dependents)
     if result.failed is not None:
         lines += failure_lines(result.failed)
         lines.append(result.failed.applied_text())

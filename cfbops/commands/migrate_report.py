@@ -4,7 +4,7 @@ do not own: kept (saved and re-created), dropped on request, or lost."""
 from __future__ import annotations
 
 from cfbops.migrate.apply import FailedFile
-from cfbops.migrate.dependents.model import LostDependent
+from cfbops.migrate.dependents.model import KeptSummary, LostDependent
 
 
 def lost_document(lost: LostDependent) -> dict:
@@ -18,17 +18,34 @@ def lost_document(lost: LostDependent) -> dict:
     }
 
 
-def dependents_lines(kept: tuple[str, ...], dropped: tuple[str, ...]) -> list[str]:
+def dependents_document(kept: KeptSummary) -> dict:
+    return {
+        "recreated": list(kept.recreated),
+        "dropped_on_request": list(kept.dropped),
+        "carried_over": list(kept.carried),
+        "not_carried_over": list(kept.not_carried),
+    }
+
+
+def dependents_lines(kept: KeptSummary) -> list[str]:
     """What a run kept of the objects it does not own, and what it dropped on request."""
     lines = []
-    if kept:
+    if kept.recreated:
         lines.append(
-            f"Kept {len(kept)} object(s) cfbops does not own that drops took: saved and "
-            "re-created in the same transaction:"
+            f"Kept {len(kept.recreated)} object(s) cfbops does not own that drops took: saved "
+            "and re-created in the same transaction:"
         )
-        lines += [f"  {name}" for name in kept]
-    if dropped:
-        lines.append(f"Dropped on request (--drop-dependent): {', '.join(dropped)}")
+        lines += [f"  {name}" for name in kept.recreated]
+    if kept.dropped:
+        lines.append(f"Dropped on request (--drop-dependent): {', '.join(kept.dropped)}")
+    if kept.carried:
+        lines.append("Given to the objects cfbops re-created, as others had added them:")
+        lines += [f"  {item}" for item in kept.carried]
+    if kept.not_carried:
+        lines.append(
+            "Could not be given to the re-created objects (nothing reads an index by name):"
+        )
+        lines += [f"  {item}" for item in kept.not_carried]
     return lines
 
 

@@ -16,8 +16,14 @@ from cfbops.db.locks import OPERATIONS_LOCK, LockHolder, advisory_lock
 from cfbops.errors import ExitCode, UsageError
 from cfbops.migrate import history, statement_marks
 from cfbops.migrate.blockers import Blocker, BlockerWatch
+from cfbops.migrate.dependents.carry import Carry
 from cfbops.migrate.dependents.keeper import Keeper
-from cfbops.migrate.dependents.model import DependentsLost, KeptReport, LostDependent
+from cfbops.migrate.dependents.model import (
+    DependentsLost,
+    KeptReport,
+    KeptSummary,
+    LostDependent,
+)
 from cfbops.migrate.equivalence import present_equivalents
 from cfbops.migrate.files import MigrationFile, load_migrations, version_key
 from cfbops.migrate.lock_attempts import (
@@ -96,8 +102,7 @@ class MigrateResult:
     baselined: tuple[str, ...] = ()
     accepted: tuple[AcceptedDrift, ...] = ()
     retries: tuple[str, ...] = field(default_factory=tuple)
-    kept: tuple[str, ...] = ()  # dependents cfbops does not own, saved and re-created
-    dropped_dependents: tuple[str, ...] = ()  # dropped because --drop-dependent named them
+    dependents: KeptSummary = field(default_factory=KeptSummary)  # objects it does not own
 
     @property
     def ok(self) -> bool:
@@ -248,12 +253,13 @@ def _run(
     progress.total = len(todo) + len(repeatables)
     applied: list[AppliedFile] = []
     kept = KeptReport()
+    carry = Carry()
     try:
         for file in todo:
             earlier = [f.statements for f in files[0] if f.sort_key < file.sort_key]
             # Any repeatable may run again (the state is read again after these files), so
             # what a drop takes is kept only when no file of the project re-creates it.
-            keeper = _keeper_for(conn, todo + files[1], drop_dependent)
+            keeper = _keeper_for(conn, todo + files[1], drop_dependent, carry)
             applied.append(_apply_versioned(conn, file, retry, earlier, keeper, kept))
             progress.step(f"V{file.version} {file.name} applied in {applied[-1].duration_ms} ms")
         if todo and not left_behind:
@@ -263,7 +269,7 @@ def _run(
             refuse_mixed_files(repeatables)
             progress.total = len(todo) + len(repeatables)
         if repeatables:
-            keeper = _keeper_for(conn, repeatables, drop_dependent)
+            keeper = _keeper_for(conn, repeatables, drop_dependent, carry)
             applied += _apply_repeatables(conn, repeatables, retry, keeper, kept)
             progress.step(
                 f"{len(repeatables)} repeatable file(s) applied", advance=len(repeatables)
@@ -279,7 +285,7 @@ def _run(
             baselined,
             accepted,
             tuple(retry.notes),
-            *kept_names(kept),
+            summarized(kept, carry),
         )
     return MigrateResult(
         tuple(applied),
@@ -289,20 +295,28 @@ def _run(
         baselined,
         accepted,
         tuple(retry.notes),
-        *kept_names(kept),
+        summarized(kept, carry),
     )
 
 
 def _keeper_for(
-    conn: psycopg.Connection, run: list[MigrationFile], drop_dependent: tuple[str, ...]
+    conn: psycopg.Connection,
+    run: list[MigrationFile],
+    drop_dependent: tuple[str, ...],
+    carry: Carry,
 ) -> Callable[[], Keeper]:
     """A fresh keeper for each try at a transaction (a lock retry starts over)."""
-    return lambda: Keeper(conn, run, drop_dependent)
+    return lambda: Keeper(conn, run, drop_dependent, carry=carry)
 
 
-def kept_names(kept: KeptReport) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(re-created dependents as "kind name", dependents dropped on request)."""
-    return tuple(s.label for s in kept.recreated), tuple(dict.fromkeys(kept.accepted))
+def summarized(kept: KeptReport, carry: Carry) -> KeptSummary:
+    """A run's keepers' reports in one account."""
+    return KeptSummary(
+        tuple(s.label for s in kept.recreated),
+        tuple(dict.fromkeys(kept.accepted)),
+        tuple(carry.carried),
+        tuple(carry.not_carried),
+    )
 
 
 def _merge(into: KeptReport, report: KeptReport) -> None:

@@ -17,7 +17,7 @@ one transaction it rolls back, to name the first statement that would fail.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import psycopg
@@ -38,8 +38,8 @@ from cfbops.migrate.adopt.execute import (
 )
 from cfbops.migrate.adopt.model import FileAction, FileAdoption, ObjectReport, ObjectState
 from cfbops.migrate.adopt.run import prepare_session
-from cfbops.migrate.apply import AppliedFile, FailedFile, kept_names
-from cfbops.migrate.dependents.model import LostDependent
+from cfbops.migrate.apply import AppliedFile, FailedFile, summarized
+from cfbops.migrate.dependents.model import KeptSummary, LostDependent
 from cfbops.migrate.equivalence import defined_constraint, present_equivalents
 from cfbops.migrate.files import MigrationFile, load_migrations
 from cfbops.migrate.preflight import PreflightResult, orphans_check, run_preflight
@@ -65,8 +65,7 @@ class AdoptResult:
     drifted: tuple[MigrationFile, ...] = ()
     failed: FailedFile | None = None
     executed: bool = False
-    kept: tuple[str, ...] = ()  # dependents cfbops does not own, saved and re-created
-    dropped_dependents: tuple[str, ...] = ()  # dropped because --drop-dependent named them
+    dependents: KeptSummary = field(default_factory=KeptSummary)  # objects it does not own
     lost: tuple[LostDependent, ...] = ()  # dependents that cannot be re-created
     rehearsed: bool = False  # the whole adoption ran in a transaction rolled back
     planned: tuple[str, ...] = ()  # what the rehearsal planned instead of running
@@ -213,12 +212,10 @@ def _rehearse(
                 planned = tuple(planner.compare(f, assume=True) for f in state.pending_versioned)
                 run = execute_adoption(conn, files, planned, reporter, drop_dependent, rehearsal)
                 raise psycopg.Rollback()  # a rehearsal changes nothing
-    recreated, accepted = kept_names(run.kept)
     return replace(
         compared,
         failed=run.failed,
-        kept=recreated,
-        dropped_dependents=accepted,
+        dependents=summarized(run.kept, run.carry),
         lost=run.failed.lost if run.failed else (),
         rehearsed=True,
         planned=tuple(rehearsal.planned),
@@ -263,7 +260,6 @@ def adopt(
 
 
 def _outcome(run: Execution, extras: tuple[ObjectReport, ...]) -> AdoptResult:
-    recreated, accepted = kept_names(run.kept)
     return AdoptResult(
         tuple(run.done),
         extras,
@@ -271,7 +267,6 @@ def _outcome(run: Execution, extras: tuple[ObjectReport, ...]) -> AdoptResult:
         tuple(run.adopted),
         failed=run.failed,
         executed=True,
-        kept=recreated,
-        dropped_dependents=accepted,
+        dependents=summarized(run.kept, run.carry),
         lost=run.failed.lost if run.failed else (),
     )

@@ -15,6 +15,7 @@ from cfbops.migrate.adopt.compare import Comparer
 from cfbops.migrate.adopt.model import FileAction, FileAdoption, Runnable
 from cfbops.migrate.adopt.run import Runner, run_file, run_repeatables
 from cfbops.migrate.apply import AppliedFile, FailedFile, FileFailed
+from cfbops.migrate.dependents.carry import Carry
 from cfbops.migrate.dependents.keeper import Keeper
 from cfbops.migrate.dependents.model import KeptReport
 from cfbops.migrate.equivalence import present_equivalents
@@ -63,6 +64,7 @@ class Execution:
     applied: list[AppliedFile] = field(default_factory=list)
     adopted: list[str] = field(default_factory=list)
     kept: KeptReport = field(default_factory=KeptReport)
+    carry: Carry = field(default_factory=Carry)
     failed: FailedFile | None = None
 
 
@@ -99,7 +101,9 @@ def execute_adoption(
     everything = [*(p.file for p in planned), *repeatable]
 
     def runner(keeper_files: list[MigrationFile]) -> Runner:
-        keeper = Keeper(conn, keeper_files, drop_dependent, populate=rehearsal is None)
+        keeper = Keeper(
+            conn, keeper_files, drop_dependent, populate=rehearsal is None, carry=run.carry
+        )
         return Runner(reporter, keeper, rehearsal)
 
     try:

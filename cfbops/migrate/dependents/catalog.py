@@ -75,6 +75,11 @@ def _names(
     return {(kind, oid): name for kind, oid, name in rows.fetchall()}
 
 
+def relation_names(conn: psycopg.Connection, oids: Iterable[int]) -> dict[int, str]:
+    """schema.name of each relation oid."""
+    return {oid: name for (kind, oid), name in _names(conn, oids, ()).items()}
+
+
 def schema_contents(conn: psycopg.Connection, schemas: list[str]) -> tuple[list[int], list[int]]:
     """The relations and functions of `schemas`."""
     rows = conn.execute(package_sql(PACKAGE, "schema_contents"), {"schemas": schemas}).fetchall()

@@ -12,6 +12,7 @@ from pglast import ast
 from pglast.enums import DropBehavior, ObjectType
 from pglast.stream import RawStream
 
+from cfbops.migrate.dependents.carry import Carry
 from cfbops.migrate.dependents.catalog import (
     Dependent,
     column_reads,
@@ -19,6 +20,7 @@ from cfbops.migrate.dependents.catalog import (
     qualified_names,
     recreate_statements,
     relation_columns,
+    relation_names,
     save_function,
     save_relation,
     schema_contents,
@@ -77,6 +79,7 @@ class Keeper:
         drop_dependent: Iterable[str] = (),
         *,
         populate: bool = True,
+        carry: Carry | None = None,
     ) -> None:
         self.conn = conn
         self.defined: set[str] = set()
@@ -92,15 +95,18 @@ class Keeper:
         self.populate = populate
         self.saved: dict[str, SavedObject] = {}
         self.report = KeptReport()
+        # Shared by a run's keepers: an object re-created in a later transaction gets its
+        # grants and indexes there.
+        self.carry = carry if carry is not None else Carry()
 
     # -- before a drop -------------------------------------------------------------------
 
     def before(self, file: MigrationFile, statement: Statement) -> None:
         """Save what `statement`'s CASCADE would take and no file of the run re-creates."""
-        found = self.would_keep(statement)
+        found = self._reach(statement)
         if found is None:
             return
-        kept, via = found
+        kept, replaced, via = found
         where = f"{file.display_path}:{statement.line}"
         refused = [d for d in kept if d.kind == "other"]
         if refused:
@@ -116,18 +122,27 @@ class Keeper:
                     for d in refused
                 )
             )
+        self.carry.remember(self.conn, replaced)
         self._save(kept, where, via)
 
     def would_keep(self, statement: Statement) -> tuple[list[Dependent], str] | None:
         """What `statement` would take that the keeper saves, and what it drops (said as
         a reader would); None for a statement that drops nothing with CASCADE. Names that
         --drop-dependent accepts go to the report, not to the list."""
+        found = self._reach(statement)
+        return None if found is None else (found[0], found[2])
+
+    def _reach(self, statement: Statement) -> tuple[list[Dependent], dict[int, str], str] | None:
+        """(dependents to save, relations the run drops and re-creates, what is dropped)."""
         roots = self._roots(statement.node)
         if roots is None or not (roots[0] or roots[1]):
             return None
         relations, functions, via = roots
         dependents = find_dependents(self.conn, relations, functions)
-        return [d for d in dependents if self._kept(d)], via
+        reached = relation_names(self.conn, relations)
+        reached.update({d.oid: d.name for d in dependents if d.kind == "relation"})
+        replaced = {oid: name for oid, name in reached.items() if name in self.defined}
+        return [d for d in dependents if self._kept(d)], replaced, via
 
     def _kept(self, dependent: Dependent) -> bool:
         name = dependent.name
@@ -243,6 +258,7 @@ class Keeper:
                 continue
             self.report.recreated.append(saved)
         self.saved.clear()
+        self.carry.apply(conn)
         if failed:
             self.report.lost += failed.values()
             raise DependentsLost(tuple(failed.values()))

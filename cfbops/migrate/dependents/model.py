@@ -101,6 +101,16 @@ class DependentsLost(Exception):
         self.lost = lost
 
 
+@dataclass(frozen=True, slots=True)
+class KeptSummary:
+    """A run's account of the objects it does not own."""
+
+    recreated: tuple[str, ...] = ()  # "kind name": saved and re-created
+    dropped: tuple[str, ...] = ()  # dropped because --drop-dependent named them
+    carried: tuple[str, ...] = ()  # grants and indexes given to objects the run re-created
+    not_carried: tuple[str, ...] = ()  # … and those it could not give, with the reason
+
+
 @dataclass(slots=True)
 class KeptReport:
     """Per transaction: what was saved and re-created, what the run was told to drop."""
