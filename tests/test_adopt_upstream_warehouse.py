@@ -11,6 +11,7 @@ databases are PostgreSQL 15-17): the pg_server fixture chooses.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -311,3 +312,25 @@ def test_api_view_returns_rows_with_every_sprint5_column(upstream_warehouse, vie
         assert not missing, f"{view} lacks SPRINT5 columns {missing}"
         rows = conn.execute(f"SELECT count(*) FROM {view}").fetchone()[0]
     assert rows > 0
+
+
+def test_contract_write_records_every_api_view_and_check_then_passes(
+    upstream_warehouse, tmp_path: Path
+) -> None:
+    database = upstream_warehouse["database"]
+    path = tmp_path / "SCHEMA_CONTRACT.md"
+    base = ("--database-url", database.url, "--headless", "contract", "--contract", str(path))
+    written = run_cli(*base, "--write")
+    assert written.returncode == 0, written.stderr
+    with database.connect() as conn:
+        views = {
+            f"api.{r[0]}"
+            for r in conn.execute(
+                "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = 'api' AND c.relkind IN ('v', 'm')"
+            ).fetchall()
+        }
+    recorded = set(re.findall(r"^## (api\.\w+)$", path.read_text(), flags=re.MULTILINE))
+    assert recorded == views and len(views) >= 12
+    checked = run_cli(*base, "--check")
+    assert checked.returncode == 0, checked.stdout
