@@ -452,3 +452,62 @@ def test_a_check_written_in_is_the_catalogs_any_array(
             " AND contype = 'c' ORDER BY 1"
         ).fetchall()
     assert checks == [("ck_games_other",), ("games_season_type_check",), ("games_status_check",)]
+
+
+# A function the warehouse holds under another result type: CREATE OR REPLACE cannot change
+# it, so the repeatable fails after every versioned file is adopted.
+OTHER_RESULT = {
+    **FILES,
+    "repeatable/R__core_games_played.sql": """
+        CREATE OR REPLACE FUNCTION core.games_played() RETURNS bigint
+        LANGUAGE sql STABLE AS 'SELECT count(*) FROM core.games';
+    """,
+}
+
+
+def _with_other_result(db: DatabaseUnderTest) -> None:
+    _build(db)
+    with db.connect() as conn:
+        conn.execute(
+            "CREATE FUNCTION core.games_played() RETURNS integer LANGUAGE sql STABLE "
+            "AS 'SELECT count(*)::integer FROM core.games'"
+        )
+
+
+def test_plan_adopt_rehearses_and_names_the_first_failing_statement_and_its_fix(
+    db: DatabaseUnderTest, tmp_path: Path
+) -> None:
+    _with_other_result(db)
+    sql_dir = write_migrations(tmp_path / "sql", OTHER_RESULT)
+    result = run_cli(
+        "--database-url", db.url, "--headless", "migrate", "--plan", "--adopt",
+        "--sql-dir", str(sql_dir),
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert (
+        "FAILED sql/repeatable/R__core_games_played.sql:1: cannot change return type of existing "
+        "function" in result.stdout
+    )
+    assert "fix: the function stands with another result type" in result.stdout
+    assert _history_exists(db) is False  # the rehearsal rolled back, ops and all
+    with db.connect() as conn:
+        assert conn.execute("SELECT to_regclass('core.drive_notes')").fetchone()[0] is None
+
+
+def test_a_failing_adopt_says_exactly_what_stands(db: DatabaseUnderTest, tmp_path: Path) -> None:
+    _with_other_result(db)
+    sql_dir = write_migrations(tmp_path / "sql", OTHER_RESULT)
+    result = run_cli(
+        "--database-url", db.url, "--headless", "migrate", "--adopt", "--sql-dir", str(sql_dir)
+    )
+    assert result.returncode == 1
+    assert (
+        "Stands, recorded in ops.schema_history: V0001, V0002, V0003, V0004, V0005" in result.stdout
+    )
+    assert [row[0] for row in _history(db)] == ["0001", "0002", "0003", "0004", "0005"]
+    with db.connect() as conn:  # nothing of the repeatables: one transaction, rolled back
+        assert conn.execute("SELECT to_regclass('core.game_count')").fetchone()[0] is None
+    again = run_cli(
+        "--database-url", db.url, "--headless", "migrate", "--adopt", "--sql-dir", str(sql_dir)
+    )
+    assert again.returncode == 1 and "No pending versioned file" in again.stdout
