@@ -89,7 +89,11 @@ class _Planner:
         self.writes: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.user_key: dict[int, str] = {}  # app user id → name key
         self.week_key: dict[int, tuple[int, int]] = {}  # app week id → (season, week)
-        self.known_games = dict(state.games)
+        self.known_games: dict[str, tuple[int, int, str, str]] = {}
+        # (season, week) → its games' ids, for picks without a game_id.
+        self.games_of_week: dict[tuple[int, int], list[str]] = defaultdict(list)
+        for game_id, game in state.games.items():
+            self._know(game_id, game)
         self.stats: dict[StatsKey, SourceRow] = {}
         self.results_by_pick: dict[int, SourceRow] = {}
         self.moved_results: dict[int, SourceRow] = {}  # kept pick id → a removed pick's result
@@ -275,13 +279,13 @@ class _Planner:
         # Games already in the database came from nflverse (sync nfl): they win.
         if values["id"] in self.known_games:
             return None
-        self.known_games[values["id"]] = (
-            values["season"],
-            values["week"],
-            values["home_team"],
-            values["away_team"],
-        )
+        game = (values["season"], values["week"], values["home_team"], values["away_team"])
+        self._know(values["id"], game)
         return self.write("games", True, values)
+
+    def _know(self, game_id: str, game: tuple[int, int, str, str]) -> None:
+        self.known_games[game_id] = game
+        self.games_of_week[game[0], game[1]].append(game_id)
 
     def _placeable(self, row: SourceRow) -> bool:
         return row["user_id"] in self.user_key and row["week_id"] in self.week_key
@@ -333,8 +337,8 @@ class _Planner:
         # The old app's game_id could be null: the pick's team's game of its week.
         candidates = [
             gid
-            for gid, (g_season, g_week, home, away) in self.known_games.items()
-            if (g_season, g_week) == (season, week) and code in (home, away)
+            for gid in self.games_of_week.get((season, week), ())
+            if code in self.known_games[gid][2:]
         ]
         if code is not None and len(candidates) == 1:
             self.note(Kind.GAME_FOUND, "picks", row, f"no game_id: {code}'s game {candidates[0]}")

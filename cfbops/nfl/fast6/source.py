@@ -21,6 +21,8 @@ from cfbops.nfl.fast6.game_ids import looks_like_game_id, looks_like_timestamp
 from cfbops.nfl.fast6.values import CannotDecode, Cell, Kind, Storage, decode, jsonable
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+# typeof() as the connection hands it out (text as bytes).
+_STORAGE = {storage.value.encode(): storage for storage in Storage}
 REQUIRED_TABLES = ("users", "weeks", "picks", "results")
 
 
@@ -120,7 +122,7 @@ class SourceRow:
 
     def as_logged(self) -> dict[str, Any]:
         """The row as the file has it, for the findings log."""
-        return {name: jsonable(cell) for name, cell in self.cells.items()}
+        return _logged(self.cells)
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,8 +266,7 @@ def _rows(
     for record in source.execute(query):
         rowid = int(record[0])
         cells = {
-            c.name: Cell(Storage(_text(record[1 + 2 * i])), record[2 + 2 * i])
-            for i, c in enumerate(read)
+            c.name: Cell(_STORAGE[record[1 + 2 * i]], record[2 + 2 * i]) for i, c in enumerate(read)
         }
         for column in columns:
             cells.setdefault(column.name, Cell(Storage.NULL, None))
@@ -303,7 +304,6 @@ def _decoded(
     None when a cell cannot be read."""
     values: dict[str, Any] = {}
     readable = True
-    logged = {name: jsonable(cell) for name, cell in cells.items()}
     for column in columns:
         cell = (repaired or cells)[column.name]
         where = f"{table} rowid {rowid}, column {column.name}"
@@ -318,7 +318,7 @@ def _decoded(
                     table,
                     rowid,
                     f"{where}: {error}; fix it in the file, then import again",
-                    logged,
+                    _logged(cells),
                     column.name,
                 )
             )
@@ -331,12 +331,16 @@ def _decoded(
                     table,
                     rowid,
                     f"{where}: {decoded.note}",
-                    logged,
+                    _logged(cells),
                     column.name,
                 )
             )
         values[column.name] = decoded.value
     return SourceRow(rowid, cells, values, repaired is not None) if readable else None
+
+
+def _logged(cells: dict[str, Cell]) -> dict[str, Any]:
+    return {name: jsonable(cell) for name, cell in cells.items()}
 
 
 def _swapped_back(cells: dict[str, Cell]) -> dict[str, Cell] | None:
