@@ -37,7 +37,7 @@ TEAMS = (
     "NYJ", "PHI", "PIT", "SEA", "SF", "TB", "TEN", "WAS",
 )
 # fmt: on
-# How the app spelled some teams (UPSTREAM §F.4): full names and its short forms.
+# How the app spelled some teams: full names and its short forms.
 SPELLED = {"KC": "Kansas City Chiefs", "LA": "LA Rams", "WAS": "Washington", "NYG": "NY Giants"}
 PLAYERS_PER_TEAM = 12
 POSITIONS = ("QB", "RB", "RB", "WR", "WR", "WR", "TE", "TE", "WR", "RB", "WR", "TE")

@@ -1,6 +1,6 @@
-"""SQLite files shaped like the picks app's (UPSTREAM §F), built by the tests themselves:
-the 2026-02-03 backup (v1–v8: created_at before game_id, no games table, duplicates
-allowed) and the current v20 shape.
+"""SQLite files shaped like the picks app's, built by the tests themselves: the 2026-02-03
+backup (v1–v8: created_at before game_id, no games table, duplicates allowed) and the
+current v20 shape.
 
 Values go in as the app's Python sqlite3 binds them: a `bytes` value is a BLOB (what a
 numpy integer became: `struct.pack('<i', 1)`), a `str` is text (NUL bytes and all). `Raw`

@@ -36,7 +36,7 @@ class Column:
     optional: bool = False
 
 
-# The app's tables cfbops takes over, with the types the app declared (UPSTREAM §F.2).
+# The app's tables cfbops takes over, with the types the app declared for them.
 TABLES: dict[str, tuple[Column, ...]] = {
     "users": (
         Column("id", Kind.ID, required=True),
