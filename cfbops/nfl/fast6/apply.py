@@ -12,7 +12,7 @@ from psycopg.types.json import Jsonb
 
 from cfbops.nfl.fast6.findings import ImportFinding
 from cfbops.nfl.fast6.plan import ImportPlan
-from cfbops.nfl.fast6.state import sql
+from cfbops.nfl.fast6.statements import sql
 
 # What the import reads and writes: analyzed at its start, so that statistics a rolled-back
 # load or a bulk load by someone else left behind do not mislead its plans.

@@ -24,7 +24,8 @@ from cfbops.nfl.fast6.apply import IMPORT_TABLES, analyze, apply_plan, log_findi
 from cfbops.nfl.fast6.findings import NOT_IMPORTED, FindingKind, ImportFinding, TableChange
 from cfbops.nfl.fast6.plan import ImportPlan, plan_import, stats_keys_of
 from cfbops.nfl.fast6.source import Fast6File, read_fast6
-from cfbops.nfl.fast6.state import read_state, sql
+from cfbops.nfl.fast6.state import read_state
+from cfbops.nfl.fast6.statements import sql
 from cfbops.progress import ProgressCallback, TaskProgress, ignore_progress
 
 # One import at a time, whatever the file: two at once would each find a user missing and

@@ -11,16 +11,12 @@ from typing import Any
 
 import psycopg
 
-from cfbops.queries import package_sql
+from cfbops.nfl.fast6.statements import sql
 
 # A pick's natural key: the user's name key, the week's season and number, the player.
 PickKey = tuple[str, int, int, str]
 # A player_stats row's key: player name, season, team.
 StatsKey = tuple[str, int, str]
-
-
-def sql(name: str) -> str:
-    return package_sql("cfbops.nfl.fast6", name)
 
 
 @dataclass(frozen=True, slots=True)
