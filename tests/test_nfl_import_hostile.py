@@ -89,7 +89,8 @@ def database_state(conn: psycopg.Connection) -> dict[str, str]:
 
 def refused_with_one_line(code: int, out: str, err: str, *expected: str) -> None:
     assert code == 2, err
-    lines = err.strip().splitlines()
+    # Progress lines aside ("import fast6 [1/8] read …"), one line says what is wrong.
+    lines = [line for line in err.strip().splitlines() if not line.startswith("import fast6 [")]
     assert len(lines) == 1 and "internal error" not in err, err
     assert json.loads(out)["ok"] is False
     for text in expected:
@@ -130,6 +131,14 @@ def test_a_schema_version_that_is_no_number_is_refused(db, tmp_path, capsys):
     code, out, err = run_import(db, capsys, path)
 
     refused_with_one_line(code, out, err, "schema_version", "'abc'")
+
+
+def test_a_database_without_the_picks_game_schema_is_told_to_migrate(empty_db, tmp_path, capsys):
+    path = backup_file(tmp_path / "fast6.db", ROWS)
+
+    code, out, err = run_import(empty_db, capsys, path)
+
+    refused_with_one_line(code, out, err, "run 'cfbops --headless migrate' first")
 
 
 # --- the fuzz run --------------------------------------------------------------------

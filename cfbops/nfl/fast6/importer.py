@@ -19,7 +19,7 @@ import psycopg
 from cfbops.config import Settings
 from cfbops.db.connect import connect, one_line_database_errors, require_writable
 from cfbops.db.locks import DEFAULT_WAIT_S, LockHolder, advisory_lock
-from cfbops.errors import ExitCode
+from cfbops.errors import ExitCode, UsageError
 from cfbops.nfl.fast6.apply import IMPORT_TABLES, analyze, apply_plan, log_findings, log_import
 from cfbops.nfl.fast6.findings import NOT_IMPORTED, FindingKind, ImportFinding, TableChange
 from cfbops.nfl.fast6.plan import ImportPlan, plan_import, stats_keys_of
@@ -32,6 +32,11 @@ from cfbops.progress import ProgressCallback, TaskProgress, ignore_progress
 # both add it.
 IMPORT_LOCK = "cfbops.nfl.import_fast6"
 TASK = "import fast6"
+# The newest objects the import relies on (V0117, V0120): present, the schema is recent.
+SCHEMA_READY = (
+    "SELECT to_regclass('nfl.users_name_key') IS NOT NULL"
+    " AND to_regclass('ops.fast6_import_findings_once_per_column') IS NOT NULL"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +90,7 @@ def import_fast6(
     """Import the app's file; with `dry_run`, work out what would change and write nothing."""
     if not dry_run:
         require_writable(settings, "import fast6")
-    task = TaskProgress(progress, TASK, total=len(IMPORT_TABLES) + 2)
+    task = TaskProgress(progress, TASK, total=2 if dry_run else len(IMPORT_TABLES) + 2)
     source = read_fast6(path)
     task.step(f"read {path.name} ({source.shape})")
     with (
@@ -112,6 +117,11 @@ def import_with(
 ) -> Fast6ImportResult:
     """The import on `conn` (autocommit, holding the import lock unless a dry run)."""
     step: Callable[[str], None] = task.step if task else (lambda _: None)
+    if not conn.execute(SCHEMA_READY).fetchone()[0]:
+        raise UsageError(
+            "the database lacks the picks game's tables as this cfbops version makes them; "
+            "run 'cfbops --headless migrate' first, then import"
+        )
     if not source.readable:
         return _refused(conn, source, dry_run=dry_run)
     with conn.transaction(force_rollback=dry_run):
