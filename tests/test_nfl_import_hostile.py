@@ -162,6 +162,7 @@ ODD_VALUES: list[Any] = [
     "true",
     "a\x00b",
     "é" * 3,
+    "²",
     "x" * 5000,
     b"",
     b"\x00",

@@ -199,6 +199,7 @@ def test_timestamps_in_each_format_the_app_wrote_are_read(db, db_conn, tmp_path)
         ("picks", "player_name", "Travis\x00Kelce", "holds a NUL byte"),
         ("users", "name", not_utf8_text(b"ann\xe9"), "is not UTF-8"),
         ("weeks", "season", 2**40, "out of range"),
+        ("weeks", "week", "²", "is not an integer"),
     ],
 )
 def test_a_value_that_cannot_be_read_is_a_finding_and_nothing_is_imported(

@@ -11,6 +11,7 @@ value, with a note saying so. A value that cannot be read as its column's type r
 from __future__ import annotations
 
 import math
+import re
 import struct
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -22,6 +23,8 @@ from typing import Any
 INT4_MIN, INT4_MAX = -(2**31), 2**31 - 1
 _BLOB_INTEGERS = {4: "<i", 8: "<q"}
 _BLOB_REALS = {4: "<f", 8: "<d"}
+# ASCII digits only: str.isdigit() would take '²', which int() refuses.
+_WHOLE_NUMBER = re.compile(r"\s*[+-]?[0-9]+\s*\Z")
 _TRUE_TEXT = frozenset({"1", "true", "t", "yes", "y"})
 _FALSE_TEXT = frozenset({"0", "false", "f", "no", "n"})
 
@@ -85,7 +88,7 @@ def _integer(cell: Cell, low: int, high: int) -> Decoded:
     elif cell.storage is Storage.REAL and float(raw).is_integer():
         value = int(raw)
         note = f"REAL {raw!r} read as {value}"
-    elif cell.storage is Storage.TEXT and _text(raw).strip().lstrip("+-").isdigit():
+    elif cell.storage is Storage.TEXT and _WHOLE_NUMBER.match(_text(raw)):
         value = int(_text(raw))
         note = f"text {_text(raw)!r} read as {value}"
     else:
