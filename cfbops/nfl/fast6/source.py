@@ -157,9 +157,11 @@ def read_fast6(path: Path) -> Fast6File:
         # Text as bytes: text that is not UTF-8 is the decoder's to report, per cell.
         source.text_factory = bytes
         return _read(path, source, digest)
-    except sqlite3.DatabaseError as error:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
+        # A damaged schema can make SQLite's own message undecodable: sqlite3 raises that.
+        reason = "its schema is not readable text" if isinstance(error, ValueError) else error
         raise UsageError(
-            f"{path}: cannot read it as SQLite ({error}); give the picks app's data/fast6.db "
+            f"{path}: cannot read it as SQLite ({reason}); give the picks app's data/fast6.db "
             "or an intact backup of it"
         ) from None
     finally:
