@@ -4,6 +4,7 @@ completed FBS game, with those games named."""
 from __future__ import annotations
 
 import json
+from decimal import ROUND_HALF_UP, Decimal
 
 from cfbops.demo.cfbd_standin import StandIn
 from tests.backfill.helpers import SEASON
@@ -89,3 +90,38 @@ def test_fractional_havoc_counts_are_stored_in_their_variant_twins(db, standin: 
     # Whole values in the integer columns, fractions in the twins (the integer null there).
     assert row == (None, 4.5, None, 2.5, 2, None, None, 1.5)
     assert fractions > 1  # the stand-in sends other fractions of its own
+
+
+def test_the_havoc_mart_reads_fractional_counts(db, standin: StandIn) -> None:
+    with db.connect() as conn:
+        conn.execute("REFRESH MATERIALIZED VIEW marts.defensive_havoc")
+        in_the_mart = {
+            team
+            for (team,) in conn.execute(
+                "SELECT team FROM marts.defensive_havoc WHERE season = %s", (SEASON,)
+            )
+        }
+    original = standin.havoc
+    served: list[dict] = []
+
+    def with_a_shared_sack(params):
+        rows = original(params)
+        row = next(r for r in rows if r["team"] in in_the_mart)
+        row["defense"]["totalHavocEvents"] = 4.5
+        served[:] = [row, *rows]
+        return rows
+
+    standin.havoc = with_a_shared_sack  # type: ignore[method-assign]
+    backfill = ("--headless", "backfill", "havoc", "--seasons", str(SEASON))
+    assert run_cli(*backfill, env=cfbd_env(db, standin)).returncode == 0
+    changed, rows = served[0], served[1:]
+    team = changed["team"]
+    # What the API said of the team's season, summed as the mart must: 4.5 included.
+    events = sum(Decimal(str(r["defense"]["totalHavocEvents"])) for r in rows if r["team"] == team)
+    with db.connect() as conn:
+        conn.execute("REFRESH MATERIALIZED VIEW marts.defensive_havoc")
+        (havoc_plays,) = conn.execute(
+            "SELECT havoc_plays FROM marts.defensive_havoc WHERE team = %s AND season = %s",
+            (team, SEASON),
+        ).fetchone()
+    assert havoc_plays == int(events.quantize(Decimal(1), ROUND_HALF_UP))
