@@ -117,10 +117,14 @@ def give_back(
     conn.execute(_sql("give_back"), (calls, reason and reason[:500], item.kind.value, item.key))
 
 
-def give_back_sessions(conn: psycopg.Connection, kind: Kind, backend_pids: Sequence[int]) -> None:
-    """Items still held by these worker sessions go back to pending (a run stopping without
-    waiting for a worker whose request hangs)."""
-    conn.execute(_sql("give_back_sessions"), {"kind": kind.value, "pids": list(backend_pids)})
+def give_back_sessions(
+    conn: psycopg.Connection, kind: Kind, backend_pids: Sequence[int], reservation: int
+) -> None:
+    """Items still held by these worker sessions go back to pending, and the calls they
+    left in flight are closed (a run stopping without waiting for a request that hangs)."""
+    with conn.transaction():
+        conn.execute(_sql("give_back_sessions"), {"kind": kind.value, "pids": list(backend_pids)})
+        conn.execute(_sql("close_interrupted_calls"), {"reservation": reservation})
 
 
 def pause_jobs(conn: psycopg.Connection, names: Sequence[str] | None = None) -> tuple[str, ...]:

@@ -89,8 +89,9 @@ class BackfillRun:
 
     @property
     def ok(self) -> bool:
-        # A run that had work and finished none did not succeed, whatever stopped it.
-        did_something = self.done > 0 or self.to_do == 0 or self.paused
+        # A run that had work and finished none did not succeed, whatever stopped it, unless
+        # nothing is left (another run, working at once, took every item).
+        did_something = self.done > 0 or self.left == 0 or self.paused
         return (
             did_something
             and not self.failed
@@ -160,13 +161,9 @@ def run_backfill(
         with CfbdClient(
             settings, concurrency=concurrency, policy=policy, on_wait=task.note
         ) as client:
-            run = RunState(
-                job,
-                target,
-                client,
-                task,
-                failures_in_a_row=policy.failures_per_worker * concurrency,
-            )
+            # Items failing in a row stop the run as requests do: 3 per worker, at least 5.
+            in_a_row = max(policy.failures_per_worker * concurrency, 5)
+            run = RunState(job, target, client, task, failures_in_a_row=in_a_row)
             stop = _Stop()
             try:
                 note = _reconcile(control, settings, client)

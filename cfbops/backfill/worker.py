@@ -161,7 +161,7 @@ def drain(
         for thread in threads:
             thread.join(max(deadline - time.monotonic(), 0))
         with contextlib.suppress(psycopg.Error):
-            give_back_sessions(control, run.job.kind, run.worker_pids)
+            give_back_sessions(control, run.job.kind, run.worker_pids, reservation.id)
         raise
 
 

@@ -85,6 +85,13 @@ def fetch(
             return Answer(status, headers, b"".join(chunks), _ms(started))
     except NOT_SENT as error:
         return Answer(None, {}, None, _ms(started), "network", _text(error), reached=False)
+    except (httpx.InvalidURL, RuntimeError) as error:
+        # A URL httpx cannot send to, or the client closed under a worker by a stopping
+        # run: nothing left this process.
+        stopped = stopping.is_set()
+        return Answer(
+            None, {}, None, _ms(started), "network", _text(error), reached=False, stopped=stopped
+        )
     except httpx.TimeoutException as error:
         return _broken(status, headers, started, "timeout", _text(error))
     except (httpx.TransportError, httpx.DecodingError, httpx.StreamError) as error:

@@ -158,7 +158,8 @@ class CfbdClient:
         2xx, or a request that may have reached it and whose answer never came back)."""
         remaining = _remaining(answer)
         if answer.stopped:
-            charged = metered and (answer.status is None or 200 <= answer.status < 300)
+            began = answer.status is None or 200 <= answer.status < 300
+            charged = metered and answer.reached and began
             return CallEnd(
                 answer.status,
                 "interrupted",

@@ -17,6 +17,7 @@ from cfbops.demo.cfbd_standin import ANY_PATH, Fault, StandIn
 from tests.backfill.helpers import SEASON
 from tests.cfbd.conftest import cfbd_env
 from tests.conftest import REPO, run_cli
+from tests.waits import wait_until
 
 STOP_WITHIN_S = 2.0
 
@@ -103,4 +104,42 @@ def test_a_signal_during_a_429_storm_stops_within_two_seconds(db, standin: Stand
     assert took < STOP_WITHIN_S, f"{took:.2f}s"
     with db.connect() as conn:
         states = conn.execute("SELECT DISTINCT state FROM ops.backfill_items").fetchall()
-    assert states == [("pending",)]
+        open_calls = conn.execute(
+            "SELECT count(*) FROM ops.cfbd_calls WHERE outcome IS NULL"
+        ).fetchone()[0]
+    assert states == [("pending",)] and open_calls == 0
+
+
+def test_a_signal_while_requests_hang_stops_within_two_seconds(db, standin: StandIn) -> None:
+    # Every answer held for a minute: the workers are inside their requests, not a wait.
+    standin.hang_s = 60
+    standin.inject(Fault("timeout", times=10_000))
+    run = _start(cfbd_env(db, standin))
+    try:
+        _wait_for_line(run, "reserved")  # the estimate: the workers start now
+        with db.connect() as conn:
+            wait_until(
+                lambda: (
+                    conn.execute(
+                        "SELECT count(*) FROM ops.cfbd_calls WHERE metered AND outcome IS NULL"
+                    ).fetchone()[0]
+                    >= 4
+                ),
+                "four requests in flight",
+            )
+        signalled = time.monotonic()
+        run.send_signal(signal.SIGINT)
+        run.wait(timeout=30)
+        took = time.monotonic() - signalled
+    finally:
+        if run.poll() is None:
+            run.kill()
+    assert run.returncode == 130 and took < STOP_WITHIN_S, f"{run.returncode}, {took:.2f}s"
+    with db.connect() as conn:
+        states = conn.execute("SELECT DISTINCT state FROM ops.backfill_items").fetchall()
+        calls = conn.execute(
+            "SELECT outcome, metered, count(*) FROM ops.cfbd_calls"
+            " WHERE reservation_id IS NOT NULL GROUP BY 1, 2"
+        ).fetchall()
+    # The requests may have reached the API: closed as interrupted, still metered.
+    assert states == [("pending",)] and calls == [("interrupted", True, 4)]
