@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cfbops.backfill.queue import KEPT_IN_HAND, Kind, pause_jobs
+from cfbops.backfill.queue import KEPT_IN_HAND, Kind, job_name, pause_jobs
 from cfbops.cfbd.ledger import month_figures
 from cfbops.cfbd.months import month_of, now_utc
 from cfbops.config import Settings
@@ -50,10 +50,6 @@ class BackfillEstimate:
         if self.items_left_after:
             text += f" and leave {self.items_left_after:,} items for a later run"
         return text
-
-
-def job_name(kind: Kind, first: int, last: int) -> str:
-    return f"{kind} {first}" if first == last else f"{kind} {first}-{last}"
 
 
 def backfill_estimate(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import psycopg
 
+from cfbops.backfill.queue import job_name
 from cfbops.queries import package_sql
 
 # Rates come from items finished in this window, so an old job's ETA is not from last month.
@@ -80,7 +81,7 @@ def backfill_overview(conn: psycopg.Connection) -> BackfillOverview:
     for row in conn.execute(package_sql("cfbops.backfill", "jobs"), {"window": RATE_WINDOW}):
         _, kind, first, last, paused, total, done, failed, running, calls, rows = row[:11]
         recent, rrows, secs = row[11:]
-        name = f"{kind} {first}" if first == last else f"{kind} {first}-{last}"
+        name = job_name(kind, first, last)
         rate = recent / secs if recent > 1 and secs else None
         row_rate = rrows / secs if recent > 1 and secs else None
         jobs.append(

@@ -30,6 +30,12 @@ def _sql(name: str) -> str:
     return package_sql("cfbops.backfill", name)
 
 
+def job_name(kind: Kind | str, first: int, last: int) -> str:
+    """A job as people name it: `play-stats 2024`, `havoc 2014-2024` (pause_jobs.sql spells
+    it the same way)."""
+    return f"{kind} {first}" if first == last else f"{kind} {first}-{last}"
+
+
 @dataclass(frozen=True, slots=True)
 class Job:
     id: int
@@ -39,9 +45,7 @@ class Job:
 
     @property
     def name(self) -> str:
-        if self.first_season == self.last_season:
-            return f"{self.kind} {self.first_season}"
-        return f"{self.kind} {self.first_season}-{self.last_season}"
+        return job_name(self.kind, self.first_season, self.last_season)
 
     @property
     def range(self) -> dict[str, object]:
