@@ -170,12 +170,13 @@ def run_backfill(
                 _rounds(settings, control, run, stop, to_do, max_calls, concurrency, note)
             except (ApiUnreachable, ApiFailing, QuotaSpent, RateLimitBlocked) as error:
                 run.fatal = run.fatal or error  # /info's answer, before any worker began
-        left = items_to_do(control, job)
+        requeued = 0
         if isinstance(run.fatal, (ApiUnreachable, ApiFailing)):
             # The API's failure, not the items': those it failed go back to the queue.
             for item in run.transient:
                 give_back(control, item, calls=0)
-            left = items_to_do(control, job)
+            requeued = len(run.transient)
+        left = items_to_do(control, job)
         paused = bool(left) and job_paused(control, job)
         gaps = havoc_gaps(control, first, last) if kind is Kind.HAVOC else ()
     if isinstance(run.fatal, KeyRejected):
@@ -186,7 +187,7 @@ def run_backfill(
         to_do=to_do,
         reserved=stop.reserved,
         done=run.done,
-        failed=run.failed,
+        failed=run.failed - requeued,
         calls_used=run.calls,
         rows_written=run.rows,
         wall_s=time.monotonic() - started,

@@ -60,6 +60,7 @@ def test_a_closed_port_stops_the_run_with_exit_3_and_books_nothing(db, standin) 
     assert took < STOPS_WITHIN_S
     (job,) = json.loads(result.stdout)["jobs"]
     assert "unreachable" in job["stopped"] and "/plays/stats" in job["stopped"]
+    assert (job["done"], job["failed"]) == (0, 0)  # games the outage failed went back
     assert "refused" in job["stopped"].lower()
     assert _ledger(db) == (0, 0, 0)  # nothing metered, every item back to pending
     budget = run_cli("--headless", "budget", "--no-api", "--json", env=env)
@@ -96,5 +97,6 @@ def test_an_api_answering_5xx_to_everything_stops_within_a_minute(db, standin, s
     assert took < 60
     (job,) = json.loads(result.stdout)["jobs"]
     assert f"{status} from /plays/stats" in job["stopped"] and "failing" in job["stopped"]
+    assert (job["done"], job["failed"]) == (0, 0)
     assert _ledger(db) == (0, 0, 0)  # every 5xx refunded, as the API does
     assert "internal error" not in result.stderr and "Traceback" not in result.stderr
