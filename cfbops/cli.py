@@ -101,6 +101,9 @@ def load_settings_from(args: argparse.Namespace):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from cfbops.diagnostics import open_closed_standard_streams
+
+    open_closed_standard_streams()
     argv = list(sys.argv[1:] if argv is None else argv)
     as_json = "--json" in argv
     # Secrets of the settings once loaded (a config file's URL): no error text carries them.
