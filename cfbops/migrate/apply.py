@@ -26,6 +26,7 @@ from cfbops.migrate.lock_attempts import (
     LockWaitExhausted,
 )
 from cfbops.migrate.preflight import PreflightResult
+from cfbops.migrate.session import SessionBaseline, capture_session, restore_session
 from cfbops.migrate.state import MigrationState, migration_state
 from cfbops.migrate.statement_runs import PreflightFailed, check_before, execute, execute_alone
 from cfbops.migrate.statements import Statement
@@ -147,6 +148,7 @@ def migrate(
     reporter = TaskProgress(progress, "migrate")
     with connect(settings, application_name="cfbops migrate") as conn:
         _prepare_session(conn, settings, attempt_lock_timeout)
+        session = capture_session(conn)  # what each file's SETs are undone to
 
         def waiting(holder: LockHolder | None, left: float) -> None:
             who = holder.describe() if holder else "another session"
@@ -167,7 +169,14 @@ def migrate(
             with BlockerWatch(settings, conn.info.backend_pid) as watch:
                 retry = LockRetry(reporter, lock_wait_s, sleep, watch)
                 return _run(
-                    conn, state, (versioned, repeatable), to_version, retry, baselined, accepted
+                    conn,
+                    state,
+                    (versioned, repeatable),
+                    to_version,
+                    retry,
+                    session,
+                    baselined,
+                    accepted,
                 )
 
 
@@ -218,6 +227,7 @@ def _run(
     files: tuple[list[MigrationFile], list[MigrationFile]],
     to_version: str | None,
     retry: LockRetry,
+    session: SessionBaseline,
     baselined: tuple,
     accepted: tuple,
 ) -> MigrateResult:
@@ -233,7 +243,7 @@ def _run(
     try:
         for file in todo:
             earlier = [f.statements for f in files[0] if f.sort_key < file.sort_key]
-            applied.append(_apply_versioned(conn, file, retry, earlier))
+            applied.append(_apply_versioned(conn, file, retry, session, earlier))
             progress.step(f"V{file.version} {file.name} applied in {applied[-1].duration_ms} ms")
         if todo and not left_behind:
             # A versioned file may have dropped a repeatable's objects (DROP … CASCADE):
@@ -242,7 +252,7 @@ def _run(
             refuse_mixed_files(repeatables)
             progress.total = len(todo) + len(repeatables)
         if repeatables:
-            applied += _apply_repeatables(conn, repeatables, retry)
+            applied += _apply_repeatables(conn, repeatables, retry, session)
             progress.step(
                 f"{len(repeatables)} repeatable file(s) applied", advance=len(repeatables)
             )
@@ -267,6 +277,7 @@ def _apply_versioned(
     conn: psycopg.Connection,
     file: MigrationFile,
     retry: LockRetry,
+    session: SessionBaseline,
     earlier: list[list[Statement]] | None = None,
 ) -> AppliedFile:
     # Keys and indexes standing under another name are not added twice (pre-flight
@@ -288,9 +299,11 @@ def _apply_versioned(
                         continue
                     check_before(conn, file, statement, created)
                     execute(conn, file, statement, index, retry)
+                restore_session(conn, session)
                 history.record(conn, file, duration_ms=_ms_since(started), success=True)
         else:
             execute_alone(conn, file, retry, present)
+            restore_session(conn, session)
             history.record(conn, file, duration_ms=_ms_since(started), success=True)
             statement_marks.clear_marks(conn, file)
 
@@ -311,7 +324,10 @@ def _apply_versioned(
 
 
 def _apply_repeatables(
-    conn: psycopg.Connection, files: list[MigrationFile], retry: LockRetry
+    conn: psycopg.Connection,
+    files: list[MigrationFile],
+    retry: LockRetry,
+    session: SessionBaseline,
 ) -> list[AppliedFile]:
     """All changed repeatables (and what depends on them) in one transaction, in order."""
     durations: dict[str, int] = {}
@@ -328,6 +344,7 @@ def _apply_repeatables(
                     if isinstance(exc, RETRYABLE):
                         raise
                     raise FileFailed(_failure(conn, file, exc, True)) from None
+                restore_session(conn, session)
                 durations[file.key] = _ms_since(started)
                 history.record(conn, file, duration_ms=durations[file.key], success=True)
 

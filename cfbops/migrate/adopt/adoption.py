@@ -37,6 +37,7 @@ from cfbops.migrate.apply import AppliedFile, FailedFile, FileFailed
 from cfbops.migrate.equivalence import defined_constraint, present_equivalents
 from cfbops.migrate.files import MigrationFile, load_migrations
 from cfbops.migrate.preflight import PreflightResult, orphans_check, run_preflight
+from cfbops.migrate.session import SessionBaseline, capture_session
 from cfbops.migrate.state import migration_state
 from cfbops.migrate.statements import Statement, qualified_name
 from cfbops.progress import ProgressCallback, TaskProgress, ignore_progress
@@ -228,6 +229,7 @@ def adopt(
     reporter = TaskProgress(progress, "adopt")
     with connect(settings, application_name="cfbops migrate --adopt") as conn:
         prepare_session(conn, settings)
+        session = capture_session(conn)
 
         def waiting(holder: LockHolder | None, left: float) -> None:
             who = holder.describe() if holder else "another session"
@@ -245,17 +247,18 @@ def adopt(
             extras = _extra_tables(planner.catalog, versioned)
             if any(f.action == FileAction.BLOCKED for f in planned):
                 return AdoptResult(planned, extras, pending_repeatable=state.pending_repeatable)
-            return _execute(conn, versioned, repeatable, planned, extras, reporter)
+            return _execute(conn, (versioned, repeatable), planned, extras, reporter, session)
 
 
 def _execute(
     conn: psycopg.Connection,
-    versioned: list[MigrationFile],
-    repeatable: list[MigrationFile],
+    files: tuple[list[MigrationFile], list[MigrationFile]],
     planned: tuple[FileAdoption, ...],
     extras: tuple[ObjectReport, ...],
     reporter: TaskProgress,
+    session: SessionBaseline,
 ) -> AdoptResult:
+    versioned, repeatable = files
     live = Comparer(Catalog(conn), versioned)
     done: list[FileAdoption] = []
     applied: list[AppliedFile] = []
@@ -276,7 +279,9 @@ def _execute(
                 def versioned_row(ms: int, file: MigrationFile = file) -> None:
                     history.record(conn, file, duration_ms=ms, success=True)
 
-                applied.append(run_file(conn, file, file, versioned_row, reporter, present))
+                applied.append(
+                    run_file(conn, file, file, versioned_row, reporter, session, present)
+                )
             else:
 
                 def adopted_row(ms: int, adoption: FileAdoption = adoption) -> None:
@@ -288,12 +293,12 @@ def _execute(
                         adopted_row(0)
                 else:
                     rest = remainder_file(file, adoption.runs)
-                    applied.append(run_file(conn, file, rest, adopted_row, reporter))
+                    applied.append(run_file(conn, file, rest, adopted_row, reporter, session))
                 adopted.append(file.version or "")
             reporter.step(f"V{file.version} {file.name}: {adoption.action.value}")
         state = migration_state(conn, versioned, repeatable)
         if state.pending_repeatable:
-            applied += run_repeatables(conn, list(state.pending_repeatable), reporter)
+            applied += run_repeatables(conn, list(state.pending_repeatable), reporter, session)
         reporter.step("repeatables applied")
     except FileFailed as failed:
         done += list(planned[len(done) :])

@@ -21,6 +21,7 @@ from cfbops.migrate.apply import AppliedFile, FailedFile, FileFailed, locate_err
 from cfbops.migrate.equivalence import Equivalent
 from cfbops.migrate.files import MigrationFile
 from cfbops.migrate.preflight import run_preflight
+from cfbops.migrate.session import SessionBaseline, restore_session
 from cfbops.migrate.statements import Statement, needs_autocommit
 from cfbops.progress import TaskProgress
 
@@ -101,6 +102,7 @@ def run_file(
     ran: MigrationFile,
     record: Callable[[int], None],
     progress: TaskProgress,
+    session: SessionBaseline,
     present: Mapping[int, Equivalent] | None = None,
 ) -> AppliedFile:
     """Pre-flight `ran` (the part of `original` to run), run it and `record(ms)` in one
@@ -133,6 +135,7 @@ def run_file(
         _statements(conn, ran, progress, present, only=alone)
         with conn.transaction():
             _statements(conn, ran, progress, present, only=together)
+            restore_session(conn, session)
             record(_ms_since(started))
     except psycopg.Error as exc:
         raise FileFailed(_failed(original, ran, exc)) from None
@@ -141,7 +144,10 @@ def run_file(
 
 
 def run_repeatables(
-    conn: psycopg.Connection, files: list[MigrationFile], progress: TaskProgress
+    conn: psycopg.Connection,
+    files: list[MigrationFile],
+    progress: TaskProgress,
+    session: SessionBaseline,
 ) -> list[AppliedFile]:
     """The repeatables in their order, in one transaction, each with its history row."""
     applied: list[AppliedFile] = []
@@ -152,6 +158,7 @@ def run_repeatables(
                 current = file
                 started = time.monotonic()
                 _statements(conn, file, progress, {})
+                restore_session(conn, session)
                 history.record(conn, file, duration_ms=_ms_since(started), success=True)
                 applied.append(AppliedFile(None, file.name, file.kind.value, _ms_since(started)))
     except psycopg.Error as exc:

@@ -42,6 +42,7 @@ RULES: dict[str, Rule] = {
         Rule("prefer-robust-stmts", _W, "statement outside a transaction that fails when retried"),
         Rule("ban-concurrent-index-creation-in-transaction", _E, "CONCURRENTLY in a txn file"),
         Rule("transaction-nesting", _E, "BEGIN / COMMIT in a transactional file"),
+        Rule("prefer-set-local", _W, "plain SET: a session setting, not the file's own"),
         Rule("suppression-without-reason", _E, "`cfbops: allow` without `because …`"),
         Rule("invalid-directive", _E, "a `cfbops:` comment cfbops does not understand"),
         Rule("syntax-error", _E, "PostgreSQL's parser rejects the file"),
