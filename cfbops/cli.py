@@ -77,8 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "psql",
         parents=[child_globals],
+        # `cfbops psql --help` is psql's own help: this line is where cfbops says it.
         help="psql on the configured database (the connection in its environment); "
-        "arguments after 'psql' go to psql",
+        "arguments after 'psql' go to psql. With --read-only its sessions start read-only: "
+        "a guard, not a boundary (BEGIN READ WRITE lifts it); for one, connect as a "
+        "read-only role (docs/security.md)",
     )
     for command in all_commands():
         child = sub.add_parser(command.name, parents=[child_globals], help=command.help)
