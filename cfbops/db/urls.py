@@ -19,9 +19,15 @@ from cfbops.errors import ConfigError
 REDACTED = "****"
 _SECRET_PARAMS = {"password", "sslpassword"}
 POSTGRES_SCHEMES = ("postgresql", "postgres")
+# A keyword string's password: quoted, or up to whitespace libpq does not see escaped.
 _KEYWORD_SECRET = re.compile(
-    r"\b(password|sslpassword)\s*=\s*('(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE
+    r"\b(password|sslpassword)\s*=\s*('(?:[^'\\]|\\.)*'|(?:\\.|\S)+)", re.IGNORECASE
 )
+# In a keyword string libpq rejects, all that follows `password=` may be password.
+_KEYWORD_SECRET_TO_END = re.compile(r"\b(password|sslpassword)\s*=(.*)", re.IGNORECASE | re.DOTALL)
+# Pieces of a possible password shorter than this are not scrubbed one by one (a stray "a"
+# would mangle every word); the whole, and what libpq reads as the password, always are.
+_SHORTEST_PIECE = 3
 # A token libpq quotes in its parse errors ("…": "S3c%ret"), which may be part of a password.
 _QUOTED = re.compile(r'"([^"]*)"')
 
@@ -60,37 +66,51 @@ def _libpq_parses(url: str) -> bool:
     return True
 
 
-def _mask_query(text: str, *, to_the_end: bool = False) -> str:
-    """`password=` and `sslpassword=` values in a URI's query masked, the rest verbatim;
-    `to_the_end` masks all that follows such a value too (where libpq's reading is in doubt,
-    `password=ab&cd` may be one password)."""
+def _mask_query(text: str) -> str:
+    """`password=` and `sslpassword=` values in a URI's query masked; the rest verbatim."""
     head, mark, query = text.partition("?")
     if not mark:
         return text
     pairs = []
     for pair in query.split("&"):
         key, equals, _value = pair.partition("=")
-        if equals and unquote(key).strip().lower() in _SECRET_PARAMS:
-            pairs.append(f"{key}={REDACTED}")
-            if to_the_end:
-                break
-        else:
-            pairs.append(pair)
+        secret = equals and unquote(key).strip().lower() in _SECRET_PARAMS
+        pairs.append(f"{key}={REDACTED}" if secret else pair)
     return f"{head}?{'&'.join(pairs)}"
+
+
+def _cut_at_query_secret(after: str) -> tuple[str, str | None]:
+    """A doubtful URI past `://`: up to its first `password=` (or `sslpassword=`), and all
+    that follows, which may be password (`password=ab&cd`, `password=a@b`) to the end."""
+    for match in re.finditer(r"[?&]([^=&?]*)=", after):
+        if unquote(match.group(1)).strip().lower() in _SECRET_PARAMS:
+            return after[: match.end()], after[match.end() :]
+    return after, None
 
 
 def redact_url(url: str | None) -> str:
     """Return the URL or libpq keyword string with every password replaced by ****."""
     if not url:
         return ""
+    return _printable(_redact(url))
+
+
+def _printable(text: str) -> str:
+    """Control characters (a newline in a pasted URL) escaped: a shown URL is one line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def _redact(url: str) -> str:
     if "://" not in url:
-        return _KEYWORD_SECRET.sub(lambda m: f"{m.group(1)}={REDACTED}", url)
+        if _libpq_parses(url):
+            return _KEYWORD_SECRET.sub(lambda m: f"{m.group(1)}={REDACTED}", url)
+        return _KEYWORD_SECRET_TO_END.sub(lambda m: f"{m.group(1)}={REDACTED}", url, count=1)
     parts = _split_uri(url)
     if not parts.clear:
-        after = url.partition("://")[2]
-        _, at, tail = after.rpartition("@")
-        shown = f"{REDACTED}@{tail}" if at else after
-        return f"{parts.scheme}://{_mask_query(shown, to_the_end=True)}"
+        head, secret_tail = _cut_at_query_secret(url.partition("://")[2])
+        _, at, tail = head.rpartition("@")
+        shown = f"{REDACTED}@{tail}" if at else head
+        return f"{parts.scheme}://{shown}{REDACTED if secret_tail is not None else ''}"
     if parts.userinfo is None:
         return f"{parts.scheme}://{_mask_query(parts.rest)}"
     user, colon, _password = parts.userinfo.partition(":")
@@ -104,39 +124,37 @@ def secrets_of(url: str | None) -> tuple[str, ...]:
     if not url:
         return ()
     found: set[str] = set()
+    pieces: set[str] = set()
     if "://" not in url:
         for match in _KEYWORD_SECRET.finditer(url):
             found.add(match.group(2))
             found.add(match.group(2).strip("'"))
+        if not _libpq_parses(url) and (rest := _KEYWORD_SECRET_TO_END.search(url)):
+            found.add(rest.group(2).strip())
+            pieces.update(rest.group(2).split())
     else:
         parts = _split_uri(url)
         if parts.userinfo is not None:
             found.add(parts.userinfo.partition(":")[2])
-        if not parts.clear:
+        if parts.clear:
+            for pair in parts.rest.partition("?")[2].split("&"):
+                key, _, value = pair.partition("=")
+                if unquote(key).strip().lower() in _SECRET_PARAMS:
+                    found.add(value)
+        else:
             # After the user, everything up to the last @ may be password, and so may each
-            # piece of it (libpq may have read a piece as a host, port or database).
-            hidden = url.partition("://")[2].rpartition("@")[0].partition(":")[2]
+            # piece of it (libpq may have read a piece as a host, port or database); and
+            # all that follows a password= in the query.
+            head, secret_tail = _cut_at_query_secret(url.partition("://")[2])
+            hidden = head.rpartition("@")[0].partition(":")[2]
             found.add(hidden)
-            found.update(re.split(r"[:@/]", hidden))
-        query = parts.rest.partition("?")[2]
-        for start, pair in _pairs_at(query):
-            key, _, value = pair.partition("=")
-            if unquote(key).strip().lower() in _SECRET_PARAMS:
-                found.add(value)
-                if not parts.clear:  # `password=ab&cd` may be one password
-                    found.add(query[start + len(key) + 1 :])
-                    found.update(query[start + len(key) + 1 :].split("&"))
+            pieces.update(re.split(r"[:@/]", hidden))
+            if secret_tail:
+                found.add(secret_tail)
+                pieces.update(re.split(r"[&@/?#]", secret_tail))
+    found.update(p for p in pieces if len(p) >= _SHORTEST_PIECE)
     secrets = {s for s in found if s} | {unquote(s) for s in found if s}
     return tuple(sorted((s for s in secrets if s), key=len, reverse=True))
-
-
-def _pairs_at(query: str) -> list[tuple[int, str]]:
-    """Each `&`-separated piece of a query, with where it starts."""
-    pieces, start = [], 0
-    for piece in query.split("&"):
-        pieces.append((start, piece))
-        start += len(piece) + 1
-    return pieces
 
 
 def password_of(url: str | None) -> str | None:
