@@ -14,6 +14,8 @@ HTTP_URL_FORM = "http(s)://HOST[:PORT][/PATH] with a port from 1 to 65535"
 MAX_CONNECT_TIMEOUT_S = 86_400
 # A Kalshi series ticker, as the trade API spells them (KXNFLANYTD, KXNFLTD).
 SERIES_TICKER = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,63}$")
+# HOST or [IPv6] then an optional :PORT, and nothing else (urllib lets `[::1]=:` through).
+_HOST_AND_PORT = re.compile(r"^(\[[0-9A-Fa-f:.%]+\]|[^\[\]:@]+)(:\d*)?$")
 
 
 def _unprintable(text: str) -> str | None:
@@ -46,6 +48,8 @@ def check_http_url(url: str, origin: str) -> str:
                 problem = f"the scheme is {parts.scheme or 'missing'}, not http or https"
             elif not parts.hostname:
                 problem = "it names no host"
+            elif not _HOST_AND_PORT.match(parts.netloc.rpartition("@")[2]):
+                problem = "its host and port are not HOST[:PORT] or [IPv6][:PORT]"
             elif port == 0:
                 problem = "port 0 is no port"
             elif parts.username is not None or parts.password is not None:

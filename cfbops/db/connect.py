@@ -168,7 +168,9 @@ def one_line_database_errors(failure: str) -> Iterator[None]:
 
 def describe_connect_failure(target: DatabaseTarget, exc: BaseException) -> str:
     """One line naming the database (redacted), what failed, and what to do."""
-    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    # Scrubbed before lines are joined: a password may hold a tab or a newline.
+    raw = scrub_url_secrets(str(exc), target.conninfo)
+    lines = [line.strip() for line in raw.splitlines() if line.strip()]
     reason = " ".join(lines) if lines else type(exc).__name__
     reason = reason.removeprefix("connection failed:").replace("FATAL:  ", "").strip()
     if target.embedded:

@@ -50,14 +50,23 @@ def _split_uri(url: str) -> UriParts:
         userinfo, rest = after[: stop.start()], after[stop.end() :]
     else:
         userinfo, rest = None, after
-    hosts_and_path = rest.partition("?")[0]
-    clear = "@" not in hosts_and_path and _libpq_parses(url)
+    # Another @ anywhere after the split, in a host, a path or a query, is most likely
+    # the rest of a password (or of a user) that holds an unencoded @.
+    clear = "@" not in rest and _libpq_parses(url)
     return UriParts(scheme, userinfo, rest, clear)
+
+
+def _clear(url: str) -> bool:
+    """True when libpq reads the string as its author most likely meant it."""
+    return _split_uri(url).clear if "://" in url else _libpq_parses(url)
 
 
 def _libpq_parses(url: str) -> bool:
     from psycopg import ProgrammingError
     from psycopg.conninfo import conninfo_to_dict
+
+    if "\x00" in url:
+        return False  # libpq reads up to a NUL; what follows it would be shown unmasked
 
     try:
         conninfo_to_dict(url)
@@ -177,22 +186,26 @@ def scrub_url_secrets(text: str, url: str | None) -> str:
 
 def libpq_reason(url: str, exc: Exception) -> str:
     """libpq's complaint about a connection string in one line, without any token it quotes
-    from it unless that token is a query key or value (`"colour"`) of a query without secrets."""
-    reason = " ".join(str(exc).split())
+    from it, unless the token is a query key or value the redacted URL shows anyway
+    (`invalid URI query parameter: "colour"`, `invalid sslmode value: "bogus"`)."""
     secrets = secrets_of(url)
-    query = url.partition("://")[2].partition("?")[2] if "://" in url else ""
+    # Scrubbed before its whitespace is folded: a password may hold a tab or a newline.
+    reason = " ".join(scrub(str(exc), *secrets).split())
+    if not _clear(url):
+        # Where the password ends is in doubt, and it may hold a quote itself: everything
+        # from libpq's first quote to its last goes.
+        return re.sub(r'".*"', f'"{REDACTED}"', reason)
+    query = _redact(url).partition("?")[2] if "://" in url else ""
     pairs = [pair.partition("=") for pair in query.split("&") if pair]
-    keys_are_safe = all(unquote(k).strip().lower() not in _SECRET_PARAMS for k, _, _ in pairs)
-    # Keys and values of a query without a password in it: `invalid sslmode value: "bogus"`.
-    safe_tokens = {t for k, _, v in pairs for t in (k, unquote(v))} if keys_are_safe else set()
+    safe_tokens = {t for k, _, v in pairs for t in (k, unquote(v))} - {REDACTED, ""}
 
     def shown(match: re.Match[str]) -> str:
         token = match.group(1)
-        harmless = token in safe_tokens and not any(token in s for s in secrets)
+        harmless = token in safe_tokens and not any(token in s or s in token for s in secrets)
         punctuation = len(token) == 1 and not token.isalnum()  # the "=" or "]" it missed
         return match.group(0) if punctuation or harmless else f'"{REDACTED}"'
 
-    return scrub(_QUOTED.sub(shown, reason), *secrets)
+    return _QUOTED.sub(shown, reason)
 
 
 def check_database_url(url: str, origin: str) -> None:
@@ -201,6 +214,8 @@ def check_database_url(url: str, origin: str) -> None:
     if not url:
         return  # the libpq environment (PG*) supplies everything
     shown = redact_url(url)
+    if "\x00" in url:
+        raise ConfigError(f"{origin} holds a NUL character ({shown}); remove it")
     scheme = url.partition("://")[0].lower() if "://" in url else None
     if scheme is not None and scheme not in POSTGRES_SCHEMES:
         raise ConfigError(
@@ -222,7 +237,7 @@ def check_database_url(url: str, origin: str) -> None:
         raise ConfigError(
             f"{origin} is not a valid PostgreSQL URL ({shown}): {reason}; {fix}"
         ) from None
-    if scheme is not None and "@" in _split_uri(url).rest.partition("?")[0]:
+    if scheme is not None and "@" in _split_uri(url).rest:
         raise ConfigError(
             f"{origin} has an unencoded @ after its user and password ({shown}); an @ or / "
             "in the user or password must be percent-encoded (@ as %40, / as %2F)"
