@@ -1,4 +1,6 @@
-"""marts.refresh_all(): every mart, in an order the catalog allows, failures isolated."""
+"""marts.refresh_all() keeps upstream's signature and statuses; marts.refresh_all_report()
+beside it tells more. Both refresh every mart, in an order the catalog allows, failures
+isolated."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import pytest
 from cfbops.db.embedded import find_binaries
 from tests.conftest import REPO, DatabaseUnderTest
 
-MART_COUNT = 19
+MART_COUNT = 22
 
 # What each mart reads, straight from the catalog (pg_rewrite + pg_depend), following
 # plain views: written here independently of marts.refresh_plan, to check it.
@@ -64,8 +66,55 @@ def dependents_of(mart: str, dependencies: dict[str, set[str]]) -> set[str]:
 def refresh_all(conn: psycopg.Connection) -> list[tuple]:
     """(view_name, status, refresh_mode, refreshed_at, error) in the order refreshed."""
     return conn.execute(
-        "SELECT view_name, status, refresh_mode, refreshed_at, error FROM marts.refresh_all()"
+        "SELECT view_name, status, refresh_mode, refreshed_at, error"
+        " FROM marts.refresh_all_report()"
     ).fetchall()
+
+
+def upstream_name(qualified: str) -> str:
+    """The view_name upstream's refresh_all() gives: bare for a mart of schema marts."""
+    return qualified.removeprefix("marts.")
+
+
+def test_refresh_all_returns_upstreams_three_columns(db_conn) -> None:
+    result = db_conn.execute(
+        "SELECT pg_get_function_result('marts.refresh_all()'::regprocedure)"
+    ).fetchone()[0]
+    cursor = db_conn.execute("SELECT * FROM marts.refresh_all()")
+    rows = cursor.fetchall()
+
+    assert result == "TABLE(view_name text, duration_ms bigint, status text)"
+    assert [c.name for c in cursor.description] == ["view_name", "duration_ms", "status"]
+    assert len(rows) == MART_COUNT
+    names = {row[0] for row in rows}
+    assert {"play_epa", "_game_epa_calc", "scouting.player_mart"} <= names
+    assert all(isinstance(row[1], int) and row[1] >= 0 for row in rows)
+
+
+def test_refresh_all_names_marts_and_statuses_as_the_report_does(db_conn) -> None:
+    upstream = db_conn.execute("SELECT view_name, status FROM marts.refresh_all()").fetchall()
+    report = [(row[0], row[1]) for row in refresh_all(db_conn)]
+
+    assert upstream == [(upstream_name(name), status) for name, status in report]
+
+
+def test_refresh_all_refreshes_an_upstream_only_mart_after_what_it_reads(db_conn) -> None:
+    # upstream's coaching_tenure reads coach_record; cfbops has no file for it
+    db_conn.execute(
+        "CREATE MATERIALIZED VIEW marts.coaching_tenure AS"
+        " SELECT team, count(*) AS coaches FROM marts.coach_record GROUP BY team WITH NO DATA"
+    )
+
+    rows = db_conn.execute("SELECT view_name, status FROM marts.refresh_all()").fetchall()
+    position = {name: n for n, (name, _) in enumerate(rows)}
+    statuses = dict(rows)
+
+    assert statuses["coach_record"] == "OK (layer 1)"
+    assert statuses["coaching_tenure"] == "OK (layer 2)"
+    assert position["coaching_tenure"] > position["coach_record"]
+    populated = "SELECT relispopulated FROM pg_class WHERE oid = 'marts.coaching_tenure'::regclass"
+    assert db_conn.execute(populated).fetchone()[0] is True
+    assert db_conn.execute("SELECT count(*) FROM marts.coaching_tenure").fetchone()[0] > 0
 
 
 def outcome(status: str) -> str:
@@ -82,7 +131,7 @@ def by_status(run: list[tuple], status: str) -> set[str]:
     return {row[0] for row in run if outcome(row[1]) == status}
 
 
-def test_refresh_all_lists_all_19_marts_once(db_conn) -> None:
+def test_refresh_all_lists_every_mart_once(db_conn) -> None:
     run = refresh_all(db_conn)
     names = [row[0] for row in run]
 
@@ -102,7 +151,7 @@ def test_each_mart_is_refreshed_after_everything_it_reads(db_conn) -> None:
         if position[upstream] > position[mart]
     ]
     assert late == []
-    assert dependencies["scouting.player_mart"] == {"marts.player_season_epa"}
+    assert dependencies["scouting.player_mart"] == {"marts.athlete_season_epa"}
     assert dependencies["marts.team_season_trajectory"] == {
         "marts.team_epa_season",
         "marts.team_season_summary",
@@ -120,10 +169,10 @@ def test_populated_marts_with_a_unique_key_refresh_concurrently(db_conn) -> None
 def test_statuses_read_ok_with_the_layer_as_upstreams_do(db_conn) -> None:
     depth = dict(db_conn.execute("SELECT view_name, depth FROM marts.refresh_plan").fetchall())
 
-    statuses = {row[0]: row[1] for row in refresh_all(db_conn)}
+    statuses = dict(db_conn.execute("SELECT view_name, status FROM marts.refresh_all()"))
 
-    assert statuses == {name: f"OK (layer {depth[name] + 1})" for name in depth}
-    assert statuses["marts._game_epa_calc"] == "OK (layer 1)"
+    assert statuses == {upstream_name(name): f"OK (layer {depth[name] + 1})" for name in depth}
+    assert statuses["_game_epa_calc"] == "OK (layer 1)"
     assert statuses["scouting.player_mart"] == "OK (layer 4)"
 
 
@@ -161,12 +210,14 @@ def test_a_broken_helper_fails_its_callers_and_skips_exactly_their_dependents(db
     run = refresh_all(db_conn)
 
     failed = by_status(run, "failed")
-    assert failed == {"marts.play_epa", "marts.situational_splits"}
+    assert failed == {"marts.play_epa", "marts.team_situation_splits"}
     expected_skipped = set().union(*(dependents_of(mart, dependencies) for mart in failed))
     assert (
         by_status(run, "skipped")
         == expected_skipped
         == {
+            "marts.athlete_game_epa",
+            "marts.athlete_season_epa",
             "marts.matchup_edges",
             "marts.player_game_epa",
             "marts.player_season_epa",
@@ -234,7 +285,7 @@ def _psql() -> str | None:
 
 
 @pytest.mark.skipif(_psql() is None, reason="no psql client on this machine")
-def test_the_psql_script_prints_all_19_marts_and_their_timings(db: DatabaseUnderTest) -> None:
+def test_the_psql_script_prints_every_mart_and_its_timings(db: DatabaseUnderTest) -> None:
     script = Path(REPO) / "scripts" / "refresh_marts.sql"
     result = subprocess.run(
         [_psql(), db.url, "-X", "-f", str(script)],
