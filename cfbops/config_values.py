@@ -42,7 +42,11 @@ def check_http_url(url: str, origin: str) -> str:
             parts = urlsplit(url)
             port = parts.port  # raises for a port that is not a number, or out of range
         except ValueError as exc:
-            problem = str(exc).replace("Port", "the port").replace("could not", "cannot")
+            problem = (
+                "its port is not a number from 1 to 65535"
+                if "Port" in str(exc)
+                else f"it does not parse as a URL ({exc})"
+            )
         else:
             if parts.scheme.lower() not in ("http", "https"):
                 problem = f"the scheme is {parts.scheme or 'missing'}, not http or https"

@@ -39,7 +39,7 @@ def test_sync_markets_with_a_port_that_is_not_a_number_is_exit_2_naming_the_key(
 @pytest.mark.parametrize(
     ("key", "url", "problem"),
     [
-        ("kalshi_url", "http://127.0.0.1:99999/k", "out of range"),
+        ("kalshi_url", "http://127.0.0.1:99999/k", "port is not a number from 1 to 65535"),
         ("polymarket_url", "ftp://gamma.example", "not http or https"),
         ("cfbd_url", "http:///v2", "no host"),
         ("cfbd_url", "https://api.example:0", "port 0"),
