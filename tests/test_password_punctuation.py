@@ -125,3 +125,32 @@ def test_the_status_of_a_reachable_database_masks_a_password_with_a_hash_or_ques
 
         assert code in (0, 1), document
         assert document["database"]["url"] == url.replace(password, "****")
+
+
+COMMANDS = (
+    ["migrate", "--plan"],
+    ["refresh"],
+    ["check"],
+    ["backfill", "status"],
+    ["budget"],
+    ["grade", "--season", "2024"],
+    ["contract", "--check"],
+)
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_command_keeps_a_punctuated_password_out_of_its_output(
+    command: list[str],
+    clean_environment: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for character in "#?/@":
+        url = urls_with(character)[0]
+        monkeypatch.setenv("CFBOPS_DATABASE_URL", url)
+        for mode in MODES:
+            code = main([*mode, "--headless", *command])
+            out = capsys.readouterr()
+            assert code in (2, 3), (url, out.err)
+            assert LEFT not in out.out + out.err and RIGHT not in out.out + out.err, out.err
+            assert "internal error" not in out.err
