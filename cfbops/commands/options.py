@@ -47,7 +47,9 @@ def global_options(*, suppress: bool) -> argparse.ArgumentParser:
         "--read-only",
         action="store_true",
         default=flag_default,
-        help="open every session with default_transaction_read_only=on",
+        help="open every session with default_transaction_read_only=on; every writing "
+        "command refuses up front (exit 2). A guard, not a boundary: in cfbops psql, "
+        "BEGIN READ WRITE lifts it; connect as a read-only role for one (docs/security.md)",
     )
     group.add_argument(
         "--json",

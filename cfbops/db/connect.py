@@ -12,7 +12,7 @@ from typing import Protocol
 import psycopg
 
 from cfbops.db.embedded import EmbeddedServer
-from cfbops.db.urls import password_of, redact_url, scrub
+from cfbops.db.urls import libpq_reason, redact_url, scrub_url_secrets
 from cfbops.errors import ConfigError, DatabaseUnreachable, OperationFailed, UsageError
 
 APPLICATION_NAME = "cfbops"
@@ -24,6 +24,9 @@ CONNECTION_CHECK_INTERVAL = "1s"
 # SQLSTATE classes that mean the session itself is gone: 08 connection exception,
 # 57P01-57P05 administrator shutdown, crash, cannot connect now, idle timeouts.
 _LOST_SQLSTATE_PREFIXES = ("08", "57P")
+# libpq refusing a parameter's value before any connection (sslmode=bogus, port 99999):
+# a configuration error, not an unreachable server.
+_BAD_OPTION_VALUE = "connection is bad: invalid "
 
 
 class ConnectionSettings(Protocol):
@@ -106,6 +109,8 @@ def connect(
             **({"options": options} if options else {}),
         )
     except psycopg.OperationalError as exc:
+        if str(exc).startswith(_BAD_OPTION_VALUE):
+            raise ConfigError(describe_unparsable_target(target, exc)) from None
         raise DatabaseUnreachable(describe_connect_failure(target, exc)) from None
     except psycopg.ProgrammingError as exc:
         # libpq could not parse the string at all, and its message quotes it, password and all.
@@ -163,7 +168,9 @@ def one_line_database_errors(failure: str) -> Iterator[None]:
 
 def describe_connect_failure(target: DatabaseTarget, exc: BaseException) -> str:
     """One line naming the database (redacted), what failed, and what to do."""
-    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    # Scrubbed before lines are joined: a password may hold a tab or a newline.
+    raw = scrub_url_secrets(str(exc), target.conninfo)
+    lines = [line.strip() for line in raw.splitlines() if line.strip()]
     reason = " ".join(lines) if lines else type(exc).__name__
     reason = reason.removeprefix("connection failed:").replace("FATAL:  ", "").strip()
     if target.embedded:
@@ -177,18 +184,16 @@ def describe_connect_failure(target: DatabaseTarget, exc: BaseException) -> str:
     else:
         hint = f"check that the server is running and {target.origin} is right"
     message = f"cannot connect to {target.display_url}: {reason}; {hint}"
-    return scrub(message, password_of(target.conninfo))
+    return scrub_url_secrets(message, target.conninfo)
 
 
 def describe_unparsable_target(target: DatabaseTarget, exc: BaseException) -> str:
     """One line naming the (redacted) connection string libpq rejected, and what to do."""
-    reason = " ".join(line.strip() for line in str(exc).splitlines() if line.strip())
-    reason = reason.replace(target.conninfo, target.display_url)
-    message = (
+    reason = libpq_reason(target.conninfo, exc)
+    return (
         f"the database URL {target.display_url} is not a valid connection string: {reason}; "
-        "fix DATABASE_URL (or --database-url), e.g. postgresql://USER@HOST:5432/DB"
+        f"fix {target.origin}, e.g. postgresql://USER@HOST:5432/DB"
     )
-    return scrub(message, password_of(target.conninfo))
 
 
 def server_version(conn: psycopg.Connection) -> str:

@@ -21,6 +21,7 @@ from cfbops.migrate.dependents.model import KeptReport
 from cfbops.migrate.equivalence import present_equivalents
 from cfbops.migrate.files import MigrationFile
 from cfbops.migrate.rehearsal import Rehearsal
+from cfbops.migrate.session import capture_session
 from cfbops.migrate.state import migration_state
 from cfbops.progress import TaskProgress
 
@@ -95,6 +96,7 @@ def execute_adoption(
     versioned, repeatable = files
     live = Comparer(Catalog(conn), versioned)
     run = Execution()
+    session = capture_session(conn)  # what each file's SETs are undone to
     reporter.total = len(planned) + 1
     # Every repeatable may come back (the state is looked at again before them), so what
     # a versioned file's drop takes is saved only when no file of the project re-creates it.
@@ -104,7 +106,7 @@ def execute_adoption(
         keeper = Keeper(
             conn, keeper_files, drop_dependent, populate=rehearsal is None, carry=run.carry
         )
-        return Runner(reporter, keeper, rehearsal)
+        return Runner(reporter, keeper, rehearsal, session)
 
     try:
         for plan in planned:
