@@ -48,7 +48,8 @@ class MigrationSummary:
 
 @dataclass(frozen=True, slots=True)
 class StatusSnapshot:
-    """Sections whose issue has not landed yet are None ("not available")."""
+    """A section is None when this database lacks its tables (an older schema): "not
+    available — arrives with `cfbops --headless migrate`"."""
 
     database: DatabaseIdentity
     migrations: MigrationSummary | None = None
@@ -84,9 +85,9 @@ def summarize_migrations(
 
 
 def collect_status(settings: Settings, sql_dir: Path | None = None) -> StatusSnapshot:
-    """Read-only: every section the console shows, from one connection."""
+    """Every section the console shows, from one read-only session (reading never writes)."""
     target = resolve_target(settings)
-    with connect(settings, target=target, application_name="cfbops status") as conn:
+    with connect(settings, target=target, application_name="cfbops status", read_only=True) as conn:
         return status_on(conn, target, sql_dir or settings.sql_dir)
 
 

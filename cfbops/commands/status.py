@@ -11,7 +11,9 @@ from cfbops.headless import jsonable
 from cfbops.progress import ProgressCallback
 from cfbops.status import StatusSnapshot, collect_status
 
-NOT_AVAILABLE = "not available"
+# A section whose tables this database does not have yet (an older or unmigrated schema).
+ARRIVES_WITH = "cfbops --headless migrate"
+NOT_AVAILABLE = f"not available — arrives with `{ARRIVES_WITH}`"
 SECTIONS = ("migrations", "budget", "backfill", "marts", "quality")
 
 
@@ -28,7 +30,11 @@ def status_document(snapshot: StatusSnapshot) -> dict:
     document: dict = {"database": jsonable(snapshot.database)}
     for section in SECTIONS:
         value = getattr(snapshot, section)
-        document[section] = jsonable(value) if value is not None else {"available": False}
+        document[section] = (
+            jsonable(value)
+            if value is not None
+            else {"available": False, "arrives_with": ARRIVES_WITH}
+        )
     return document
 
 

@@ -12,6 +12,7 @@ from typing import Protocol
 import psycopg
 
 from cfbops.db.embedded import EmbeddedServer
+from cfbops.db.ops_objects import verify_ops_objects
 from cfbops.db.urls import password_of, redact_url, scrub
 from cfbops.errors import ConfigError, DatabaseUnreachable, OperationFailed, UsageError
 
@@ -93,10 +94,16 @@ def connect(
     autocommit: bool = True,
     application_name: str = APPLICATION_NAME,
     target: DatabaseTarget | None = None,
+    read_only: bool = False,
 ) -> psycopg.Connection:
-    """A connection to the settings' database, failing with one line and exit code 3."""
+    """A connection to the settings' database, failing with one line and exit code 3.
+
+    Read-only (every transaction of the session) under --read-only or when `read_only` asks
+    for it: readers never write. A database whose `ops` objects stand in a shape cfbops did
+    not make is refused (exit 2) before anything is read or changed."""
     target = target or resolve_target(settings)
-    options = "-c default_transaction_read_only=on" if settings.read_only else None
+    read_only = read_only or settings.read_only
+    options = "-c default_transaction_read_only=on" if read_only else None
     try:
         conn = psycopg.connect(
             target.conninfo,
@@ -111,6 +118,13 @@ def connect(
         # libpq could not parse the string at all, and its message quotes it, password and all.
         raise ConfigError(describe_unparsable_target(target, exc)) from None
     _watch_client(conn)
+    try:
+        verify_ops_objects(conn)
+    except BaseException:
+        conn.close()
+        raise
+    if not conn.autocommit:
+        conn.rollback()  # the caller starts from a clean transaction
     return conn
 
 

@@ -22,6 +22,7 @@ from pglast.enums import AlterTableType
 from cfbops.config import Settings
 from cfbops.db.connect import connect, require_writable
 from cfbops.db.locks import OPERATIONS_LOCK, LockHolder, advisory_lock
+from cfbops.db.ops_objects import ENGINE_OBJECTS, ensure_objects
 from cfbops.migrate import history
 from cfbops.migrate.adopt.catalog import Catalog
 from cfbops.migrate.adopt.compare import Comparer
@@ -42,33 +43,8 @@ from cfbops.migrate.statements import Statement, qualified_name
 from cfbops.progress import ProgressCallback, TaskProgress, ignore_progress
 
 # Tables cfbops's engine creates for itself; never "extra".
-ENGINE_TABLES = frozenset({"ops.schema_history", "ops.accepted_drift", "ops.adopted_objects"})
+ENGINE_TABLES = frozenset(ENGINE_OBJECTS)
 
-ADOPTED_OBJECTS_DDL = """
-CREATE TABLE IF NOT EXISTS ops.adopted_objects (
-    version text NOT NULL,
-    line integer,
-    kind text NOT NULL,
-    object text NOT NULL,
-    outcome text NOT NULL,
-    detail text NOT NULL DEFAULT '',
-    adopted_at timestamptz NOT NULL DEFAULT now()
-);
--- A history table made before the 'adopted' kind existed: let it hold adopted rows.
-DO $$
-BEGIN
-    IF NOT EXISTS (
-        SELECT 1 FROM pg_constraint
-        WHERE conrelid = 'ops.schema_history'::regclass AND contype = 'c'
-          AND pg_get_constraintdef(oid) LIKE '%adopted%'
-    ) THEN
-        ALTER TABLE ops.schema_history DROP CONSTRAINT IF EXISTS schema_history_kind_check;
-        ALTER TABLE ops.schema_history ADD CONSTRAINT schema_history_kind_check
-            CHECK (kind IN ('versioned', 'repeatable', 'baseline', 'adopted'));
-    END IF;
-END
-$$;
-"""
 
 RECORD_OBJECT_SQL = """
 INSERT INTO ops.adopted_objects (version, line, kind, object, outcome, detail)
@@ -234,9 +210,7 @@ def adopt(
             reporter.note(f"waiting for the migration lock held by {who} ({left:.0f}s left)")
 
         with advisory_lock(conn, OPERATIONS_LOCK, wait_s=wait_s, on_wait=waiting):
-            history.ensure_history(conn)
-            with conn.transaction():
-                conn.execute(ADOPTED_OBJECTS_DDL)
+            ensure_objects(conn, ENGINE_OBJECTS)
             state = migration_state(conn, versioned, repeatable)
             if state.drifted:
                 return AdoptResult((), drifted=state.drifted)
