@@ -121,7 +121,7 @@ def run_refresh_all(url: str) -> tuple[float, int]:
         started = time.perf_counter()
         rows = conn.execute(REFRESH_ALL).fetchall()
         elapsed = (time.perf_counter() - started) * 1000
-    failed = [r for r in rows if not r[3].startswith("OK")]
+    failed = [r for r in rows if not r[2].startswith("OK")]  # (view_name, duration_ms, status)
     if failed:
         raise SystemExit(f"refresh_all() did not refresh everything: {failed[:3]}")
     return elapsed, len(rows)
