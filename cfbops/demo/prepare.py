@@ -71,7 +71,8 @@ def prepare_demo(
         previous = latest_seed(conn)
     seeded = previous is None or previous.scale != scale
     if seeded:
-        seed_database(demo, scale, progress=progress)
+        # Its own database: rows a backfill or a grade added go with the old scale.
+        seed_database(demo, scale, replace=True, progress=progress)
         task.step(f"seeded at scale {scale}")
     else:
         task.step(f"already seeded at scale {scale} (--fresh starts over)")
