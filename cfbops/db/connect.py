@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import psycopg
+from psycopg.conninfo import make_conninfo
 
 from cfbops.db.embedded import EmbeddedServer
 from cfbops.db.ops_objects import verify_ops_objects
@@ -42,6 +44,8 @@ class ConnectionSettings(Protocol):
     def read_only(self) -> bool: ...
     @property
     def connect_timeout(self) -> int: ...
+    @property
+    def database_name(self) -> str | None: ...
 
 
 def require_writable(settings: ConnectionSettings, what: str) -> None:
@@ -67,25 +71,41 @@ class DatabaseTarget:
 
 
 @cache
-def _embedded_target(home: Path) -> DatabaseTarget:
+def _embedded_target(home: Path, database: str | None) -> DatabaseTarget:
     server = EmbeddedServer(home)
     address = server.ensure_running()
     return DatabaseTarget(
-        address.url(), embedded=True, origin="the embedded server", log_file=server.log_file
+        address.url(database),
+        embedded=True,
+        origin="the embedded server",
+        log_file=server.log_file,
     )
 
 
+def with_database(conninfo: str, database: str) -> str:
+    """The same server and user, another database: a URL keeps its form, anything else
+    (key=value, or empty for libpq's PG* variables) gets dbname."""
+    if "://" in conninfo:
+        parts = urlsplit(conninfo)
+        return urlunsplit(parts._replace(path="/" + quote(database, safe="")))
+    return make_conninfo(conninfo, dbname=database)
+
+
 def resolve_target(settings: ConnectionSettings) -> DatabaseTarget:
-    """The configured database, or the embedded server (started if it is not running)."""
+    """The configured database, or the embedded server (started if it is not running);
+    --database picks another database on the same server."""
     if settings.database_url is not None:
+        url = settings.database_url
+        if settings.database_name:
+            url = with_database(url, settings.database_name)
         # A URL with the embedded source names a database on the embedded server (the demo).
         return DatabaseTarget(
-            settings.database_url,
+            url,
             embedded=settings.embedded,
             origin=settings.database_origin_text,
             log_file=EmbeddedServer(settings.home).log_file if settings.embedded else None,
         )
-    return _embedded_target(settings.home)
+    return _embedded_target(settings.home, settings.database_name)
 
 
 def connect(

@@ -35,6 +35,8 @@ class DemoDatabase:
     marts_refreshed: int
     # Marts the warm start left alone: their inputs had not changed since their last refresh.
     marts_fresh: int = 0
+    # The database's name on its server (headless commands reach it with --database NAME).
+    database: str = DEMO_DATABASE
 
 
 def prepare_demo(
@@ -60,6 +62,7 @@ def prepare_demo(
             else str(psycopg.conninfo.make_conninfo(admin_url, dbname=database))
         ),
         database_source=DatabaseSource.EMBEDDED,
+        database_name=None,  # the URL names the demo's database already
         read_only=False,
     )
     result = migrate(demo, sql_dir=default_sql_dir(), progress=progress)
@@ -78,7 +81,7 @@ def prepare_demo(
         task.step(f"already seeded at scale {scale} (--fresh starts over)")
     refreshed, fresh_marts = _refresh_stale_marts(demo, progress)
     task.step(f"{refreshed} marts refreshed, {fresh_marts} already fresh")
-    return DemoDatabase(demo, scale, seeded, refreshed, fresh_marts)
+    return DemoDatabase(demo, scale, seeded, refreshed, fresh_marts, database=database)
 
 
 def _create_database(admin_url: str, database: str, *, drop_first: bool) -> bool:

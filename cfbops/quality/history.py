@@ -11,6 +11,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from cfbops.db.ops_objects import QUALITY_OBJECTS, ensure_objects, objects_exist
+from cfbops.errors import UsageError
 from cfbops.quality.models import CheckOutcome, CheckResult, FindingState
 
 
@@ -64,6 +65,19 @@ def add_mute(conn: psycopg.Connection, check: str, until: date, reason: str) -> 
         (check, until, reason),
     )
     return Mute(check, until, reason)
+
+
+def lift_mute(conn: psycopg.Connection, check: str) -> Mute:
+    """End a check's standing mute today; the mute stays in the history, closed by a row that
+    expired yesterday (the newest row decides). One line when nothing is muted."""
+    mute = active_mutes(conn).get(check)
+    if mute is None:
+        raise UsageError(f"{check} is not muted: nothing to unmute")
+    conn.execute(
+        "INSERT INTO ops.check_mute (check_name, until, reason) VALUES (%s, current_date - 1, %s)",
+        (check, f"unmuted (was muted until {mute.until.isoformat()}: {mute.reason})"),
+    )
+    return mute
 
 
 def with_states(

@@ -109,10 +109,8 @@ def select_checks(
 
 
 def require_check(name: str) -> Check:
-    """The check `--mute` names, or one line saying it does not exist."""
+    """The check `--mute` or `--unmute` names, or one line saying it does not exist."""
     for check in all_checks():
         if check.name == name:
             return check
-    raise UsageError(
-        f"no check named {name!r} to mute (cfbops --headless check --list names every check)"
-    )
+    raise UsageError(f"no check named {name!r} (cfbops --headless check --list names every check)")
