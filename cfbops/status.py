@@ -12,6 +12,7 @@ from cfbops.backfill.overview import BackfillOverview, backfill_overview
 from cfbops.cfbd.meter import BudgetMeter, budget_meter
 from cfbops.config import Settings
 from cfbops.db.connect import DatabaseTarget, connect, resolve_target, server_version
+from cfbops.db.ops_objects import BACKFILL_OBJECTS, BUDGET_OBJECTS, objects_exist
 from cfbops.marts.overview import MartsOverview, marts_overview
 from cfbops.migrate.files import load_migrations
 from cfbops.migrate.history import AppliedMigration, applied_migrations
@@ -120,10 +121,6 @@ def _budget_sections(
 ) -> tuple[BudgetMeter | None, BackfillOverview | None]:
     """The ledger's meter (status never spends a request, not even /info) and the backfill
     jobs; None on a database whose migrations have not made their tables yet."""
-    has_tables = conn.execute(
-        "SELECT to_regclass('ops.cfbd_months') IS NOT NULL"
-        " AND to_regclass('ops.backfill_jobs') IS NOT NULL"
-    ).fetchone()
-    if not (has_tables and has_tables[0]):
+    if not objects_exist(conn, (*BUDGET_OBJECTS, *BACKFILL_OBJECTS)):
         return None, None
     return budget_meter(conn), backfill_overview(conn)

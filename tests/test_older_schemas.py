@@ -9,8 +9,10 @@ from datetime import UTC, datetime
 
 import psycopg
 
-from cfbops.commands.status import NOT_AVAILABLE, status_text
+from cfbops.cli import main
+from cfbops.commands.status import status_text
 from cfbops.config import default_sql_dir
+from cfbops.db.ops_objects import NOT_AVAILABLE
 from cfbops.migrate.apply import migrate
 from cfbops.status import collect_status
 from cfbops.tui.data import StatusSource
@@ -76,3 +78,17 @@ def test_the_migrations_pane_reads_a_database_with_nothing_in_it(empty_db: Datab
     with psycopg.connect(empty_db.url) as conn:
         schemas = conn.execute("SELECT count(*) FROM pg_namespace WHERE nspname = 'ops'")
         assert schemas.fetchone() == (0,)
+
+
+def test_budget_and_backfill_status_say_what_brings_their_tables(
+    empty_db: DatabaseUnderTest, capsys
+):
+    texts = []
+    for command in (("budget",), ("backfill", "status")):
+        capsys.readouterr()
+        code = main(["--headless", "--database-url", empty_db.url, *command])
+        texts.append((code, capsys.readouterr().out.strip()))
+    assert texts == [
+        (0, f"budget {NOT_AVAILABLE}"),
+        (0, f"backfill {NOT_AVAILABLE}"),
+    ]

@@ -25,6 +25,14 @@ CHECK = (
 )
 
 
+# docs/privileges.md's `refresh` row, through MAINTAIN (PostgreSQL 17+) instead of ownership.
+REFRESH = (
+    *READ,
+    "GRANT pg_maintain TO {role}",
+    "GRANT INSERT, UPDATE ON ops.refresh_run, ops.mart_refresh TO {role}",
+)
+
+
 def cli(url: str, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     capsys.readouterr()
     code = main(["--headless", "--database-url", url, *args])
@@ -91,3 +99,16 @@ def test_check_stores_its_run_with_the_check_rows_privileges(
     assert read_only_code in (0, 1)
     with db.connect() as conn:
         assert conn.execute("SELECT count(*) FROM ops.check_run").fetchone() == (1,)
+
+
+def test_refresh_runs_with_the_refresh_rows_privileges(
+    db: DatabaseUnderTest, capsys: pytest.CaptureFixture[str]
+):
+    with db.connect() as conn:
+        if conn.info.server_version < 170000:
+            pytest.skip("MAINTAIN arrived in PostgreSQL 17; before it, the owner refreshes")
+        conn.execute(DEAD_RUN_SQL)
+    with role_with(db, *REFRESH) as url:
+        code, _, err = cli(url, capsys, "refresh", "--select", "coach_record")
+    assert code == 0, err
+    assert run_status(db) == [("abandoned",), ("succeeded",)]

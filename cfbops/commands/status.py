@@ -7,13 +7,11 @@ import argparse
 from cfbops.commands.base import Command, Outcome
 from cfbops.commands.migrate import add_sql_dir_argument
 from cfbops.config import Settings
+from cfbops.db.ops_objects import NOT_AVAILABLE, NOT_AVAILABLE_DOCUMENT
 from cfbops.headless import jsonable
 from cfbops.progress import ProgressCallback
 from cfbops.status import StatusSnapshot, collect_status
 
-# A section whose tables this database does not have yet (an older or unmigrated schema).
-ARRIVES_WITH = "cfbops --headless migrate"
-NOT_AVAILABLE = f"not available — arrives with `{ARRIVES_WITH}`"
 SECTIONS = ("migrations", "budget", "backfill", "marts", "quality")
 
 
@@ -30,11 +28,7 @@ def status_document(snapshot: StatusSnapshot) -> dict:
     document: dict = {"database": jsonable(snapshot.database)}
     for section in SECTIONS:
         value = getattr(snapshot, section)
-        document[section] = (
-            jsonable(value)
-            if value is not None
-            else {"available": False, "arrives_with": ARRIVES_WITH}
-        )
+        document[section] = jsonable(value) if value is not None else NOT_AVAILABLE_DOCUMENT
     return document
 
 

@@ -241,6 +241,11 @@ REFRESH_OBJECTS = (
 QUALITY_OBJECTS = ("ops.check_run", "ops.check_result", "ops.check_mute")
 BUDGET_OBJECTS = ("ops.cfbd_months", "ops.cfbd_reservations", "ops.cfbd_calls")
 BACKFILL_OBJECTS = ("ops.backfill_jobs", "ops.backfill_items")
+# What a reader says of a section whose tables this database does not have yet.
+ARRIVES_WITH = "cfbops --headless migrate"
+NOT_AVAILABLE = f"not available — arrives with `{ARRIVES_WITH}`"
+NOT_AVAILABLE_DOCUMENT = {"available": False, "arrives_with": ARRIVES_WITH}
+
 # Files a writer may run again at run time on a database the migrations have not reached.
 _RERUNNABLE = frozenset({_V0200, _V0230, _V0260})
 

@@ -154,8 +154,7 @@ def require_migrated(conn: psycopg.Connection, sql_dir: Path) -> None:
 
 
 def applied_migrations_exist(conn: psycopg.Connection) -> bool:
-    row = conn.execute("SELECT to_regclass('ops.schema_history') IS NOT NULL").fetchone()
-    return bool(row and row[0]) and bool(applied_migrations(conn))
+    return bool(applied_migrations(conn))  # empty when there is no history at all
 
 
 def latest_seed(conn: psycopg.Connection) -> SeedRun | None:
