@@ -38,6 +38,8 @@ def test_the_written_shapes_are_those_a_full_migration_makes(migrated_db: Databa
         name: (o.view, dict(o.columns) | {c: t for _, c, t in o.added})
         for name, o in OBJECTS.items()
     }
+    # A migration that adds or changes an ops table: write its shape in OBJECTS too
+    # (cfbops/db/ops_objects.py), a later column under `added` with the file that adds it.
     assert made == written
 
 

@@ -108,6 +108,15 @@ OBJECTS: dict[str, OpsObject] = {
                 f"id bigint, file_sha256 text, kind text, source_table text, source_id bigint, "
                 f"source_row jsonb, detail text, logged_at {TIMESTAMPTZ}"
             ),
+            added=(("V0116__nfl_fast6_findings_name_their_column.sql", "source_column", "text"),),
+        ),
+        OpsObject(
+            "merged_duplicate_users",
+            "V0119__nfl_users_one_per_name.sql",
+            _columns(
+                f"id bigint, user_id bigint, kept_user_id bigint, user_row jsonb, "
+                f"picks_moved integer, merged_at {TIMESTAMPTZ}"
+            ),
         ),
         OpsObject(
             "refresh_run",
