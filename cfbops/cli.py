@@ -57,10 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser(
         "demo",
         parents=[child_globals],
-        help="embedded database + demo data, then the console",
+        help="embedded database + demo data, then the console (--headless: without it)",
         description="Start the embedded server, create and migrate the cfbops_demo database, "
-        "seed it, refresh its marts and open the console on it. A configured database is "
-        "never touched.",
+        "seed it, refresh its marts and open the console on it; with --headless, stop before "
+        "the console (headless commands reach it with --database cfbops_demo). A configured "
+        "database is never touched.",
     )
     demo.add_argument(
         "--scale",
@@ -95,6 +96,7 @@ def load_settings_from(args: argparse.Namespace):
 
     return load_settings(
         database_url=args.database_url,
+        database=getattr(args, "database", None),
         config=args.config,
         home=args.home,
         read_only=args.read_only,
@@ -182,7 +184,7 @@ def _secrets_in_play(argv: Sequence[str]) -> tuple[list[str | None], list[str | 
 
 
 # Global options that take a value, so the command word can be told from that value.
-_VALUED_GLOBALS = ("--database-url", "--config", "--home")
+_VALUED_GLOBALS = ("--database-url", "--database", "--config", "--home")
 
 
 def _command_word_at(argv: Sequence[str]) -> int | None:
@@ -220,14 +222,16 @@ def _dispatch(args: argparse.Namespace, loaded_secrets: list[str | None]) -> int
 
         return run_psql(settings, args.psql_args)
     if args.command == "demo":
-        from cfbops.tui.launch import run_demo
-
         if settings.read_only:
             raise UsageError(
                 "demo writes its own database (migrate, seed, refresh), which --read-only "
                 "forbids; run cfbops demo without --read-only: it never touches a configured one"
             )
+        if args.headless:
+            return _headless_demo(settings, args)
         _require_terminal("the demo's console")
+        from cfbops.tui.launch import run_demo
+
         return run_demo(settings, scale=args.scale, fresh=args.fresh)
     if args.command is None:
         if args.headless:
@@ -241,6 +245,19 @@ def _dispatch(args: argparse.Namespace, loaded_secrets: list[str | None]) -> int
 
     with _sigterm_as_interrupt():
         outcome = args.run(settings, args, stderr_progress())
+    return emit(outcome, as_json=args.json)
+
+
+def _headless_demo(settings, args: argparse.Namespace) -> int:
+    """The demo's database prepared without the console (no terminal needed)."""
+    from cfbops.commands.demo import run_headless_demo
+    from cfbops.diagnostics import stderr_progress
+    from cfbops.headless import emit
+
+    with _sigterm_as_interrupt():
+        outcome = run_headless_demo(
+            settings, scale=args.scale, fresh=args.fresh, progress=stderr_progress()
+        )
     return emit(outcome, as_json=args.json)
 
 

@@ -101,6 +101,8 @@ class Settings:
     config_file: Path | None = None
     # Where database_url came from, in the words an error message should use.
     database_origin: str = ""
+    # --database: another database on the same server (the URL's, or the embedded one).
+    database_name: str | None = None
     # Migrations and repeatables: one place, so every command, status and the console agree.
     sql_dir: Path = field(default_factory=default_sql_dir)
     # `sync markets` is off unless switched on: the prices are optional extras.
@@ -195,6 +197,7 @@ def _read_table(path: Path, *, pyproject: bool) -> dict[str, Any]:
 def load_settings(
     *,
     database_url: str | None = None,
+    database: str | None = None,
     config: Path | None = None,
     home: Path | None = None,
     read_only: bool = False,
@@ -228,6 +231,7 @@ def load_settings(
         statement_timeout=_duration_setting(env, table, config_file, "statement_timeout", "0"),
         config_file=config_file,
         database_origin=origin,
+        database_name=_database_name(database),
         sql_dir=resolved(sql_dir_value.expanduser(), "sql_dir")
         if sql_dir_value
         else default_sql_dir(),
@@ -294,6 +298,14 @@ def _resolve_database(
     if table.get("database_url"):
         return table["database_url"], DatabaseSource.CONFIG_FILE, f"database_url in {config_file}"
     return None, DatabaseSource.EMBEDDED, ""
+
+
+def _database_name(name: str | None) -> str | None:
+    if name is None:
+        return None
+    if not name.strip() or "\x00" in name:
+        raise ConfigError(f"--database {name!r} is not a database name (e.g. cfbops_demo)")
+    return name
 
 
 def _duration_setting(

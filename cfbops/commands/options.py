@@ -30,6 +30,13 @@ def global_options(*, suppress: bool) -> argparse.ArgumentParser:
         help="PostgreSQL URL (default: DATABASE_URL, config file, or embedded)",
     )
     group.add_argument(
+        "--database",
+        metavar="NAME",
+        default=default,
+        help="another database on the same server, e.g. the demo's: --database cfbops_demo "
+        "(default: the one the URL names; cfbops on the embedded server)",
+    )
+    group.add_argument(
         "--config",
         metavar="FILE",
         type=Path,

@@ -13,6 +13,7 @@ from psycopg import sql
 from cfbops.config import Settings
 from cfbops.db.connect import connect, connection_lost, require_writable
 from cfbops.db.locks import OPERATIONS_LOCK, LockHolder, advisory_lock
+from cfbops.db.ops_objects import ENGINE_OBJECTS, ensure_objects
 from cfbops.errors import ExitCode, UsageError
 from cfbops.migrate import history, statement_marks
 from cfbops.migrate.blockers import Blocker, BlockerWatch
@@ -170,8 +171,7 @@ def migrate(
             reporter.note(f"waiting for the migration lock held by {who} ({left:.0f}s left)")
 
         with advisory_lock(conn, OPERATIONS_LOCK, wait_s=wait_s, on_wait=waiting):
-            history.ensure_history(conn)
-            statement_marks.ensure_marks(conn)
+            ensure_objects(conn, ENGINE_OBJECTS)
             baselined = _baseline(conn, versioned, baseline) if baseline else ()
             accepted = _accept(conn, versioned, accept_drift)
             state = migration_state(conn, versioned, repeatable)

@@ -25,32 +25,6 @@ from cfbops.migrate.session import capture_session
 from cfbops.migrate.state import migration_state
 from cfbops.progress import TaskProgress
 
-ADOPTED_OBJECTS_DDL = """
-CREATE TABLE IF NOT EXISTS ops.adopted_objects (
-    version text NOT NULL,
-    line integer,
-    kind text NOT NULL,
-    object text NOT NULL,
-    outcome text NOT NULL,
-    detail text NOT NULL DEFAULT '',
-    adopted_at timestamptz NOT NULL DEFAULT now()
-);
--- A history table made before the 'adopted' kind existed: let it hold adopted rows.
-DO $$
-BEGIN
-    IF NOT EXISTS (
-        SELECT 1 FROM pg_constraint
-        WHERE conrelid = 'ops.schema_history'::regclass AND contype = 'c'
-          AND pg_get_constraintdef(oid) LIKE '%adopted%'
-    ) THEN
-        ALTER TABLE ops.schema_history DROP CONSTRAINT IF EXISTS schema_history_kind_check;
-        ALTER TABLE ops.schema_history ADD CONSTRAINT schema_history_kind_check
-            CHECK (kind IN ('versioned', 'repeatable', 'baseline', 'adopted'));
-    END IF;
-END
-$$;
-"""
-
 RECORD_OBJECT_SQL = """
 INSERT INTO ops.adopted_objects (version, line, kind, object, outcome, detail)
 VALUES (%s, %s, %s, %s, %s, %s)
