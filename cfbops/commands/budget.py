@@ -14,6 +14,12 @@ from cfbops.cfbd.meter import (
 from cfbops.commands.base import Command, Outcome
 from cfbops.config import Settings
 from cfbops.db.connect import connect
+from cfbops.db.ops_objects import (
+    BUDGET_OBJECTS,
+    NOT_AVAILABLE,
+    NOT_AVAILABLE_DOCUMENT,
+    objects_exist,
+)
 from cfbops.progress import ProgressCallback
 
 
@@ -28,6 +34,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(settings: Settings, args: argparse.Namespace, progress: ProgressCallback) -> Outcome:
     with connect(settings, application_name="cfbops budget") as conn:
+        if not objects_exist(conn, BUDGET_OBJECTS):
+            return Outcome(dict(NOT_AVAILABLE_DOCUMENT), f"budget {NOT_AVAILABLE}")
         live, note = None, ""
         if args.no_api:
             pass

@@ -2,7 +2,9 @@
 -- each), running ones only when their session is alive; rates from items finished in the
 -- last %(window)s, so an old job's ETA is not from last month. The items' kind is read
 -- through the job that planned them, so this reads a schema from before items had one.
-SELECT j.id, j.kind, j.first_season, j.last_season, j.paused_at IS NOT NULL AS paused,
+SELECT j.id, j.kind, j.first_season, j.last_season,
+       -- through to_jsonb: a database migrated before V0295 has no paused_at, and no pause.
+       (to_jsonb(j) ->> 'paused_at') IS NOT NULL AS paused,
        count(i.item_key)::int AS total,
        count(*) FILTER (WHERE i.state = 'done')::int AS done,
        count(*) FILTER (WHERE i.state = 'failed')::int AS failed,
