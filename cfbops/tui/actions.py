@@ -1,7 +1,7 @@
-"""The console's actions, mixed into the App: apply migrations, refresh, run checks, start
-and pause a backfill, and the drill-downs. Each database call runs in a thread worker that
-calls the same core function as the headless command and only posts messages; the handlers
-here, on the event loop, own what the screen shows."""
+"""The console's writing actions, an App on the reading side: apply migrations, refresh, run
+checks, start and pause a backfill. Each runs in a thread worker that calls the same core
+function as the headless command and only posts messages; the handlers here, on the event
+loop, own what the screen shows."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer
 from textual.worker import get_current_worker
 
 from cfbops.config import Settings
@@ -20,27 +19,14 @@ from cfbops.errors import CfbopsError
 from cfbops.progress import Progress, ProgressCallback
 from cfbops.tui.action_bar import ActionBar
 from cfbops.tui.action_catalog import ACTIONS_BY_NAME, CONSOLE_ACTIONS
-from cfbops.tui.messages import ActionFinished, ActionProgress, DrillDownReady
+from cfbops.tui.messages import ActionFinished, ActionProgress
 from cfbops.tui.palette import ConsolePalette
+from cfbops.tui.reads import ConsoleReads, first_line
 
-# The core (migrate, refresh, backfill, checks: pglast, httpx…) and the screens are imported
-# where an action first needs them, so the console's first paint does not wait for them.
 if TYPE_CHECKING:
     from cfbops.migrate.plan import MigrationPlan
     from cfbops.tui.screens.backfill import BackfillRequest
     from cfbops.tui.screens.confirm import ConfirmScreen
-
-# The App's BINDINGS take these in (a mixin's own BINDINGS are not merged by Textual).
-ACTION_BINDINGS: list[BindingType] = [
-    Binding(a.key, a.action, a.title, show=a.key != "enter", tooltip=a.help)
-    for a in CONSOLE_ACTIONS
-    if a.key
-]
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().split("\n", 1)[0]
-    return text or type(exc).__name__
 
 
 class RunResult(Protocol):
@@ -60,18 +46,28 @@ class ActionCancelled(Exception):
     """Raised from a progress callback to end an action whose worker was cancelled."""
 
 
-class ConsoleActions:
-    """Mixed into the App, which provides `settings` and `read_only`."""
+class ConsoleActions(ConsoleReads):
+    """The writing actions, each guarded by the catalog's `writes` flag under --read-only."""
 
-    settings: Settings
-    read_only: bool
     COMMANDS: ClassVar[set[Any]] = App.COMMANDS | {ConsolePalette}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(a.key, a.action, a.title, show=a.key != "enter", tooltip=a.help)
+        for a in CONSOLE_ACTIONS
+        if a.key
+    ]
+
+    def __init__(self, settings: Settings, *, read_only: bool = False) -> None:
+        super().__init__(settings, read_only=read_only)
+        # Every action's outcome this session, oldest first.
+        self.finished_actions: list[ActionFinished] = []
+        # The job this console's backfill worker runs (what `p` pauses).
+        self.backfill_job: str | None = None
 
     # -- the writing actions -------------------------------------------------------------
 
     def action_apply_migrations(self) -> None:
         if not self._refused("apply_migrations") and not self._busy("migrate"):
-            self.load_plan(apply=True)
+            self.load_plan_to_apply()
 
     def action_refresh_stale(self) -> None:
         self._start_refresh("refresh_stale", (), stale_only=True)
@@ -84,13 +80,13 @@ class ConsoleActions:
 
         if self._refused("refresh_selected") or self._busy("refresh"):
             return
-        initial = self._selected("marts") or ""
+        initial = self.selected("marts") or ""
 
         def chosen(selectors: tuple[str, ...] | None) -> None:
             if selectors:
                 self._start_refresh("refresh_selected", selectors, stale_only=False)
 
-        self.app_push(SelectorPrompt(initial), chosen)
+        self.push_screen(SelectorPrompt(initial), chosen)
 
     def action_run_checks(self) -> None:
         # Under --read-only the checks still run, on a read-only session, and store nothing,
@@ -100,56 +96,24 @@ class ConsoleActions:
 
     def action_backfill(self) -> None:
         if not self._refused("backfill"):
-            self.load_backfill(self._selected("budget"))
+            self.load_backfill(self.selected("budget"))
 
     def action_pause_backfill(self) -> None:
         if not self._refused("pause_backfill"):
             self.pause_worker()
 
-    # -- drill-downs -------------------------------------------------------------------------
-
-    def action_migration_plan(self) -> None:
-        self.load_plan(apply=False)
-
-    def action_budget_ledger(self) -> None:
-        self.load_ledger()
-
-    def action_drill_down(self) -> None:
-        pane = self._focused_pane_id()
-        selected = self._selected(pane) if pane else None
-        if pane == "migrations":
-            self.load_plan(apply=False, selected=selected)
-        elif pane == "budget":
-            if selected:
-                self.load_backfill(selected)
-            else:
-                self.load_ledger()
-        elif pane == "marts" and selected:
-            self.load_mart(selected)
-        elif pane == "quality" and selected:
-            self.load_finding(selected)
-        else:
-            self.notify("Pick a pane (1-4) and a row first, then enter.", severity="warning")
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        # Enter on a pane's table; tables inside drill-downs have nothing below them.
-        if event.data_table.screen is self.screen_stack[0]:  # type: ignore[attr-defined]
-            event.stop()
-            self.action_drill_down()
-
     # -- workers: they call the core and post messages, nothing else ---------------------
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
-    def load_plan(self, *, apply: bool, selected: str | None = None) -> None:
+    def load_plan_to_apply(self) -> None:
         from cfbops.migrate.plan import migration_plan
-        from cfbops.tui.screens.migration_plan import MigrationPlanScreen
 
-        plan = self._read(
+        plan = self.read(
             "the migration plan", lambda: migration_plan(self.settings, self.settings.sql_dir)
         )
         if plan is None:
             return
-        if apply and plan.drifted:
+        if plan.drifted:
             versions = ", ".join(f"V{f.version}" for f in plan.drifted)
             self.post_message(
                 ActionFinished(
@@ -159,60 +123,22 @@ class ConsoleActions:
                     ok=False,
                 )
             )
-            return
-        if apply and not plan.files:
+        elif not plan.files:
             self.post_message(
                 ActionFinished("migrate", "Nothing to migrate: the database is up to date.")
             )
-            return
-        if apply:
-            self.post_message(DrillDownReady(lambda: self._confirmation(plan), self._confirmed))
-            return
-
-        def then(apply_now: bool | None) -> None:
-            if apply_now:
-                self.action_apply_migrations()
-
-        self.post_message(
-            DrillDownReady(lambda: MigrationPlanScreen(plan, selected=selected), then)
-        )
-
-    @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
-    def load_mart(self, name: str) -> None:
-        from cfbops.marts.detail import mart_detail
-        from cfbops.tui.screens.mart import MartScreen
-
-        detail = self._read("the mart", lambda: mart_detail(self.settings, name))
-        if detail is not None:
-            self.post_message(DrillDownReady(lambda: MartScreen(detail)))
-
-    @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
-    def load_finding(self, check: str) -> None:
-        from cfbops.quality.findings import finding_detail
-        from cfbops.tui.screens.finding import FindingScreen
-
-        detail = self._read("the finding", lambda: finding_detail(self.settings, check))
-        if detail is not None:
-            self.post_message(DrillDownReady(lambda: FindingScreen(detail)))
-
-    @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
-    def load_ledger(self) -> None:
-        from cfbops.cfbd.calls import recent_calls
-        from cfbops.tui.screens.ledger import LedgerScreen
-
-        calls = self._read("the ledger", lambda: recent_calls(self.settings))
-        if calls is not None:
-            self.post_message(DrillDownReady(lambda: LedgerScreen(calls)))
+        else:
+            self.show(lambda: self._confirmation(plan), self._confirmed)
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load_backfill(self, job: str | None = None) -> None:
         from cfbops.backfill.control import backfill_estimate
         from cfbops.tui.screens.backfill import BackfillScreen
 
-        request = self._request_for(job)
+        request = self.request_for(job)
         if request is None:
             return
-        estimate = self._read(
+        estimate = self.read(
             "the backfill estimate",
             lambda: backfill_estimate(
                 self.settings,
@@ -222,11 +148,7 @@ class ConsoleActions:
                 max_calls=request.max_calls,
             ),
         )
-        self.post_message(
-            DrillDownReady(
-                lambda: BackfillScreen(self.settings, request, estimate), self._start_backfill
-            )
-        )
+        self.show(lambda: BackfillScreen(self.settings, request, estimate), self._start_backfill)
 
     @work(thread=True, exclusive=True, group="migrate", exit_on_error=False)
     def migrate_worker(self) -> None:
@@ -255,9 +177,7 @@ class ConsoleActions:
     def check_worker(self) -> None:
         from cfbops.quality.session import check_database
 
-        settings = dataclasses.replace(
-            self.settings, read_only=self.read_only or self.settings.read_only
-        )
+        settings = dataclasses.replace(self.settings, read_only=self.read_only)
         self._perform(
             "check",
             lambda progress: _outcome(check_database(settings, progress=progress)),
@@ -297,38 +217,27 @@ class ConsoleActions:
     # -- handlers: on the event loop ------------------------------------------------------
 
     def on_action_progress(self, message: ActionProgress) -> None:
-        if self.screen_stack:  # type: ignore[attr-defined]  (empty while the App closes)
+        if self.screen_stack:  # empty while the App closes
             self._action_bar().show_progress(message.action, message.progress)
 
     def on_action_finished(self, message: ActionFinished) -> None:
         self.finished_actions.append(message)
-        if not self.screen_stack:  # type: ignore[attr-defined]
+        if not self.screen_stack:
             return
-        self._action_bar().show_outcome(message.summary)
-        self.notify(  # type: ignore[attr-defined]
+        self._action_bar().show_outcome(message.action, message.summary)
+        self.notify(
             message.summary,
             title=message.action,
             severity="information" if message.ok else "error",
             timeout=10,
         )
 
-    def on_drill_down_ready(self, message: DrillDownReady) -> None:
-        self.app_push(message.build(), message.on_result)
-
     # -- helpers -----------------------------------------------------------------------------
-
-    @property
-    def finished_actions(self) -> list[ActionFinished]:
-        """Every action's outcome this session, oldest first."""
-        return self.__dict__.setdefault("_finished_actions", [])
-
-    def app_push(self, screen: Any, callback: Callable[[Any], None] | None = None) -> None:
-        self.push_screen(screen, callback)  # type: ignore[attr-defined]
 
     def _refused(self, action: str) -> bool:
         """The catalog's `writes` flag decides: a writing action is refused under read-only."""
         entry = ACTIONS_BY_NAME[action]
-        if not entry.writes or not (self.read_only or self.settings.read_only):
+        if not entry.writes or not self.read_only:
             return False
         self.notify(
             f"read-only: {entry.help.split(' (')[0].lower()} would write to the database, "
@@ -339,11 +248,11 @@ class ConsoleActions:
         )
         return True
 
+    def worker_running(self, group: str) -> bool:
+        return any(w.group == group and not w.is_finished for w in self.workers)
+
     def _busy(self, group: str) -> bool:
-        running = any(
-            w.group == group and not w.is_finished
-            for w in self.workers  # type: ignore[attr-defined]
-        )
+        running = self.worker_running(group)
         if running:
             self.notify(f"a {group} is already running; wait for it to finish", severity="warning")
         return running
@@ -371,18 +280,10 @@ class ConsoleActions:
 
         if request is None or self._refused("backfill") or self._busy("backfill"):
             return
-        self.__dict__["_backfill_job"] = job_name(request.kind, request.first, request.last)
+        self.backfill_job = job_name(request.kind, request.first, request.last)
         self.backfill_worker(request)
 
-    def _console_backfill(self) -> str | None:
-        """The job this console's backfill worker runs, while it runs."""
-        running = any(
-            w.group == "backfill" and not w.is_finished
-            for w in self.workers  # type: ignore[attr-defined]
-        )
-        return self.__dict__.get("_backfill_job") if running else None
-
-    def _request_for(self, job: str | None) -> BackfillRequest | None:
+    def request_for(self, job: str | None) -> BackfillRequest | None:
         """The backfill form's first values: the selected job's, or the seasons still to load."""
         from cfbops.backfill.control import suggested_seasons
         from cfbops.backfill.queue import Kind
@@ -393,9 +294,9 @@ class ConsoleActions:
             first, _, last = seasons.partition("-")
             if kind in {k.value for k in Kind} and first.isdigit():
                 return BackfillRequest(Kind(kind), int(first), int(last or first), None)
-        seasons = self._read("the seasons to load", lambda: suggested_seasons(self.settings))
+        seasons = self.read("the seasons to load", lambda: suggested_seasons(self.settings))
         if seasons is None:
-            self.post_message(  # type: ignore[attr-defined]
+            self.post_message(
                 ActionFinished(
                     "backfill", "nothing to backfill: no completed game lacks play stats"
                 )
@@ -403,17 +304,9 @@ class ConsoleActions:
             return None
         return BackfillRequest(Kind.PLAY_STATS, seasons[0], seasons[1], None)
 
-    def _read(self, what: str, read: Callable[[], Any]) -> Any:
-        """Run a read in a worker; a failure is one line in a notification, never a crash."""
-        try:
-            return read()
-        except CfbopsError as exc:
-            self.post_message(ActionFinished("read", f"{what}: {exc}", ok=False))  # type: ignore[attr-defined]
-        except Exception as exc:  # the console stays up whatever a read meets
-            self.post_message(  # type: ignore[attr-defined]
-                ActionFinished("read", f"{what} could not be read: {_first_line(exc)}", ok=False)
-            )
-        return None
+    def _console_backfill(self) -> str | None:
+        """The job this console's backfill worker runs, while it runs."""
+        return self.backfill_job if self.worker_running("backfill") else None
 
     def _perform(
         self,
@@ -429,8 +322,9 @@ class ConsoleActions:
             # interrupted, a backfill gives its game back) rather than keep the process alive.
             if stoppable and worker.is_cancelled:
                 raise ActionCancelled(action)
-            self.post_message(ActionProgress(action, step))  # type: ignore[attr-defined]
+            self.post_message(ActionProgress(action, step))
 
+        self.post_message(ActionProgress(action, Progress(action, 0, None, "starting…")))
         try:
             summary, ok = run(progress)
         except ActionCancelled:
@@ -438,33 +332,8 @@ class ConsoleActions:
         except CfbopsError as exc:
             summary, ok = f"{action}: {exc}", False
         except Exception as exc:  # the console stays up whatever an action meets
-            summary, ok = f"{action} failed: {_first_line(exc)}", False
-        self.post_message(ActionFinished(action, summary, ok))  # type: ignore[attr-defined]
-
-    def _focused_pane_id(self) -> str | None:
-        widget = self.focused  # type: ignore[attr-defined]
-        while widget is not None:
-            if widget.id in {"migrations", "budget", "marts", "quality"}:
-                return widget.id
-            widget = widget.parent
-        return None
-
-    def _selected(self, pane_id: str) -> str | None:
-        """The pane's selected row (its `selected_key`), if that pane is on the screen."""
-        panes = self.screen_stack[0].query(f"#{pane_id}")  # type: ignore[attr-defined]
-        if not panes:
-            return None
-        return getattr(panes.first(), "selected_key", None)
+            summary, ok = f"{action} failed: {first_line(exc)}", False
+        self.post_message(ActionFinished(action, summary, ok))
 
     def _action_bar(self) -> ActionBar:
-        base = self.screen_stack[0]  # type: ignore[attr-defined]
-        found = base.query(ActionBar)
-        if found:
-            return found.first()
-        bar = ActionBar(id="action-bar")
-        footers = base.query(Footer)
-        if footers:
-            base.mount(bar, before=footers.first())
-        else:
-            base.mount(bar)
-        return bar
+        return self.screen_stack[0].query_one(ActionBar)

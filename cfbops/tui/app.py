@@ -12,7 +12,7 @@ import time
 from typing import ClassVar, Protocol
 
 from textual import on, work
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid
 from textual.reactive import Reactive
@@ -21,12 +21,14 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from cfbops.config import Settings
-from cfbops.tui.actions import ACTION_BINDINGS, ConsoleActions
+from cfbops.tui.action_bar import ActionBar
+from cfbops.tui.actions import ConsoleActions
 from cfbops.tui.data import Clock, ConsoleSnapshot, SourceUnavailable, StatusSource, utc_now
 from cfbops.tui.footer import ConsoleFooter
 from cfbops.tui.messages import ConnectionLost, SnapshotReady
 from cfbops.tui.panes import BudgetPane, MartsPane, MigrationsPane, QualityPane
 from cfbops.tui.panes.base import Pane
+from cfbops.tui.reads import PANE_IDS
 from cfbops.tui.repaint import set_text
 
 # Seconds between the end of one poll and the start of the next.
@@ -35,7 +37,6 @@ POLL_INTERVAL_S = 2.0
 HANGUP_GRACE_S = 5.0
 # After an unexpected failure, wait as long as the longest reconnect backoff.
 MAX_RETRY_S = 15.0
-PANE_IDS = ("migrations", "budget", "marts", "quality")
 
 
 class SnapshotSource(Protocol):
@@ -52,7 +53,7 @@ class DashboardScreen(Screen[None]):
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
 
-class CfbopsApp(ConsoleActions, App[None]):
+class CfbopsApp(ConsoleActions):
     TITLE = "cfbops"
     CSS_PATH = "console.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -65,7 +66,6 @@ class CfbopsApp(ConsoleActions, App[None]):
         Binding("shift+tab", "focus_previous", "Previous pane", show=False),
         Binding("escape", "back", "Back", show=False),
         Binding("question_mark", "help", "Help"),
-        *ACTION_BINDINGS,
     ]
 
     def __init__(
@@ -77,12 +77,10 @@ class CfbopsApp(ConsoleActions, App[None]):
         clock: Clock = utc_now,
         poll_interval_s: float = POLL_INTERVAL_S,
     ) -> None:
-        super().__init__()
+        super().__init__(settings, read_only=read_only)
         # Calm over SSH: no animations unless asked for with TEXTUAL_ANIMATIONS.
         if "TEXTUAL_ANIMATIONS" not in os.environ:
             self.animation_level = "none"
-        self.settings = settings
-        self.read_only = read_only or settings.read_only
         self.clock = clock
         self.source: SnapshotSource = source or StatusSource(settings, clock=clock)
         self.poll_interval_s = poll_interval_s
@@ -111,6 +109,8 @@ class CfbopsApp(ConsoleActions, App[None]):
         yield self.banner
         with Grid(id="dashboard"):
             yield from self.pane_widgets.values()
+        # In the flow above the footer (not docked: two docked widgets share one line).
+        yield ActionBar(id="action-bar")
         yield ConsoleFooter()
 
     def on_mount(self) -> None:
@@ -199,10 +199,8 @@ class CfbopsApp(ConsoleActions, App[None]):
         return [self.pane_widgets[pane_id] for pane_id in PANE_IDS]
 
     def focused_pane(self) -> Pane | None:
-        widget = self.focused
-        while widget is not None and not isinstance(widget, Pane):
-            widget = widget.parent  # type: ignore[assignment]
-        return widget
+        pane_id = self.focused_pane_id()
+        return self.pane_widgets[pane_id] if pane_id else None
 
     def target_line(self) -> str:
         """State first: on a narrow terminal the URL is what gets cut, not the news."""

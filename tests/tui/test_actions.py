@@ -242,16 +242,16 @@ async def test_enter_on_a_pane_row_opens_its_drill_down(db: DatabaseUnderTest) -
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.polls >= 1, "the first poll")
         await pilot.press("3")
-        await wait_for(pilot, lambda: app._selected("marts") is not None, "a selected mart")
-        mart = app._selected("marts")
+        await wait_for(pilot, lambda: app.selected("marts") is not None, "a selected mart")
+        mart = app.selected("marts")
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, MartScreen), "the mart drill-down")
         shown_mart = app.screen.detail.name
         await pilot.press("escape")
         await pilot.press("c")  # the demo data holds a known defect: a finding to open
         await wait_for(pilot, lambda: app.finished_actions, "the checks")
-        await wait_for(pilot, lambda: app._selected("quality") is not None, "a listed finding")
-        check = app._selected("quality")
+        await wait_for(pilot, lambda: app.selected("quality") is not None, "a listed finding")
+        check = app.selected("quality")
         await pilot.press("4", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, FindingScreen), "the finding")
         finding = app.screen.detail
