@@ -18,6 +18,7 @@ from cfbops.marts.models import AppliedMode, MartResult, MartStatus, RefreshPlan
 # The migrations that own these tables; the refresh runs them too until migrations have.
 HISTORY_MIGRATION = "V0200__refresh_history.sql"
 HOLDER_MIGRATION = "V0230__refresh_run_holder.sql"
+PLANNED_MIGRATION = "V0296__refresh_run_cancelled_and_planned.sql"
 HISTORY_OBJECTS = (
     "ops.refresh_run",
     "ops.mart_refresh",
@@ -86,20 +87,21 @@ def history_exists(conn: psycopg.Connection) -> bool:
     return bool(row and row[0])
 
 
-def _holder_column_exists(conn: psycopg.Connection) -> bool:
+def _latest_columns_exist(conn: psycopg.Connection) -> bool:
+    """The run's holder pid (V0230) and its planned count (V0296) are both there."""
     row = conn.execute(
-        "SELECT 1 FROM pg_attribute WHERE attrelid = 'ops.refresh_run'::regclass "
-        "AND attname = 'pid' AND NOT attisdropped"
+        "SELECT count(*) FROM pg_attribute WHERE attrelid = 'ops.refresh_run'::regclass "
+        "AND attname IN ('pid', 'planned') AND NOT attisdropped"
     ).fetchone()
-    return row is not None
+    return bool(row and row[0] == 2)
 
 
 def ensure_history_schema(conn: psycopg.Connection) -> None:
     """Create the ops history tables if any part is missing (the migrations' files, idempotent)."""
-    if history_exists(conn) and _holder_column_exists(conn):
+    if history_exists(conn) and _latest_columns_exist(conn):
         return
     with conn.transaction():
-        for name in (HISTORY_MIGRATION, HOLDER_MIGRATION):
+        for name in (HISTORY_MIGRATION, HOLDER_MIGRATION, PLANNED_MIGRATION):
             conn.execute(history_migration_file(name).read_text(encoding="utf-8"))
 
 
@@ -107,11 +109,12 @@ def start_run(conn: psycopg.Connection, plan: RefreshPlan, workers: int) -> int:
     """Record a run held by this session (its pid holds the operations lock)."""
     row = conn.execute(
         """
-        INSERT INTO ops.refresh_run (selection, stale_only, workers, mode, client, pid)
-        VALUES (%s, %s, %s, %s, current_setting('application_name'), pg_backend_pid())
+        INSERT INTO ops.refresh_run
+            (selection, stale_only, workers, mode, client, pid, planned)
+        VALUES (%s, %s, %s, %s, current_setting('application_name'), pg_backend_pid(), %s)
         RETURNING run_id
         """,
-        (list(plan.selection), plan.stale_only, workers, plan.mode.value),
+        (list(plan.selection), plan.stale_only, workers, plan.mode.value, len(plan.to_refresh)),
     ).fetchone()
     assert row is not None
     return int(row[0])
