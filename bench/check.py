@@ -1,5 +1,5 @@
 """The whole data-quality suite on a seeded warehouse: seconds per check and in total
-(issue 11's target: the `full` scale in <= 15 s on 2 cores).
+(target: the `full` scale in <= 15 s on 2 cores).
 
 For each --scale (default: medium; `--scale medium full` for both) the database given by
 --database-url (default: a scratch embedded server) is migrated by the real engine, seeded,

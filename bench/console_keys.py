@@ -1,4 +1,4 @@
-"""Issue 13: while a full refresh of the `medium` data runs from the console, a key press is
+"""While a full refresh of the `medium` data runs from the console, a key press is
 answered within 100 ms (the worst of 50 presses).
 
 Migrates and seeds the database given by --database-url (default: a scratch embedded

@@ -4,7 +4,7 @@ Writes a file of --mb megabytes (default 10) made of the project's own migration
 with renamed objects — tables, indexes, foreign keys, functions with `;` inside dollar
 quotes, strings and comments — then lints it in a subprocess, --repeat times. Prints the
 peak resident set size (the child's ru_maxrss) and wall seconds of each run, their
-medians, and the violations found. Target (issue 9 §G): ≤ 200 MB for a 10 MB file.
+medians, and the violations found. Target: ≤ 200 MB for a 10 MB file.
 """
 
 from __future__ import annotations

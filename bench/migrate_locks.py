@@ -6,7 +6,7 @@ the real migration engine adds `child.parent_id → parent.id`, either as cfbops
 `ADD FOREIGN KEY`. Prints the longest insert stall of each case, p99, inserts, the DDL's
 duration and the ratio plain/cfbops, without and with a blocker (another transaction holding
 an uncommitted insert into child for `--blocker-ms` as the migration starts) in one run.
-Targets (issue 9 A): cfbops stalls the writer ≤ 100 ms in both, and with the blocker the
+Targets: cfbops stalls the writer ≤ 100 ms in both, and with the blocker the
 migration ends within the blocker's time + 1 s.
 """
 

@@ -1,4 +1,4 @@
-"""Issue 13: time from starting cfbops to the first complete dashboard paint, every pane filled,
+"""Time from starting cfbops to the first complete dashboard paint, every pane filled,
 once the database is up. Target: <= 1 s.
 
 Migrates and seeds the database given by --database-url (default: a scratch embedded server)

@@ -1,4 +1,4 @@
-"""Parse arguments, then run one headless command or open the console (SPEC §2)."""
+"""Parse arguments, then run one headless command or open the console."""
 
 from __future__ import annotations
 

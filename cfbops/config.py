@@ -1,4 +1,4 @@
-"""Settings: flag > environment > config file > embedded default (SPEC §2)."""
+"""Settings: flag > environment > config file > embedded default."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""One exception family; each error carries the exit code SPEC §2 gives it."""
+"""One exception family; each error carries its documented exit code."""
 
 from __future__ import annotations
 

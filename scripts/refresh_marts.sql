@@ -1,6 +1,8 @@
 -- Refresh every mart in dependency order and print the timing table.
 --   psql "$DATABASE_URL" -f scripts/refresh_marts.sql
--- Exits non-zero (3) when a mart failed or was skipped.
+-- Exits non-zero (3) when a mart failed or was skipped. Upstream's one statement,
+-- SELECT * FROM marts.refresh_all(), still works and returns its three columns; this
+-- script reads marts.refresh_all_report(), which tells the mode and the error too.
 \set ON_ERROR_STOP on
 \set QUIET on
 \pset null '-'
@@ -8,7 +10,8 @@
 
 CREATE TEMP TABLE refresh_run AS
 SELECT r.ord AS step, r.view_name, r.status, r.refresh_mode, r.duration_ms, r.refreshed_at, r.error
-FROM marts.refresh_all() WITH ORDINALITY AS r (view_name, refreshed_at, duration_ms, status, refresh_mode, error, ord);
+FROM marts.refresh_all_report() WITH ORDINALITY
+    AS r (view_name, refreshed_at, duration_ms, status, refresh_mode, error, ord);
 
 \echo 'Mart refresh (dependency order)'
 SELECT step, view_name, status, refresh_mode AS mode, duration_ms, refreshed_at, error

@@ -116,7 +116,7 @@ def build_template(server: ServerUnderTest, name: str, home: Path, *, seeded: bo
     seed_database(database.settings, "tiny")
     with database.connect() as conn:
         failed = conn.execute(
-            "SELECT view_name, error FROM marts.refresh_all() WHERE status NOT LIKE 'OK%'"
+            "SELECT view_name, status FROM marts.refresh_all() WHERE status NOT LIKE 'OK%'"
         ).fetchall()
     if failed:
         raise RuntimeError(f"the test template's marts do not refresh: {failed}")

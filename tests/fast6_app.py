@@ -1,4 +1,4 @@
-"""SQLite files shaped like the picks app's (UPSTREAM §F), built by the tests themselves:
+"""SQLite files shaped like the picks app's (its backup's v1–v8 and the current v20), built by the tests themselves:
 the 2026-02-03 backup (v1–v8: created_at before game_id, no games table, duplicates
 allowed) and the current v20 shape."""
 

@@ -1,4 +1,4 @@
-"""The real warehouse comes under cfbops: a database built from UPSTREAM.md's column lists
+"""The real warehouse comes under cfbops: a database built from the live warehouse's column lists
 (tests/fixtures/upstream_warehouse.sql, written from that sheet, not from sql/) with a
 small consistent dataset, then `migrate --adopt` and `refresh`, as an operator would.
 
@@ -17,7 +17,7 @@ from tests.conftest import DatabaseUnderTest, run_cli
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
-# UPSTREAM §C: the game keys, under upstream's names, as 035 left them.
+# The game keys, under upstream's names, as its migration 035 left them.
 UPSTREAM_GAME_KEYS = {
     "fk_drives_game": "core.drives",
     "fk_lines_game": "betting.lines",
@@ -26,7 +26,7 @@ UPSTREAM_GAME_KEYS = {
     "fk_pregame_wp_game": "metrics.pregame_win_probability",
 }
 
-# UPSTREAM §D: every column of the seven API views at SPRINT5, which the apps read.
+# Every column of the seven API views at upstream's SPRINT5, which the apps read.
 SPRINT5_COLUMNS = {
     "api.team_detail": """school mascot abbreviation color alternate_color logo_url conference
         classification current_season games wins losses conf_wins conf_losses ppg opp_ppg

@@ -9,7 +9,7 @@ from cfbops.api_contract import catalog_columns, compare, describe, parse_contra
 from cfbops.config import default_sql_dir
 from tests.conftest import REPO, DatabaseUnderTest
 
-# The columns the consuming apps read: UPSTREAM.md section D, the SPRINT5 lists, in order.
+# The columns the consuming apps read (cfb-app and cfb-scout, as of upstream's SPRINT5), in order.
 V, BI, INT, N, F, T, TS, B = (
     "character varying",
     "bigint",

@@ -1,4 +1,4 @@
-"""The embedded server survives interruptions and odd homes (issue 9, sections C2 and D1–D2)."""
+"""The embedded server survives interruptions and odd homes."""
 
 from __future__ import annotations
 

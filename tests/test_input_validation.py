@@ -1,4 +1,4 @@
-"""Issue 9 §F: every option and environment value is checked before anything runs —
+"""Every option and environment value is checked before anything runs —
 exit 2 and one line naming the value and the form it must take."""
 
 from __future__ import annotations

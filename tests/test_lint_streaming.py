@@ -1,4 +1,4 @@
-"""Issue 9 §G: `lint` goes on past a file it cannot read, and reads a large file a chunk of
+"""`lint` goes on past a file it cannot read, and reads a large file a chunk of
 statements at a time with the same findings as in one piece."""
 
 from __future__ import annotations

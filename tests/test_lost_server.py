@@ -1,4 +1,4 @@
-"""Issue 9 §E3: a refresh whose server goes away — shut down or killed — exits 3 with one
+"""A refresh whose server goes away — shut down or killed — exits 3 with one
 line, however the connection was lost. Each test has a scratch server of its own to lose."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 9 B: migration files that used to lie or half-apply are refused, resumed or reported."""
+"""Migration files that used to lie or half-apply are refused, resumed or reported."""
 
 from __future__ import annotations
 

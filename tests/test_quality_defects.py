@@ -1,4 +1,4 @@
-"""Must show (issue 11): on the tiny dataset, one injected defect of each kind is reported by
+"""On the tiny dataset, one injected defect of each kind is reported by
 `check --json` as exactly that finding, with its count and sample rows; the fix resolves it
 in the next run; a clean database has no error finding."""
 

@@ -1,4 +1,6 @@
-"""marts.refresh_all(): every mart, in an order the catalog allows, failures isolated."""
+"""marts.refresh_all() keeps upstream's signature and statuses; marts.refresh_all_report()
+beside it tells more. Both refresh every mart, in an order the catalog allows, failures
+isolated."""
 
 from __future__ import annotations
 
@@ -64,8 +66,55 @@ def dependents_of(mart: str, dependencies: dict[str, set[str]]) -> set[str]:
 def refresh_all(conn: psycopg.Connection) -> list[tuple]:
     """(view_name, status, refresh_mode, refreshed_at, error) in the order refreshed."""
     return conn.execute(
-        "SELECT view_name, status, refresh_mode, refreshed_at, error FROM marts.refresh_all()"
+        "SELECT view_name, status, refresh_mode, refreshed_at, error"
+        " FROM marts.refresh_all_report()"
     ).fetchall()
+
+
+def upstream_name(qualified: str) -> str:
+    """The view_name upstream's refresh_all() gives: bare for a mart of schema marts."""
+    return qualified.removeprefix("marts.")
+
+
+def test_refresh_all_returns_upstreams_three_columns(db_conn) -> None:
+    result = db_conn.execute(
+        "SELECT pg_get_function_result('marts.refresh_all()'::regprocedure)"
+    ).fetchone()[0]
+    cursor = db_conn.execute("SELECT * FROM marts.refresh_all()")
+    rows = cursor.fetchall()
+
+    assert result == "TABLE(view_name text, duration_ms bigint, status text)"
+    assert [c.name for c in cursor.description] == ["view_name", "duration_ms", "status"]
+    assert len(rows) == MART_COUNT
+    names = {row[0] for row in rows}
+    assert {"play_epa", "_game_epa_calc", "scouting.player_mart"} <= names
+    assert all(isinstance(row[1], int) and row[1] >= 0 for row in rows)
+
+
+def test_refresh_all_names_marts_and_statuses_as_the_report_does(db_conn) -> None:
+    upstream = db_conn.execute("SELECT view_name, status FROM marts.refresh_all()").fetchall()
+    report = [(row[0], row[1]) for row in refresh_all(db_conn)]
+
+    assert upstream == [(upstream_name(name), status) for name, status in report]
+
+
+def test_refresh_all_refreshes_an_upstream_only_mart_after_what_it_reads(db_conn) -> None:
+    # upstream's coaching_tenure reads coach_record; cfbops has no file for it
+    db_conn.execute(
+        "CREATE MATERIALIZED VIEW marts.coaching_tenure AS"
+        " SELECT team, count(*) AS coaches FROM marts.coach_record GROUP BY team WITH NO DATA"
+    )
+
+    rows = db_conn.execute("SELECT view_name, status FROM marts.refresh_all()").fetchall()
+    position = {name: n for n, (name, _) in enumerate(rows)}
+    statuses = dict(rows)
+
+    assert statuses["coach_record"] == "OK (layer 1)"
+    assert statuses["coaching_tenure"] == "OK (layer 2)"
+    assert position["coaching_tenure"] > position["coach_record"]
+    populated = "SELECT relispopulated FROM pg_class WHERE oid = 'marts.coaching_tenure'::regclass"
+    assert db_conn.execute(populated).fetchone()[0] is True
+    assert db_conn.execute("SELECT count(*) FROM marts.coaching_tenure").fetchone()[0] > 0
 
 
 def outcome(status: str) -> str:
@@ -120,10 +169,10 @@ def test_populated_marts_with_a_unique_key_refresh_concurrently(db_conn) -> None
 def test_statuses_read_ok_with_the_layer_as_upstreams_do(db_conn) -> None:
     depth = dict(db_conn.execute("SELECT view_name, depth FROM marts.refresh_plan").fetchall())
 
-    statuses = {row[0]: row[1] for row in refresh_all(db_conn)}
+    statuses = dict(db_conn.execute("SELECT view_name, status FROM marts.refresh_all()"))
 
-    assert statuses == {name: f"OK (layer {depth[name] + 1})" for name in depth}
-    assert statuses["marts._game_epa_calc"] == "OK (layer 1)"
+    assert statuses == {upstream_name(name): f"OK (layer {depth[name] + 1})" for name in depth}
+    assert statuses["_game_epa_calc"] == "OK (layer 1)"
     assert statuses["scouting.player_mart"] == "OK (layer 4)"
 
 

@@ -1,5 +1,5 @@
 """As root: one service user however many processes start at once, and no silent chmod of
-/root or / (issue 9, C3 and the useradd race). These only mean something as root."""
+/root or /, and the useradd race. These only mean something as root."""
 
 from __future__ import annotations
 

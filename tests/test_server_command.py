@@ -1,5 +1,4 @@
-"""`server status|start|stop|url`, `cfbops psql`, and the console without a terminal
-(issue 9, D4 and G)."""
+"""`server status|start|stop|url`, `cfbops psql`, and the console without a terminal."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The SQL directory lives in Settings, so status, the commands and the console agree; status
-shows failed migrations (issue 9, G)."""
+shows failed migrations."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """A URL that cannot be used is a one-line usage error naming where it came from, and never
-shows its password; connection errors name the right thing to check (issue 9, C1 and D3)."""
+shows its password; connection errors name the right thing to check."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The consumer facts of the api views (DOMAIN §A) on the tiny dataset, marts refreshed."""
+"""The consumer facts of the api views on the tiny dataset, marts refreshed."""
 
 from __future__ import annotations
 

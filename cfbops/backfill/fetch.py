@@ -39,7 +39,7 @@ def fetch_play_stats(
     if teams is None:
         raise ItemFailed(f"game {game_id} is no longer in core.games")
     if teams[0] == teams[1]:
-        # School names are not unique (UPSTREAM surprise 7) and `team` is a name.
+        # School names are not unique (about 35 are shared) and `team` is a name.
         raise ItemFailed(
             f"truncated at {ROW_CAP:,} rows and both teams are named {teams[0]!r}: "
             "a per-team split cannot tell them apart; not stored"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-# Tier 3 (SPEC §1); /info's monthlyLimit replaces it once the API has been asked.
+# CFBD's tier 3; /info's monthlyLimit replaces it once the API has been asked.
 DEFAULT_MONTHLY_LIMIT = 75_000
 
 

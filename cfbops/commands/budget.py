@@ -1,4 +1,4 @@
-"""`cfbops --headless budget`: the CFBD budget meter (SPEC §2)."""
+"""`cfbops --headless budget`: the CFBD budget meter."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`cfbops --headless refresh`: refresh marts in dependency order, print timings (SPEC §2)."""
+"""`cfbops --headless refresh`: refresh marts in dependency order, print timings."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`cfbops --headless sync nfl|markets`: the picks game's outside data (SPEC §2)."""
+"""`cfbops --headless sync nfl|markets`: the picks game's outside data."""
 
 from __future__ import annotations
 

@@ -141,6 +141,6 @@ def _notice_once(home: Path, opened: list[Path]) -> None:
     if opened:
         text += "; to let it reach its files, cfbops made these directories enterable by "
         text += "other users (o+x): " + ", ".join(str(d) for d in opened)
-    text += " (see README, 'Running as root')"
+    text += " (see docs/configuration.md, 'Running as root')"
     print(text, file=sys.stderr, flush=True)
     marker.write_text(text + "\n")

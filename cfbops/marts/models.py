@@ -69,7 +69,7 @@ class RefreshPlan:
 
 @dataclass(frozen=True, slots=True)
 class MartResult:
-    """What happened to one mart in a run (SPEC §2 `views` entry, plus history detail)."""
+    """What happened to one mart in a run (a `views` entry of `refresh --json`, and more)."""
 
     name: str
     status: MartStatus

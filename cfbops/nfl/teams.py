@@ -2,7 +2,7 @@
 
 nflverse's current codes: the Rams are `LA` (not LAR), Washington is `WAS` (not WSH),
 and relocated franchises take their current code (OAK→LV, SD→LAC, STL→LA), which is
-also how the picks app wrote them (UPSTREAM §F.4).
+also how the picks app wrote them.
 """
 
 from __future__ import annotations

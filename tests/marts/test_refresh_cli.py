@@ -1,4 +1,4 @@
-"""`cfbops --headless refresh`: SPEC §2 JSON, the timing table, progress on stderr, exit codes."""
+"""`cfbops --headless refresh`: the JSON document, the timing table, progress on stderr, exit codes."""
 
 from __future__ import annotations
 

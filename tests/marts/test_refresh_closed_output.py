@@ -1,4 +1,4 @@
-"""Issue 9 §E4: a reader that goes away (`refresh --json | head -5`) ends cfbops quietly."""
+"""A reader that goes away (`refresh --json | head -5`) ends cfbops quietly."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 9 §E: a refresh ends cleanly however it is stopped, and leaves no backend behind."""
+"""A refresh ends cleanly however it is stopped, and leaves no backend behind."""
 
 from __future__ import annotations
 

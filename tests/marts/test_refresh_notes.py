@@ -1,4 +1,4 @@
-"""Issue 9 §E5: what a run's table says about a mart — no noise flagged slow, errors short."""
+"""What a run's table says about a mart — no noise flagged slow, errors short."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The warehouse's own 19 marts (DOMAIN §A), as the migrated template holds them."""
+"""The warehouse's own 19 marts (19 materialized views in several layers), as the migrated template holds them."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from cfbops.marts.models import MartStatus
 from cfbops.marts.runner import refresh_marts
 from tests.conftest import DatabaseUnderTest
 
-# Mart → the marts it reads, from DOMAIN §A's layers (raw inputs left out).
+# Mart → the marts it reads, layer by layer (raw inputs left out).
 WAREHOUSE_UPSTREAM: dict[str, set[str]] = {
     "marts._game_epa_calc": set(),
     "marts.play_epa": set(),

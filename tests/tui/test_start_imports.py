@@ -1,5 +1,5 @@
 """The console's start stays lean: `cfbops` with no COMMAND goes from its arguments to the
-App without importing what only commands and drill-downs need (issue 13's 1 s start-up)."""
+App without importing what only commands and drill-downs need (the console's start is held to 1 s)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Cut SQL text into chunks of whole statements, streaming, so a large file is parsed a piece
-at a time instead of as one tree (issue 9 §G: a 10 MB file in bounded memory).
+at a time instead of as one tree (a 10 MB file in bounded memory).
 
 Only what decides where a statement ends is recognised: quoted strings ('…', E'…'),
 quoted identifiers, dollar quotes, line and (nested) block comments. Cuts fall just after a

@@ -68,7 +68,7 @@ class Violation:
     fix: str
 
     def as_dict(self) -> dict[str, object]:
-        """The `lint` JSON shape of SPEC §2."""
+        """A violation as `lint --json` lists it."""
         return {
             "file": self.file,
             "line": self.line,

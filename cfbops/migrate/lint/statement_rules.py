@@ -186,7 +186,7 @@ def _robustness(node: ast.Node, state: FileState) -> list[Finding]:
 def _robust_rewrite(node: ast.Node, state: FileState) -> str | None:
     """The retry-safe form of a statement, or None when it already is one."""
     # Only top-level flags change, so a shallow copy leaves `node` intact; a deep one cost
-    # more than parsing on large files (issue 9 §G).
+    # more than parsing on large files.
     safe = copy.copy(node)
     match node:
         case ast.CreateStmt(if_not_exists=False) | ast.IndexStmt(if_not_exists=False):

@@ -1,4 +1,4 @@
-"""Read the picks app's SQLite file (UPSTREAM §F): the backup's shape (v1–v8) or the
+"""Read the picks app's SQLite file: the backup's shape (v1–v8) or the
 current one (v20). Columns are read by name, never by position: the backup has
 `picks.created_at` before `game_id`, the current shape the other way round."""
 

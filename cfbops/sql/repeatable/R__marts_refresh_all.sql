@@ -1,17 +1,38 @@
--- Refresh every mart of schemas marts and scouting in dependency order (from
--- marts.refresh_plan, i.e. the catalog). CONCURRENTLY when the mart is populated and
--- has a plain unique index, plainly otherwise. Each mart runs in its own
--- sub-transaction: a failure is reported and rolled back, the others continue, and
--- every mart that depends on a failed one (transitively) is skipped, not refreshed
--- from stale inputs. All of it runs in the caller's transaction.
+-- marts.refresh_all() as upstream ships it: RETURNS TABLE(view_name text, duration_ms
+-- bigint, status text), statuses 'OK (layer N)' and 'ERROR (layer N): <message>', one row
+-- per materialized view refreshed, view_name bare for a mart of schema marts (as
+-- upstream's) and schema-qualified for one outside it (scouting.player_mart). Upstream's
+-- scripts/refresh_marts.py reads these three columns by name, and PostgreSQL cannot change
+-- a function's result type in place: so this signature stays, and cfbops's richer report
+-- is marts.refresh_all_report(), beside it.
 --
--- status starts as upstream's does, so cron jobs grepping for OK / ERROR keep working:
--- 'OK (layer N)', 'ERROR (layer N): <message>' for a failure, and
--- 'ERROR (layer N): skipped: depends on ...' for a mart not refreshed because an input
--- failed. The layer is the mart's depth in the dependency graph plus one. refresh_mode
--- and error (the message alone, with its SQLSTATE) are cfbops's additions. duration_ms
--- is the whole elapsed time: upstream's EXTRACT(MILLISECONDS ...) dropped the minutes.
-CREATE OR REPLACE FUNCTION marts.refresh_all()
+-- Both refresh every materialized view of schemas marts and scouting, upstream-only ones
+-- too, in dependency order read from the catalog at call time (marts.refresh_plan), never
+-- from a list kept by hand. Each mart runs in its own sub-transaction: a failure is
+-- reported and rolled back, the others continue, and every mart that depends on a failed
+-- one (transitively) is skipped, reported 'ERROR (layer N): skipped: depends on ...', not
+-- refreshed from stale inputs. All of it runs in the caller's transaction. The layer is
+-- the mart's depth in the dependency graph plus one. duration_ms is the whole elapsed
+-- time (upstream's EXTRACT(MILLISECONDS ...) dropped the minutes).
+
+-- cfbops before this file returned six columns: drop that one, whose result type cannot
+-- be replaced, and leave upstream's (the same three columns) to CREATE OR REPLACE, which
+-- keeps its owner and grants.
+DO $$
+BEGIN
+    IF EXISTS (
+        SELECT FROM pg_catalog.pg_proc AS p
+        JOIN pg_catalog.pg_namespace AS n ON n.oid = p.pronamespace
+        WHERE n.nspname = 'marts' AND p.proname = 'refresh_all' AND p.pronargs = 0
+          AND pg_catalog.pg_get_function_result(p.oid)
+              <> 'TABLE(view_name text, duration_ms bigint, status text)'
+    ) THEN
+        DROP FUNCTION marts.refresh_all();
+    END IF;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION marts.refresh_all_report()
 RETURNS TABLE (
     view_name     text,
     refreshed_at  timestamptz,
@@ -74,5 +95,25 @@ BEGIN
 END
 $$;
 
+COMMENT ON FUNCTION marts.refresh_all_report() IS
+    'Refresh all marts (marts, scouting) as marts.refresh_all() does, reporting more per mart: schema-qualified view_name, refreshed_at, duration_ms, status (upstream''s strings), refresh_mode (concurrent/plain) and error (SQLSTATE: message). One row per mart in refresh order.';
+
+CREATE OR REPLACE FUNCTION marts.refresh_all()
+RETURNS TABLE (view_name text, duration_ms bigint, status text)
+LANGUAGE sql
+SET statement_timeout = 0
+SET search_path = ''
+AS $$
+    SELECT
+        CASE WHEN (pg_catalog.parse_ident(r.view_name))[1] = 'marts'
+             THEN (pg_catalog.parse_ident(r.view_name))[2]
+             ELSE r.view_name END,
+        r.duration_ms,
+        r.status
+    FROM marts.refresh_all_report() WITH ORDINALITY
+        AS r (view_name, refreshed_at, duration_ms, status, refresh_mode, error, step)
+    ORDER BY r.step
+$$;
+
 COMMENT ON FUNCTION marts.refresh_all() IS
-    'Refresh all marts (marts, scouting) in catalog-derived dependency order; concurrently where possible. status is OK (layer N) or ERROR (layer N): <message>; a failing mart''s dependents are skipped (ERROR (layer N): skipped: ...). Returns one row per mart in refresh order.';
+    'Upstream''s signature: refresh every materialized view of marts (and scouting) in catalog-derived dependency order; one row per view: view_name (bare in marts), duration_ms, status OK (layer N) or ERROR (layer N): <message> (a failed mart''s dependents: ERROR (layer N): skipped: ...). marts.refresh_all_report() tells more.';
