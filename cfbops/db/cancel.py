@@ -74,6 +74,11 @@ class Cancellation:
 
         return guarded
 
+    def stop_after_step(self) -> None:
+        """Mark the operation cancelled without cutting the statement in hand: it stops at its
+        next step (a migration after the file in hand)."""
+        self._event.set()
+
     def cancel(self, settings: ConnectionSettings) -> tuple[int, ...]:
         """Mark the operation cancelled and cancel its backends' statements; the pids sent
         pg_cancel_backend. Call it again while the operation still runs: a statement that

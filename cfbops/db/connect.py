@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
@@ -74,17 +75,43 @@ def _embedded_target(home: Path) -> DatabaseTarget:
     )
 
 
-def resolve_target(settings: ConnectionSettings) -> DatabaseTarget:
-    """The configured database, or the embedded server (started if it is not running)."""
+def resolve_target(settings: ConnectionSettings, *, fresh: bool = False) -> DatabaseTarget:
+    """The configured database, or the embedded server (started if it is not running).
+
+    `fresh`: where the embedded server listens now, read again and without starting it (a
+    client reconnecting after the server was restarted, perhaps on another port)."""
+    server = EmbeddedServer(settings.home) if settings.embedded else None
     if settings.database_url is not None:
         # A URL with the embedded source names a database on the embedded server (the demo).
+        url = settings.database_url
+        if server is not None and fresh:
+            url = with_port(url, server.current_address().port)
         return DatabaseTarget(
-            settings.database_url,
+            url,
             embedded=settings.embedded,
             origin=settings.database_origin_text,
-            log_file=EmbeddedServer(settings.home).log_file if settings.embedded else None,
+            log_file=server.log_file if server is not None else None,
+        )
+    if fresh:
+        server = EmbeddedServer(settings.home)
+        return DatabaseTarget(
+            server.current_address().url(),
+            embedded=True,
+            origin="the embedded server",
+            log_file=server.log_file,
         )
     return _embedded_target(settings.home)
+
+
+def with_port(conninfo: str, port: int) -> str:
+    """`conninfo` (a URL or libpq keywords) pointing at `port`, in the form it came in."""
+    if "://" in conninfo:
+        parts = urlsplit(conninfo)
+        userinfo, at, hostport = parts.netloc.rpartition("@")
+        host = hostport.rsplit(":", 1)[0] if not hostport.endswith("]") else hostport
+        netloc = f"{userinfo}{at}{host}:{port}"
+        return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    return psycopg.conninfo.make_conninfo(conninfo, port=str(port))
 
 
 def connect(

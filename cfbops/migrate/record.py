@@ -102,7 +102,7 @@ def migration_record(settings: Settings, file_or_key: str) -> MigrationRecord:
 def _find(files: list[MigrationFile], wanted: str) -> MigrationFile | None:
     version = parse_version(wanted)
     for file in files:
-        if wanted in (file.path.name, Path(wanted).name, file.key, f"R__{file.name}"):
+        if Path(wanted).name == file.path.name or wanted in (file.key, f"R__{file.name}"):
             return file
         if version is not None and file.version == version:
             return file
