@@ -17,8 +17,8 @@ IDLE = "nothing running · L: activity"
 def progress_line(progress: Progress) -> str:
     """`refresh 3/19 · 2.1/s · ETA 8s · marts.x refreshed …`: the figures first, so a narrow
     terminal cuts the step's text, not the count."""
-    parts = [progress.task]
-    parts.append(f"{progress.done}/{progress.total}" if progress.total else f"{progress.done}")
+    count = f"{progress.done}/{progress.total}" if progress.total else f"{progress.done}"
+    parts = [f"{progress.task} {count}"]
     rate = progress.rate_per_s
     if rate is not None:
         parts.append(f"{rate:.1f}/s" if rate >= 1 else f"{rate * 60:.1f}/min")
@@ -52,6 +52,7 @@ class ActionBar(Horizontal):
         # Each running action's last step, in the order they started.
         self.running: dict[str, Progress | None] = {}
         self.last_outcome = ""
+        self.note = ""
         self.done: int | None = None
         self.total: int | None = None
 
@@ -78,6 +79,16 @@ class ActionBar(Horizontal):
         self.running.pop(action, None)
         self.last_outcome = summary
         self._show()
+
+    def show_note(self, text: str) -> None:
+        """A line that stands until the next step (quitting: what is being stopped)."""
+        self.note = text
+        set_text(self.query_one("#action-text", Static), text, layout=False)
+
+    def running_line(self, action: str) -> str:
+        """What `action` is doing now, as the line shows it."""
+        progress = self.running.get(action)
+        return progress_line(progress) if progress else f"{action} starting…"
 
     def _line(self) -> tuple[str, Progress | None]:
         if not self.running:

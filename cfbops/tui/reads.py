@@ -6,10 +6,12 @@ build the screens."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from functools import partial
+from typing import Any, ClassVar, TypeVar
 
 from textual import work
 from textual.app import App
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable
@@ -32,6 +34,12 @@ def first_line(exc: BaseException) -> str:
 class ConsoleReads(App[None]):
     """Settings, selection and drill-downs; the writing actions build on it."""
 
+    # First in the footer (a base class's bindings come first): what everyone needs.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Help"),
+    ]
+
     def __init__(self, settings: Settings, *, read_only: bool = False) -> None:
         super().__init__()
         self.settings = settings
@@ -47,6 +55,12 @@ class ConsoleReads(App[None]):
             parent = widget.parent
             widget = parent if isinstance(parent, Widget) else None
         return None
+
+    def selected_cells(self, pane_id: str) -> tuple[str, ...]:
+        """Every cell of the pane's selected row, shown or not (empty without one)."""
+        panes = self.screen_stack[0].query(f"#{pane_id}")
+        row = getattr(panes.first(), "selected_row", None) if panes else None
+        return tuple(row.cells) if row is not None else ()
 
     def selected(self, pane_id: str) -> str | None:
         """The pane's selected row (its `selected_key`), if that pane is on the screen."""
@@ -67,11 +81,14 @@ class ConsoleReads(App[None]):
     def action_drill_down(self) -> None:
         pane = self.focused_pane_id()
         selected = self.selected(pane) if pane else None
-        if pane == "migrations":
+        if pane == "migrations" and selected and self.selected_cells(pane)[1:2] == ("applied",):
+            self.load_record(selected)
+        elif pane == "migrations":
             self.load_plan(selected)
         elif pane == "budget":
             if selected:
-                self.run_action("backfill")
+                # Directly: under --read-only the key's binding is disabled, this says why.
+                self.action_backfill()
             else:
                 self.load_ledger()
         elif pane == "marts" and selected:
@@ -118,7 +135,7 @@ class ConsoleReads(App[None]):
 
         detail = self.read("the mart", lambda: mart_detail(self.settings, name))
         if detail is not None:
-            self.show(lambda: MartScreen(detail))
+            self.show(lambda: MartScreen(detail), self.mart_answered)
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load_finding(self, check: str) -> None:
@@ -127,7 +144,22 @@ class ConsoleReads(App[None]):
 
         detail = self.read("the finding", lambda: finding_detail(self.settings, check))
         if detail is not None:
-            self.show(lambda: FindingScreen(detail))
+            self.show(lambda: FindingScreen(detail), partial(self.finding_answered, check))
+
+    @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
+    def load_record(self, file_name: str) -> None:
+        from cfbops.migrate.record import migration_record
+        from cfbops.tui.screens.record import MigrationRecordScreen
+
+        record = self.read("the migration", lambda: migration_record(self.settings, file_name))
+        if record is not None:
+            self.show(lambda: MigrationRecordScreen(record))
+
+    def mart_answered(self, selectors: tuple[str, ...] | None) -> None:
+        """A mart's screen closed asking for a refresh (the writing side runs it)."""
+
+    def finding_answered(self, check: str, answer: str | None) -> None:
+        """A finding's screen closed asking to mute or unmute (the writing side does it)."""
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load_ledger(self) -> None:
