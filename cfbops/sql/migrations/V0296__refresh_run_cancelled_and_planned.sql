@@ -8,8 +8,10 @@ ALTER TABLE ops.refresh_run ADD COLUMN IF NOT EXISTS planned integer;
 COMMENT ON COLUMN ops.refresh_run.planned IS
     'How many marts the run set out to refresh (its k/N while it runs); null before V0296.';
 
--- NOT VALID, never validated: every row standing met the narrower check it replaces.
+-- A new name for the wider check (the old one, made inline by V0200, goes): NOT VALID, never
+-- validated, since every row standing met the narrower check it replaces.
 ALTER TABLE ops.refresh_run DROP CONSTRAINT IF EXISTS refresh_run_status_check;
-ALTER TABLE ops.refresh_run ADD CONSTRAINT refresh_run_status_check
+ALTER TABLE ops.refresh_run DROP CONSTRAINT IF EXISTS refresh_run_status_known;
+ALTER TABLE ops.refresh_run ADD CONSTRAINT refresh_run_status_known
     CHECK (status IN ('running', 'succeeded', 'failed', 'interrupted', 'abandoned', 'cancelled'))
     NOT VALID;
