@@ -324,7 +324,7 @@ class ConsoleActions(ConsoleReads):
             return f"muted {check} until {done.until:%Y-%m-%d}: {done.reason}", True
 
         self._perform("mute", mute)
-        self.load_finding(check)
+        self.call_from_thread(self.load_finding, check)
 
     @work(thread=True, exclusive=True, group="lock", exit_on_error=False)
     def lock_check_worker(self, what: str, start: Callable[[], None]) -> None:
@@ -342,14 +342,13 @@ class ConsoleActions(ConsoleReads):
             if yes:
                 start()
 
-        question = ConfirmScreen(
-            f"Another run holds the operations lock: start the {what} anyway?",
-            [
-                f"held by {holder.describe()}",
-                f"the {what} waits up to {DEFAULT_WAIT_S:.0f} s for it, then gives up",
-            ],
-        )
-        self.show(lambda: question, answer)
+        lines = [
+            f"held by {holder.describe()}",
+            f"the {what} waits up to {DEFAULT_WAIT_S:.0f} s for it, then gives up",
+        ]
+        question = f"Another run holds the operations lock: start the {what} anyway?"
+        # Built on the event loop (in `show`), never in this worker.
+        self.show(lambda: ConfirmScreen(question, lines), answer)
 
     @work(thread=True, exclusive=True, group="backfill", exit_on_error=False)
     def backfill_worker(self, request: BackfillRequest, cancellation: Cancellation) -> None:
