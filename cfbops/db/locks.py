@@ -46,9 +46,15 @@ class LockHolder:
     def describe(self) -> str:
         since = f" since {self.since:%Y-%m-%d %H:%M:%S %Z}".rstrip() if self.since else ""
         name = self.application_name or "unnamed client"
-        state = f", {self.state}" if self.state else ""
-        held = f", {self.held_s:.0f}s" if self.held_s is not None else ""
-        return f"pid {self.pid} ({name}{state}{held}){since}"
+        how = ", ".join(
+            part
+            for part in (
+                self.state or "",
+                f"session up {self.held_s:.0f}s" if self.held_s is not None else "",
+            )
+            if part
+        )
+        return f"pid {self.pid} ({name}){since}" + (f" [{how}]" if how else "")
 
 
 def lock_key(name: str) -> int:

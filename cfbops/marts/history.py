@@ -19,6 +19,7 @@ from cfbops.marts.models import AppliedMode, MartResult, MartStatus, RefreshPlan
 HISTORY_MIGRATION = "V0200__refresh_history.sql"
 HOLDER_MIGRATION = "V0230__refresh_run_holder.sql"
 PLANNED_MIGRATION = "V0296__refresh_run_cancelled_and_planned.sql"
+STATUS_MIGRATION = "V0297__validate_refresh_run_status.sql"
 HISTORY_OBJECTS = (
     "ops.refresh_run",
     "ops.mart_refresh",
@@ -101,7 +102,7 @@ def ensure_history_schema(conn: psycopg.Connection) -> None:
     if history_exists(conn) and _latest_columns_exist(conn):
         return
     with conn.transaction():
-        for name in (HISTORY_MIGRATION, HOLDER_MIGRATION, PLANNED_MIGRATION):
+        for name in (HISTORY_MIGRATION, HOLDER_MIGRATION, PLANNED_MIGRATION, STATUS_MIGRATION):
             conn.execute(history_migration_file(name).read_text(encoding="utf-8"))
 
 
