@@ -14,6 +14,7 @@ from cfbops.config import Settings
 from cfbops.db.cancel import Cancellation
 from cfbops.db.connect import connect, connection_lost, require_writable
 from cfbops.db.locks import OPERATIONS_LOCK, LockHolder, advisory_lock
+from cfbops.db.ops_objects import ENGINE_OBJECTS, ensure_objects
 from cfbops.errors import ExitCode, UsageError
 from cfbops.migrate import history, statement_marks
 from cfbops.migrate.blockers import Blocker, BlockerWatch
@@ -36,6 +37,7 @@ from cfbops.migrate.lock_attempts import (
 )
 from cfbops.migrate.preflight import PreflightResult
 from cfbops.migrate.rehearsal import fix_for
+from cfbops.migrate.session import SessionBaseline, capture_session, restore_session
 from cfbops.migrate.state import MigrationState, migration_state
 from cfbops.migrate.statement_runs import PreflightFailed, check_before, execute, execute_alone
 from cfbops.migrate.statements import Statement
@@ -171,14 +173,14 @@ def migrate(
         cancellation.watching(conn),
     ):
         _prepare_session(conn, settings, attempt_lock_timeout)
+        session = capture_session(conn)  # what each file's SETs are undone to
 
         def waiting(holder: LockHolder | None, left: float) -> None:
             who = holder.describe() if holder else "another session"
             reporter.note(f"waiting for the migration lock held by {who} ({left:.0f}s left)")
 
         with advisory_lock(conn, OPERATIONS_LOCK, wait_s=wait_s, on_wait=waiting):
-            history.ensure_history(conn)
-            statement_marks.ensure_marks(conn)
+            ensure_objects(conn, ENGINE_OBJECTS)
             baselined = _baseline(conn, versioned, baseline) if baseline else ()
             accepted = _accept(conn, versioned, accept_drift)
             state = migration_state(conn, versioned, repeatable)
@@ -198,6 +200,7 @@ def migrate(
                     retry,
                     (baselined, accepted),
                     drop_dependent,
+                    session,
                 )
 
 
@@ -250,6 +253,7 @@ def _run(
     retry: LockRetry,
     done_before: tuple[tuple, tuple],
     drop_dependent: tuple[str, ...],
+    session: SessionBaseline,
 ) -> MigrateResult:
     baselined, accepted = done_before
     todo = list(state.pending_versioned)
@@ -269,7 +273,7 @@ def _run(
             # Any repeatable may run again (the state is read again after these files), so
             # what a drop takes is kept only when no file of the project re-creates it.
             keeper = _keeper_for(conn, todo + files[1], drop_dependent, carry)
-            applied.append(_apply_versioned(conn, file, retry, earlier, keeper, kept))
+            applied.append(_apply_versioned(conn, file, retry, session, earlier, keeper, kept))
             progress.step(f"V{file.version} {file.name} applied in {applied[-1].duration_ms} ms")
         if todo and not left_behind:
             # A versioned file may have dropped a repeatable's objects (DROP … CASCADE):
@@ -279,7 +283,7 @@ def _run(
             progress.total = len(todo) + len(repeatables)
         if repeatables:
             keeper = _keeper_for(conn, repeatables, drop_dependent, carry)
-            applied += _apply_repeatables(conn, repeatables, retry, keeper, kept)
+            applied += _apply_repeatables(conn, repeatables, retry, session, keeper, kept)
             progress.step(
                 f"{len(repeatables)} repeatable file(s) applied", advance=len(repeatables)
             )
@@ -337,6 +341,7 @@ def _apply_versioned(
     conn: psycopg.Connection,
     file: MigrationFile,
     retry: LockRetry,
+    session: SessionBaseline,
     earlier: list[list[Statement]] | None = None,
     new_keeper: Callable[[], Keeper] | None = None,
     kept: KeptReport | None = None,
@@ -363,10 +368,12 @@ def _apply_versioned(
                     check_before(conn, file, statement, created)
                     keeper.before(file, statement)
                     execute(conn, file, statement, index, retry)
+                restore_session(conn, session)
                 keeper.restore()
                 history.record(conn, file, duration_ms=_ms_since(started), success=True)
         else:
             execute_alone(conn, file, retry, present, keeper)
+            restore_session(conn, session)
             history.record(conn, file, duration_ms=_ms_since(started), success=True)
             statement_marks.clear_marks(conn, file)
         return keeper.report
@@ -395,6 +402,7 @@ def _apply_repeatables(
     conn: psycopg.Connection,
     files: list[MigrationFile],
     retry: LockRetry,
+    session: SessionBaseline,
     new_keeper: Callable[[], Keeper] | None = None,
     kept: KeptReport | None = None,
 ) -> list[AppliedFile]:
@@ -419,6 +427,7 @@ def _apply_repeatables(
                     raise FileFailed(_failure(conn, file, exc, True)) from None
                 except DependentsLost as exc:
                     raise FileFailed(_failure(conn, file, exc, True)) from None
+                restore_session(conn, session)
                 durations[file.key] = _ms_since(started)
                 history.record(conn, file, duration_ms=durations[file.key], success=True)
             try:

@@ -10,7 +10,7 @@ import psycopg
 
 from cfbops.config import Settings
 from cfbops.db.connect import connect
-from cfbops.migrate import history
+from cfbops.db.ops_objects import ENGINE_OBJECTS, ensure_objects
 from cfbops.migrate.adopt.run import Runner, prepare_session, run_file, run_repeatables
 from cfbops.migrate.apply import FailedFile, FileFailed
 from cfbops.migrate.dependents.keeper import Keeper
@@ -53,7 +53,7 @@ def rehearse_run(
     with connect(settings, application_name="cfbops plan") as conn:
         prepare_session(conn, settings)
         with conn.transaction():
-            history.ensure_history(conn)
+            ensure_objects(conn, ENGINE_OBJECTS)
             try:
                 for file in versioned:
                     earlier = [f.statements for f in versioned if f.sort_key < file.sort_key]

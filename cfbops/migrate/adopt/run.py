@@ -25,6 +25,7 @@ from cfbops.migrate.equivalence import Equivalent
 from cfbops.migrate.files import MigrationFile
 from cfbops.migrate.preflight import run_preflight
 from cfbops.migrate.rehearsal import Rehearsal, fix_for
+from cfbops.migrate.session import SessionBaseline, restore_session
 from cfbops.migrate.statements import Statement, needs_autocommit
 from cfbops.progress import TaskProgress
 
@@ -51,6 +52,12 @@ class Runner:
     progress: TaskProgress
     keeper: Keeper | None = None
     rehearsal: Rehearsal | None = None
+    # The session each file's SETs are undone to, before what follows it runs.
+    session: SessionBaseline | None = None
+
+    def end_of_file(self, conn: psycopg.Connection) -> None:
+        if self.session is not None:
+            restore_session(conn, self.session)
 
 
 def _statements(
@@ -169,6 +176,7 @@ def run_file(
         _statements(conn, ran, alone_runner, present, only=alone)
         with conn.transaction():
             _statements(conn, ran, runner, present, only=together)
+            runner.end_of_file(conn)
             if runner.keeper is not None:
                 runner.keeper.restore()
             record(_ms_since(started))
@@ -191,6 +199,7 @@ def run_repeatables(
                 current = file
                 started = time.monotonic()
                 _statements(conn, file, runner, {})
+                runner.end_of_file(conn)
                 history.record(conn, file, duration_ms=_ms_since(started), success=True)
                 applied.append(AppliedFile(None, file.name, file.kind.value, _ms_since(started)))
             if runner.keeper is not None:

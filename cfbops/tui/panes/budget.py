@@ -50,7 +50,7 @@ class BudgetPane(Pane):
         # A class, not `display`: an inline display would beat the short terminal's CSS.
         self.set_class(meter is None, "-no-meter")
         if meter is None:
-            self.show_unavailable(not_available("budget"))
+            self.show_unavailable(not_available("migrate"))
             return
         meter_bar.update(total=max(meter.limit, 1), progress=meter.used)
         text = (
