@@ -11,6 +11,7 @@ import psycopg
 from psycopg import sql
 
 from cfbops.config import Settings
+from cfbops.db.cancel import Cancellation
 from cfbops.db.connect import connect, connection_lost, require_writable
 from cfbops.db.locks import OPERATIONS_LOCK, LockHolder, advisory_lock
 from cfbops.db.ops_objects import ENGINE_OBJECTS, ensure_objects
@@ -149,6 +150,7 @@ def migrate(
     drop_dependent: tuple[str, ...] = (),
     progress: ProgressCallback = ignore_progress,
     sleep: Callable[[float], None] = time.sleep,
+    cancellation: Cancellation | None = None,
 ) -> MigrateResult:
     """Apply pending versioned files in order, then changed repeatables, under the lock.
 
@@ -156,13 +158,20 @@ def migrate(
     for up to `lock_wait_s` seconds per file (then the file fails with its blockers named).
     What a DROP … CASCADE would take that no file of the run re-creates is saved and
     re-created in the same transaction, unless `drop_dependent` names it.
+    `cancellation.cancel()` from another thread cancels the statement in hand (its file
+    fails and rolls back) and stops before the next step.
     """
     require_writable(settings, "migrate")
+    cancellation = cancellation or Cancellation("the migration")
+    progress = cancellation.guard(progress)
     versioned, repeatable = load_migrations(sql_dir)
     for file in versioned + repeatable:
         _ = file.statements  # parse everything first: a syntax error stops the run before any SQL
     reporter = TaskProgress(progress, "migrate")
-    with connect(settings, application_name="cfbops migrate") as conn:
+    with (
+        connect(settings, application_name="cfbops migrate") as conn,
+        cancellation.watching(conn),
+    ):
         _prepare_session(conn, settings, attempt_lock_timeout)
         session = capture_session(conn)  # what each file's SETs are undone to
 
@@ -372,7 +381,9 @@ def _apply_versioned(
     try:
         report, attempts = retry.run(file.display_path, once)
     except (psycopg.Error, PreflightFailed, LockWaitExhausted, DependentsLost) as exc:
-        if not transactional:
+        if not connection_lost(exc):
+            # Kept (the transaction rolled back already): the file reads `failed`, not merely
+            # pending, until a later run applies it.
             history.record(conn, file, duration_ms=_ms_since(started), success=False)
         raise FileFailed(_failure(conn, file, exc, transactional)) from None
     if kept is not None:
