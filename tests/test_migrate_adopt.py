@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from cfbops.config import default_sql_dir
 from cfbops.db.connect import connect
 from cfbops.db.locks import advisory_lock
 from cfbops.migrate.adopt.adoption import adopt, adoption_plan
@@ -511,3 +512,22 @@ def test_a_failing_adopt_says_exactly_what_stands(db: DatabaseUnderTest, tmp_pat
         "--database-url", db.url, "--headless", "migrate", "--adopt", "--sql-dir", str(sql_dir)
     )
     assert again.returncode == 1 and "No pending versioned file" in again.stdout
+
+
+def test_a_database_cfbops_built_whose_history_was_lost_is_adopted_whole(
+    migrated_db: DatabaseUnderTest,
+) -> None:
+    # Every file's objects stand as cfbops wrote them: CHECKs the catalog keeps as
+    # `x >= a AND x <= b`, a file that drops a failed build's leftover before building it.
+    with migrated_db.connect() as conn:
+        conn.execute("DROP SCHEMA ops CASCADE")
+    result = adopt(migrated_db.settings, sql_dir=default_sql_dir())
+    assert result.ok, result.failed or [d for f in result.blocked for d in f.differences]
+    assert not result.blocked
+    with migrated_db.connect() as conn:
+        assert (
+            conn.execute(
+                "SELECT count(*) FROM ops.schema_history WHERE kind = 'adopted'"
+            ).fetchone()[0]
+            >= 7
+        )
