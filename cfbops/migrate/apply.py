@@ -38,6 +38,7 @@ from cfbops.migrate.rehearsal import fix_for
 from cfbops.migrate.state import MigrationState, migration_state
 from cfbops.migrate.statement_runs import PreflightFailed, check_before, execute, execute_alone
 from cfbops.migrate.statements import Statement
+from cfbops.migrate.swap import plan_swap
 from cfbops.migrate.transaction_modes import refuse_mixed_files, runs_in_transaction
 from cfbops.progress import ProgressCallback, TaskProgress, ignore_progress
 
@@ -396,12 +397,23 @@ def _apply_repeatables(
         durations.clear()
         keeper = new_keeper()
         with conn.transaction():
+            swap = plan_swap(conn, files)
+            try:
+                swap.open(conn)  # marts fill beside the live ones: readers go on
+            except psycopg.Error as exc:
+                if isinstance(exc, RETRYABLE):
+                    raise
+                file = getattr(exc, "cfbops_file", files[0])
+                raise FileFailed(_failure(conn, file, exc, True)) from None
             for file in files:
                 started = time.monotonic()
                 try:
                     for index, statement in enumerate(file.statements, start=1):
+                        text = swap.in_place(file, index - 1, statement)
+                        if text is None:
+                            continue
                         keeper.before(file, statement)
-                        execute(conn, file, statement, index, retry)
+                        execute(conn, file, statement, index, retry, text)
                 except psycopg.Error as exc:
                     if isinstance(exc, RETRYABLE):
                         raise
@@ -410,6 +422,7 @@ def _apply_repeatables(
                     raise FileFailed(_failure(conn, file, exc, True)) from None
                 durations[file.key] = _ms_since(started)
                 history.record(conn, file, duration_ms=durations[file.key], success=True)
+            swap.close(conn)
             try:
                 keeper.restore()
             except DependentsLost as exc:

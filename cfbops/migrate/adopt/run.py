@@ -26,6 +26,7 @@ from cfbops.migrate.files import MigrationFile
 from cfbops.migrate.preflight import run_preflight
 from cfbops.migrate.rehearsal import Rehearsal, fix_for
 from cfbops.migrate.statements import Statement, needs_autocommit
+from cfbops.migrate.swap import Swap, plan_swap
 from cfbops.progress import TaskProgress
 
 SLOW_STATEMENT_S = 1.0
@@ -59,6 +60,7 @@ def _statements(
     runner: Runner,
     present: Mapping[int, Equivalent],
     only: set[int] | None = None,
+    swap: Swap | None = None,
 ) -> None:
     for index, statement in enumerate(file.statements):
         if only is not None and index not in only:
@@ -68,9 +70,12 @@ def _statements(
             if equivalent.validate and runner.rehearsal is None:
                 conn.execute(equivalent.validate_sql())
             continue
-        text: str | None = statement.text
+        text: str | None = statement.text if swap is None else swap.in_place(file, index, statement)
+        if text is None:
+            continue
         if runner.rehearsal is not None:
-            text = runner.rehearsal.prepare(f"{file.display_path}:{statement.line}", statement)
+            where = f"{file.display_path}:{statement.line}"
+            text = runner.rehearsal.prepare(where, statement, text)
             if text is None:
                 continue
         started = time.monotonic()
@@ -187,12 +192,19 @@ def run_repeatables(
     current = files[0]
     try:
         with conn.transaction():
+            swap = plan_swap(conn, files, populate=runner.rehearsal is None)
+            try:
+                swap.open(conn)  # marts fill beside the live ones: readers go on
+            except psycopg.Error as exc:
+                current = getattr(exc, "cfbops_file", current)
+                raise
             for file in files:
                 current = file
                 started = time.monotonic()
-                _statements(conn, file, runner, {})
+                _statements(conn, file, runner, {}, swap=swap)
                 history.record(conn, file, duration_ms=_ms_since(started), success=True)
                 applied.append(AppliedFile(None, file.name, file.kind.value, _ms_since(started)))
+            swap.close(conn)
             if runner.keeper is not None:
                 try:
                     runner.keeper.restore()
