@@ -13,7 +13,7 @@ from cfbops.commands.migrate_report import (
     lost_document,
 )
 from cfbops.config import Settings
-from cfbops.errors import ExitCode, UsageError
+from cfbops.errors import UsageError
 from cfbops.migrate.adopt.adoption import AdoptResult, adopt, adoption_plan
 from cfbops.migrate.adopt.model import FileAdoption, ObjectReport
 from cfbops.migrate.adopt.model import ObjectState as Found
@@ -47,7 +47,7 @@ def run_adopt(
     return Outcome(
         adopt_document(result),
         adopt_text(result, planned=args.plan),
-        ExitCode.OK if result.ok else ExitCode.FAILED,
+        result.exit_code,
     )
 
 

@@ -38,7 +38,7 @@ from cfbops.migrate.rehearsal import fix_for
 from cfbops.migrate.state import MigrationState, migration_state
 from cfbops.migrate.statement_runs import PreflightFailed, check_before, execute, execute_alone
 from cfbops.migrate.statements import Statement
-from cfbops.migrate.swap import plan_swap
+from cfbops.migrate.swap import plan_swap, swap_in
 from cfbops.migrate.transaction_modes import refuse_mixed_files, runs_in_transaction
 from cfbops.progress import ProgressCallback, TaskProgress, ignore_progress
 
@@ -124,7 +124,12 @@ class MigrateResult:
             return f"migrate failed at {self.failed.name}: {self.failed.error}"
         if not self.applied:
             return "Nothing to migrate: the database is up to date."
-        return f"migrate applied {len(self.applied)} file(s)"
+        text = f"migrate applied {len(self.applied)} file(s)"
+        if self.dependents.recreated:
+            text += f"; kept {len(self.dependents.recreated)} object(s) cfbops does not own"
+        if self.dependents.dropped:
+            text += f"; dropped {len(self.dependents.dropped)} on request (--drop-dependent)"
+        return text
 
 
 class FileFailed(Exception):
@@ -405,28 +410,34 @@ def _apply_repeatables(
                     raise
                 file = getattr(exc, "cfbops_file", files[0])
                 raise FileFailed(_failure(conn, file, exc, True)) from None
-            for file in files:
-                started = time.monotonic()
+
+            def in_place() -> None:
+                durations.clear()
+                for file in files:
+                    started = time.monotonic()
+                    try:
+                        for index, statement in enumerate(file.statements, start=1):
+                            text = swap.in_place(file, index - 1, statement)
+                            if text is None:
+                                continue
+                            keeper.before(file, statement)
+                            execute(conn, file, statement, index, retry, text)
+                    except psycopg.Error as exc:
+                        if isinstance(exc, RETRYABLE):
+                            raise
+                        raise FileFailed(_failure(conn, file, exc, True)) from None
+                    except DependentsLost as exc:
+                        raise FileFailed(_failure(conn, file, exc, True)) from None
+                    durations[file.key] = _ms_since(started)
+                    history.record(conn, file, duration_ms=durations[file.key], success=True)
+                swap.close(conn)
                 try:
-                    for index, statement in enumerate(file.statements, start=1):
-                        text = swap.in_place(file, index - 1, statement)
-                        if text is None:
-                            continue
-                        keeper.before(file, statement)
-                        execute(conn, file, statement, index, retry, text)
-                except psycopg.Error as exc:
-                    if isinstance(exc, RETRYABLE):
-                        raise
-                    raise FileFailed(_failure(conn, file, exc, True)) from None
+                    keeper.restore()
                 except DependentsLost as exc:
-                    raise FileFailed(_failure(conn, file, exc, True)) from None
-                durations[file.key] = _ms_since(started)
-                history.record(conn, file, duration_ms=durations[file.key], success=True)
-            swap.close(conn)
-            try:
-                keeper.restore()
-            except DependentsLost as exc:
-                raise FileFailed(_failure(conn, dropping_file(files, exc), exc, True)) from None
+                    failed = _failure(conn, dropping_file(files, exc), exc, True)
+                    raise FileFailed(failed) from None
+
+            swap_in(conn, retry, keeper, in_place)
         return keeper.report
 
     try:

@@ -13,7 +13,7 @@ its place, in file order, as before; each built statement becomes `ALTER … SET
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import psycopg
@@ -22,7 +22,9 @@ from pglast.enums import ObjectType
 from pglast.stream import RawStream
 from psycopg import sql
 
+from cfbops.migrate.dependents.keeper import Keeper
 from cfbops.migrate.files import MigrationFile
+from cfbops.migrate.lock_attempts import ATTEMPT_LOCK_TIMEOUT, RETRYABLE, LockRetry
 from cfbops.migrate.statements import Statement, qualified_name, walk
 
 BUILD_PREFIX = "cfbops_build_"
@@ -73,6 +75,31 @@ class Swap:
         """Drop the build schemas, empty by now (RESTRICT: anything left is an error)."""
         for schema in sorted(self.schemas):
             conn.execute(sql.SQL("DROP SCHEMA {}").format(sql.Identifier(schema)))
+
+
+def swap_in(
+    conn: psycopg.Connection, retry: LockRetry, keeper: Keeper | None, work: Callable[[], None]
+) -> None:
+    """Run the swap (`work`: the statements in their places, the re-created dependents) in
+    a savepoint with short lock tries. Its drops take ACCESS EXCLUSIVE locks one relation
+    after another while readers take theirs in another order: a long wait could deadlock
+    or queue every reader behind it. A try that cannot have a lock at once is rolled back
+    to the savepoint, after the build, which stands, and tried again."""
+
+    def attempt() -> None:
+        state = keeper.snapshot() if keeper is not None else None
+        try:
+            with conn.transaction():
+                conn.execute(
+                    sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(ATTEMPT_LOCK_TIMEOUT))
+                )
+                work()
+        except RETRYABLE:
+            if keeper is not None:
+                keeper.rollback(state)
+            raise
+
+    retry.run("swapping the rebuilt views in", attempt)
 
 
 def plan_swap(

@@ -23,10 +23,11 @@ from cfbops.migrate.dependents.keeper import Keeper
 from cfbops.migrate.dependents.model import DependentsLost
 from cfbops.migrate.equivalence import Equivalent
 from cfbops.migrate.files import MigrationFile
+from cfbops.migrate.lock_attempts import LockRetry, LockWaitExhausted
 from cfbops.migrate.preflight import run_preflight
 from cfbops.migrate.rehearsal import Rehearsal, fix_for
 from cfbops.migrate.statements import Statement, needs_autocommit
-from cfbops.migrate.swap import Swap, plan_swap
+from cfbops.migrate.swap import Swap, plan_swap, swap_in
 from cfbops.progress import TaskProgress
 
 SLOW_STATEMENT_S = 1.0
@@ -198,19 +199,30 @@ def run_repeatables(
             except psycopg.Error as exc:
                 current = getattr(exc, "cfbops_file", current)
                 raise
-            for file in files:
-                current = file
-                started = time.monotonic()
-                _statements(conn, file, runner, {}, swap=swap)
-                history.record(conn, file, duration_ms=_ms_since(started), success=True)
-                applied.append(AppliedFile(None, file.name, file.kind.value, _ms_since(started)))
-            swap.close(conn)
-            if runner.keeper is not None:
-                try:
-                    runner.keeper.restore()
-                except DependentsLost as exc:
-                    current = dropping_file(files, exc)
-                    raise
+
+            def in_place() -> None:
+                nonlocal current
+                applied.clear()
+                for file in files:
+                    current = file
+                    started = time.monotonic()
+                    _statements(conn, file, runner, {}, swap=swap)
+                    history.record(conn, file, duration_ms=_ms_since(started), success=True)
+                    ms = _ms_since(started)
+                    applied.append(AppliedFile(None, file.name, file.kind.value, ms))
+                swap.close(conn)
+                if runner.keeper is not None:
+                    try:
+                        runner.keeper.restore()
+                    except DependentsLost as exc:
+                        current = dropping_file(files, exc)
+                        raise
+
+            swap_in(conn, LockRetry(runner.progress), runner.keeper, in_place)
     except (psycopg.Error, DependentsLost) as exc:
         raise FileFailed(_failed(current, current, exc)) from None
+    except LockWaitExhausted as exc:
+        kind = current.kind.value
+        busy = FailedFile(current.version, current.name, kind, str(exc), lock_busy=True)
+        raise FileFailed(busy) from None
     return applied

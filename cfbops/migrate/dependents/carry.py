@@ -49,6 +49,16 @@ class Carry:
     carried: list[str] = field(default_factory=list)
     not_carried: list[str] = field(default_factory=list)
 
+    def snapshot(self) -> tuple:
+        """What stands now, to put back with `rollback` (a retried attempt starts over)."""
+        return dict(self.waiting), len(self.carried), len(self.not_carried)
+
+    def rollback(self, state: tuple) -> None:
+        waiting, carried, not_carried = state
+        self.waiting = dict(waiting)
+        del self.carried[carried:]
+        del self.not_carried[not_carried:]
+
     def remember(self, conn: psycopg.Connection, relations: dict[int, str]) -> None:
         """Save the grants and indexes of relations about to be dropped and re-created."""
         fresh = {oid: name for oid, name in relations.items() if name not in self.waiting}
@@ -120,6 +130,8 @@ class Carry:
             try:
                 with conn.transaction():
                     conn.execute(sql.SQL(part.statement))
+            except (psycopg.errors.LockNotAvailable, psycopg.errors.DeadlockDetected):
+                raise  # not had at once: the caller tries again
             except psycopg.Error as exc:
                 reason = exc.diag.message_primary or str(exc).splitlines()[0]
                 self.not_carried.append(f"index {part.name} on {saved.name}: {reason}")

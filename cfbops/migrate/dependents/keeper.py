@@ -35,6 +35,7 @@ from cfbops.migrate.files import MigrationFile
 from cfbops.migrate.object_names import defined_objects
 from cfbops.migrate.statements import Statement
 
+LOCK_WAITS = (psycopg.errors.LockNotAvailable, psycopg.errors.DeadlockDetected)
 _RELATIONS = frozenset({
     ObjectType.OBJECT_TABLE, ObjectType.OBJECT_VIEW, ObjectType.OBJECT_MATVIEW,
     ObjectType.OBJECT_FOREIGN_TABLE,
@@ -98,6 +99,21 @@ class Keeper:
         # Shared by a run's keepers: an object re-created in a later transaction gets its
         # grants and indexes there.
         self.carry = carry if carry is not None else Carry()
+
+    def snapshot(self) -> tuple:
+        """What the keeper holds now, to put back with `rollback` when the statements it
+        saw are rolled back to a savepoint and tried again."""
+        report = self.report
+        counts = (len(report.recreated), len(report.accepted), len(report.lost))
+        return dict(self.saved), counts, self.carry.snapshot()
+
+    def rollback(self, state: tuple) -> None:
+        saved, (recreated, accepted, lost), carry = state
+        self.saved = dict(saved)
+        del self.report.recreated[recreated:]
+        del self.report.accepted[accepted:]
+        del self.report.lost[lost:]
+        self.carry.rollback(carry)
 
     # -- before a drop -------------------------------------------------------------------
 
@@ -253,6 +269,8 @@ class Keeper:
                         raise _Undo
             except _Undo:
                 continue
+            except LOCK_WAITS:
+                raise  # a lock not had at once: the caller tries the whole swap again
             except psycopg.Error as exc:
                 failed[saved.name] = self._explained(saved, exc, set(failed))
                 continue
