@@ -66,3 +66,40 @@ def test_the_old_mart_answers_while_its_replacement_fills(
             "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'cfbops_build_%'"
         ).fetchone() == (0,)
         assert conn.execute("SELECT to_regclass('s.m_a') IS NOT NULL").fetchone() == (True,)
+
+
+def test_a_kept_mart_someone_else_built_on_it_is_filled_ahead_too(
+    empty_db: DatabaseUnderTest, tmp_path: Path
+) -> None:
+    files = {"migrations/V0001__base.sql": BASE, "repeatable/R__s_m.sql": MART.format(extra="")}
+    sql_dir = write_migrations(tmp_path / "sql", files)
+    assert migrate(empty_db.settings, sql_dir=sql_dir).ok
+    with empty_db.connect() as conn:  # theirs, on ours, held by a valve of its own
+        conn.execute(
+            "CREATE SCHEMA o; CREATE TABLE o.valve (open boolean NOT NULL);"
+            " INSERT INTO o.valve VALUES (true);"
+            " CREATE FUNCTION o.hold() RETURNS int LANGUAGE plpgsql VOLATILE AS $$"
+            " BEGIN WHILE NOT (SELECT open FROM o.valve) LOOP PERFORM pg_sleep(0.01);"
+            " END LOOP; RETURN 1; END $$;"
+            " CREATE MATERIALIZED VIEW o.mv AS SELECT a, b FROM s.m WHERE o.hold() = 1;"
+        )
+    write_migrations(sql_dir, {"repeatable/R__s_m.sql": MART.format(extra=", 1 AS c")})
+    outcome: list = []
+    with empty_db.connect() as conn:
+        conn.execute("UPDATE o.valve SET open = false")
+        run = threading.Thread(
+            target=lambda: outcome.append(migrate(empty_db.settings, sql_dir=sql_dir))
+        )
+        run.start()
+        try:
+            wait_for_query(conn, "%CREATE MATERIALIZED VIEW%cfbops_build_o%mv%")  # ahead
+            with empty_db.connect() as reader:
+                reader.execute("SET lock_timeout = '5s'")
+                assert reader.execute("SELECT count(*) FROM o.mv").fetchone() == (2,)
+                assert reader.execute("SELECT count(*) FROM s.v").fetchone() == (2,)
+        finally:
+            conn.execute("UPDATE o.valve SET open = true")
+            run.join(timeout=120)
+        assert outcome and outcome[0].ok, outcome
+        assert outcome[0].dependents.recreated == ("materialized view o.mv",)
+        assert conn.execute("SELECT count(*) FROM o.mv").fetchone() == (2,)

@@ -405,11 +405,14 @@ def _apply_repeatables(
             swap = plan_swap(conn, files)
             try:
                 swap.open(conn)  # marts fill beside the live ones: readers go on
+                swap.keep_ahead(conn, keeper, files)
             except psycopg.Error as exc:
                 if isinstance(exc, RETRYABLE):
                     raise
                 file = getattr(exc, "cfbops_file", files[0])
                 raise FileFailed(_failure(conn, file, exc, True)) from None
+            except DependentsLost as exc:
+                raise FileFailed(_failure(conn, dropping_file(files, exc), exc, True)) from None
 
             def in_place() -> None:
                 durations.clear()
@@ -430,12 +433,12 @@ def _apply_repeatables(
                         raise FileFailed(_failure(conn, file, exc, True)) from None
                     durations[file.key] = _ms_since(started)
                     history.record(conn, file, duration_ms=durations[file.key], success=True)
-                swap.close(conn)
                 try:
                     keeper.restore()
                 except DependentsLost as exc:
                     failed = _failure(conn, dropping_file(files, exc), exc, True)
                     raise FileFailed(failed) from None
+                swap.close(conn)
 
             swap_in(conn, retry, keeper, in_place)
         return keeper.report

@@ -14,15 +14,19 @@ its place, in file order, as before; each built statement becomes `ALTER … SET
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import psycopg
-from pglast import ast
+from pglast import ast, parse_sql
 from pglast.enums import ObjectType
+from pglast.parser import ParseError
 from pglast.stream import RawStream
 from psycopg import sql
 
+from cfbops.migrate.dependents.carry import unnamed
+from cfbops.migrate.dependents.catalog import create_statement
 from cfbops.migrate.dependents.keeper import Keeper
+from cfbops.migrate.dependents.model import SavedObject
 from cfbops.migrate.files import MigrationFile
 from cfbops.migrate.lock_attempts import ATTEMPT_LOCK_TIMEOUT, RETRYABLE, LockRetry
 from cfbops.migrate.statements import Statement, qualified_name, walk
@@ -53,6 +57,8 @@ class Swap:
     early: list[Early] = field(default_factory=list)
     late: dict[tuple[str, int], str | None] = field(default_factory=dict)
     schemas: set[str] = field(default_factory=set)
+    built: set[str] = field(default_factory=set)  # relations built ahead, by real name
+    populate: bool = True
 
     def in_place(self, file: MigrationFile, index: int, statement: Statement) -> str | None:
         """The text to run for statement `index` (0-based) of `file` in its place; None
@@ -70,6 +76,89 @@ class Swap:
                 exc.cfbops_statement = early.statement  # type: ignore[attr-defined]
                 exc.cfbops_file = early.file  # type: ignore[attr-defined]
                 raise
+
+    def keep_ahead(
+        self, conn: psycopg.Connection, keeper: Keeper, files: Sequence[MigrationFile]
+    ) -> None:
+        """Save now what the swap's drops will take; build ahead, filled, the materialized
+        views among them and the indexes others gave to what is built ahead, so the swap
+        only moves them (what cannot be built ahead is left to the swap, which explains)."""
+        keeper.prepare(files)
+        for saved in keeper.pending:
+            if saved.kind == "materialized view" and self._build_saved(conn, keeper, saved):
+                keeper.built[saved.name] = build_schema(saved.name.split(".")[0])
+        for name, saved in list(keeper.carry.waiting.items()):
+            if name in self.built:
+                keeper.carry.waiting[name] = self._index_ahead(conn, keeper, saved)
+
+    def _relocated(self, text: str, also: set[str] = frozenset()) -> ast.Node:
+        node = parse_sql(text)[0].stmt
+        moved = self.built | also
+        for ref in walk(node):
+            if isinstance(ref, ast.RangeVar) and ref.schemaname and qualified_name(ref) in moved:
+                ref.schemaname = build_schema(ref.schemaname)
+        return node
+
+    def _schema(self, conn: psycopg.Connection, schema: str) -> str:
+        shadow = build_schema(schema)
+        if shadow not in self.schemas:
+            conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(shadow)))
+            self.schemas.add(shadow)
+        return shadow
+
+    def _build_saved(self, conn: psycopg.Connection, keeper: Keeper, saved: SavedObject) -> bool:
+        shadow = self._schema(conn, saved.name.split(".")[0])
+        try:
+            query = RawStream()(self._relocated(saved.definition, set(keeper.built)))
+            statement = create_statement(
+                replace(saved, definition=query), populate=self.populate, schema=shadow
+            )
+            indexes = [
+                RawStream()(self._relocated(p.statement, {saved.name}))
+                for p in saved.parts
+                if p.kind == "index"
+            ]
+            with conn.transaction():
+                conn.execute(statement)
+                for index in indexes:
+                    conn.execute(index.encode())
+        except (psycopg.errors.LockNotAvailable, psycopg.errors.DeadlockDetected):
+            raise
+        except (psycopg.Error, ParseError):
+            return False  # the swap re-creates it in place, or says why it cannot
+        return True
+
+    def _index_ahead(
+        self, conn: psycopg.Connection, keeper: Keeper, saved: SavedObject
+    ) -> SavedObject:
+        """Build on the new object, ahead, the indexes others gave the old one."""
+        schema, _, relation = saved.name.partition(".")
+        standing = {
+            unnamed(definition)
+            for (definition,) in conn.execute(
+                "SELECT pg_catalog.pg_get_indexdef(indexrelid) FROM pg_catalog.pg_index "
+                "WHERE indrelid = pg_catalog.to_regclass(%s)",
+                (f"{build_schema(schema)}.{relation}",),
+            )
+        }
+        left = []
+        for part in saved.parts:
+            if part.kind != "index":
+                left.append(part)
+                continue
+            text = RawStream()(self._relocated(part.statement, {saved.name}))
+            if unnamed(text) in standing:
+                continue  # the new object has it under its own name
+            try:
+                with conn.transaction():
+                    conn.execute(text.encode())
+            except (psycopg.errors.LockNotAvailable, psycopg.errors.DeadlockDetected):
+                raise
+            except psycopg.Error:
+                left.append(part)  # given a try at the swap, which reports why not
+                continue
+            keeper.carry.carried.append(f"index {part.name} on {saved.name}")
+        return replace(saved, parts=tuple(left))
 
     def close(self, conn: psycopg.Connection) -> None:
         """Drop the build schemas, empty by now (RESTRICT: anything left is an error)."""
@@ -106,7 +195,7 @@ def plan_swap(
     conn: psycopg.Connection, files: Sequence[MigrationFile], *, populate: bool = True
 ) -> Swap:
     """Decide, for one transaction of repeatables, what is built ahead."""
-    swap = Swap()
+    swap = Swap(populate=populate)
     created = {name for file in files for s in file.statements for name in _creates(s.node)}
     built: set[str] = set()  # relations built ahead, by their real names
     early_functions: set[str] = set()
@@ -139,6 +228,7 @@ def plan_swap(
                     swap.early.append(Early(file, statement, text))
                     swap.late[(file.key, index)] = _move(conn, kind, shadow, relation, schema)
                     built.add(name)
+                    swap.built.add(name)
                 continue
             if isinstance(node, ast.IndexStmt) and qualified_name(node.relation) in built:
                 swap.early.append(Early(file, statement, _rewritten(node, built, populate)))

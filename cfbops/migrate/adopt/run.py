@@ -196,8 +196,13 @@ def run_repeatables(
             swap = plan_swap(conn, files, populate=runner.rehearsal is None)
             try:
                 swap.open(conn)  # marts fill beside the live ones: readers go on
+                if runner.keeper is not None:
+                    swap.keep_ahead(conn, runner.keeper, files)
             except psycopg.Error as exc:
                 current = getattr(exc, "cfbops_file", current)
+                raise
+            except DependentsLost as exc:
+                current = dropping_file(files, exc)
                 raise
 
             def in_place() -> None:
@@ -210,13 +215,13 @@ def run_repeatables(
                     history.record(conn, file, duration_ms=_ms_since(started), success=True)
                     ms = _ms_since(started)
                     applied.append(AppliedFile(None, file.name, file.kind.value, ms))
-                swap.close(conn)
                 if runner.keeper is not None:
                     try:
                         runner.keeper.restore()
                     except DependentsLost as exc:
                         current = dropping_file(files, exc)
                         raise
+                swap.close(conn)
 
             swap_in(conn, LockRetry(runner.progress), runner.keeper, in_place)
     except (psycopg.Error, DependentsLost) as exc:

@@ -96,6 +96,8 @@ class Keeper:
         self.populate = populate
         self.saved: dict[str, SavedObject] = {}
         self.report = KeptReport()
+        self.prepared: set[tuple[str, int]] = set()  # drops whose dependents are saved
+        self.built: dict[str, str] = {}  # saved objects built ahead: name → build schema
         # Shared by a run's keepers: an object re-created in a later transaction gets its
         # grants and indexes there.
         self.carry = carry if carry is not None else Carry()
@@ -105,11 +107,12 @@ class Keeper:
         saw are rolled back to a savepoint and tried again."""
         report = self.report
         counts = (len(report.recreated), len(report.accepted), len(report.lost))
-        return dict(self.saved), counts, self.carry.snapshot()
+        return dict(self.saved), counts, self.carry.snapshot(), dict(self.built)
 
     def rollback(self, state: tuple) -> None:
-        saved, (recreated, accepted, lost), carry = state
+        saved, (recreated, accepted, lost), carry, built = state
         self.saved = dict(saved)
+        self.built = dict(built)
         del self.report.recreated[recreated:]
         del self.report.accepted[accepted:]
         del self.report.lost[lost:]
@@ -117,8 +120,20 @@ class Keeper:
 
     # -- before a drop -------------------------------------------------------------------
 
+    def prepare(self, files: Sequence[MigrationFile]) -> None:
+        """Save now what every drop of these files will take, in their order: a swap runs
+        nothing between them that changes what they reach, and saving ahead leaves the
+        swap's locks less to wait for (and lets what must be filled again be built ahead)."""
+        for file in files:
+            for statement in file.statements:
+                if self._roots(statement.node) is not None:
+                    self.before(file, statement)
+                    self.prepared.add((file.key, statement.line))
+
     def before(self, file: MigrationFile, statement: Statement) -> None:
         """Save what `statement`'s CASCADE would take and no file of the run re-creates."""
+        if (file.key, statement.line) in self.prepared:
+            return
         found = self._reach(statement)
         if found is None:
             return
@@ -261,7 +276,10 @@ class Keeper:
                 continue
             try:
                 with conn.transaction():
-                    for statement in recreate_statements(saved, user, populate=self.populate):
+                    statements = recreate_statements(
+                        saved, user, populate=self.populate, built_in=self.built.get(saved.name)
+                    )
+                    for statement in statements:
                         conn.execute(statement)
                     retyped = self._retyped(saved)
                     if retyped:
@@ -276,6 +294,7 @@ class Keeper:
                 continue
             self.report.recreated.append(saved)
         self.saved.clear()
+        self.built.clear()
         self.carry.apply(conn)
         if failed:
             self.report.lost += failed.values()
