@@ -15,6 +15,7 @@ from cfbops.demo.prepare import prepare_demo
 from cfbops.status import collect_status
 from tests.conftest import ServerUnderTest
 from tests.marts.world import flush_statistics
+from tests.test_refresh_all import MART_COUNT
 
 
 @pytest.fixture
@@ -48,7 +49,7 @@ def test_the_demo_database_is_migrated_seeded_and_refreshed(
     )
 
     assert demo.seeded
-    assert demo.marts_refreshed == 19
+    assert demo.marts_refreshed == MART_COUNT
     plays, epa_rows = plays_and_mart_rows(demo.settings)
     assert plays > 0 and epa_rows > 0
 
@@ -98,9 +99,9 @@ def test_a_warm_start_refreshes_only_stale_marts_through_the_refresh_engine(
 
     warm = prepare_demo(settings, "tiny", server_url=pg_server.admin_url, database=demo_name)
 
-    assert stale and len(stale) < 19
+    assert stale and len(stale) < MART_COUNT
     assert warm.marts_refreshed == len(stale)
-    assert warm.marts_fresh == 19 - len(stale)
+    assert warm.marts_fresh == MART_COUNT - len(stale)
     with psycopg.connect(warm.settings.database_url) as conn:
         runs = conn.execute(
             "SELECT r.run_id, r.stale_only, count(*) FILTER (WHERE m.status = 'refreshed')"
@@ -114,5 +115,8 @@ def test_a_warm_start_refreshes_only_stale_marts_through_the_refresh_engine(
                 " AND run_id = (SELECT max(run_id) FROM ops.refresh_run)"
             )
         }
-    assert [(stale_only, n) for _, stale_only, n in runs] == [(True, 19), (True, len(stale))]
+    assert [(stale_only, n) for _, stale_only, n in runs] == [
+        (True, MART_COUNT),
+        (True, len(stale)),
+    ]
     assert refreshed_now == stale

@@ -36,21 +36,19 @@ GROUP BY team, season
 """
 
 PREVIOUS_PLAYER_MART_RECRUITS = """
-SELECT pm.season, pm.athlete_id, rec.id, rec.year, rec.stars, rec.rating, rec.ranking,
+SELECT pm.roster_year, pm.player_id, rec.id, rec.year, rec.stars, rec.rating, rec.ranking,
        rec.position, rec.committed_to
 FROM scouting.player_mart AS pm
 LEFT JOIN LATERAL (
     SELECT r._dlt_id FROM core.roster AS r
-    WHERE r.id = pm.athlete_id AND r.year = pm.season
-    ORDER BY r.team = (SELECT pse.team FROM marts.player_season_epa AS pse
-                       WHERE pse.season = pm.season AND pse.athlete_id = pm.athlete_id) DESC,
-             r.team
+    WHERE r.id = pm.player_id AND r.year = pm.roster_year
+    ORDER BY r._dlt_load_id DESC, r.team
     LIMIT 1
 ) AS ro ON true
 LEFT JOIN LATERAL (
     SELECT rc.id, rc.year, rc.stars, rc.rating, rc.ranking, rc.position, rc.committed_to
     FROM recruiting.recruits AS rc
-    WHERE rc.athlete_id = pm.athlete_id
+    WHERE rc.athlete_id = pm.player_id
        OR rc.id IN (SELECT ri.value FROM core.roster__recruit_ids AS ri
                     WHERE ri._dlt_parent_id = ro._dlt_id)
     ORDER BY rc.rating DESC NULLS LAST, rc.id
@@ -120,7 +118,7 @@ WITH linked AS (
     SELECT r.id AS athlete_id, ri.value AS recruit_id
     FROM core.roster AS r
     JOIN core.roster__recruit_ids AS ri ON ri._dlt_parent_id = r._dlt_id
-    JOIN marts.player_season_epa AS pse ON pse.athlete_id = r.id AND pse.season = r.year
+    JOIN scouting.player_mart AS pm ON pm.player_id = r.id AND pm.roster_year = r.year
     ORDER BY r.id, ri.value
     LIMIT 3
 )
@@ -166,17 +164,21 @@ def edged_conn(db_conn: psycopg.Connection) -> psycopg.Connection:
 
 
 def test_situational_splits_equal_the_previous_definition(edged_conn) -> None:
-    rows = mart_rows(edged_conn, "marts.situational_splits")
+    rows = mart_rows(edged_conn, "marts.team_situation_splits")
 
     assert len(rows) > 100
     assert rows == text_rows(edged_conn, PREVIOUS_SPLITS)
     # the overtime split, which the edge plays feed, is there
-    overtime = "SELECT count(*) FROM marts.situational_splits WHERE split = 'overtime'"
+    overtime = "SELECT count(*) FROM marts.team_situation_splits WHERE split = 'overtime'"
     assert edged_conn.execute(overtime).fetchone()[0] > 0
 
 
 def test_talent_composite_equals_the_previous_definition(edged_conn) -> None:
-    rows = mart_rows(edged_conn, "marts.team_talent_composite")
+    columns = (
+        "team, season, roster_size, rated_players, five_stars, four_stars, three_stars,"
+        " blue_chips, rated_blue_chip_ratio, avg_stars, avg_rating, talent_points"
+    )
+    rows = mart_rows(edged_conn, "marts.team_talent_composite", columns)
 
     assert rows == text_rows(edged_conn, PREVIOUS_TALENT)
     five_stars = "SELECT sum(five_stars) FROM marts.team_talent_composite"
@@ -185,8 +187,8 @@ def test_talent_composite_equals_the_previous_definition(edged_conn) -> None:
 
 def test_player_mart_recruits_equal_the_previous_definition(edged_conn) -> None:
     columns = (
-        "season, athlete_id, recruit_id, recruit_year, recruit_stars, recruit_rating,"
-        " recruit_ranking, recruit_position, recruit_committed_to"
+        "roster_year, player_id, recruit_id, recruit_class, stars, recruit_rating,"
+        " national_ranking, recruit_position, recruit_committed_to"
     )
     rows = mart_rows(edged_conn, "scouting.player_mart", columns)
 

@@ -15,7 +15,7 @@ import pytest
 from cfbops.db.embedded import find_binaries
 from tests.conftest import REPO, DatabaseUnderTest
 
-MART_COUNT = 19
+MART_COUNT = 22
 
 # What each mart reads, straight from the catalog (pg_rewrite + pg_depend), following
 # plain views: written here independently of marts.refresh_plan, to check it.
@@ -131,7 +131,7 @@ def by_status(run: list[tuple], status: str) -> set[str]:
     return {row[0] for row in run if outcome(row[1]) == status}
 
 
-def test_refresh_all_lists_all_19_marts_once(db_conn) -> None:
+def test_refresh_all_lists_every_mart_once(db_conn) -> None:
     run = refresh_all(db_conn)
     names = [row[0] for row in run]
 
@@ -151,7 +151,7 @@ def test_each_mart_is_refreshed_after_everything_it_reads(db_conn) -> None:
         if position[upstream] > position[mart]
     ]
     assert late == []
-    assert dependencies["scouting.player_mart"] == {"marts.player_season_epa"}
+    assert dependencies["scouting.player_mart"] == {"marts.athlete_season_epa"}
     assert dependencies["marts.team_season_trajectory"] == {
         "marts.team_epa_season",
         "marts.team_season_summary",
@@ -210,12 +210,14 @@ def test_a_broken_helper_fails_its_callers_and_skips_exactly_their_dependents(db
     run = refresh_all(db_conn)
 
     failed = by_status(run, "failed")
-    assert failed == {"marts.play_epa", "marts.situational_splits"}
+    assert failed == {"marts.play_epa", "marts.team_situation_splits"}
     expected_skipped = set().union(*(dependents_of(mart, dependencies) for mart in failed))
     assert (
         by_status(run, "skipped")
         == expected_skipped
         == {
+            "marts.athlete_game_epa",
+            "marts.athlete_season_epa",
             "marts.matchup_edges",
             "marts.player_game_epa",
             "marts.player_season_epa",
@@ -283,7 +285,7 @@ def _psql() -> str | None:
 
 
 @pytest.mark.skipif(_psql() is None, reason="no psql client on this machine")
-def test_the_psql_script_prints_all_19_marts_and_their_timings(db: DatabaseUnderTest) -> None:
+def test_the_psql_script_prints_every_mart_and_its_timings(db: DatabaseUnderTest) -> None:
     script = Path(REPO) / "scripts" / "refresh_marts.sql"
     result = subprocess.run(
         [_psql(), db.url, "-X", "-f", str(script)],

@@ -426,8 +426,15 @@ def test_success_rates_and_havoc_rates_are_proportions(db_conn) -> None:
         db_conn, "SELECT bool_and(havoc_rate > 0 AND havoc_rate <= 1) FROM marts.defensive_havoc"
     )
     assert (
-        scalar(db_conn, "SELECT count(*) FROM marts.situational_splits WHERE split = 'third_long'")
+        scalar(
+            db_conn, "SELECT count(*) FROM marts.team_situation_splits WHERE split = 'third_long'"
+        )
         > 0
+    )
+    assert scalar(
+        db_conn,
+        "SELECT bool_and(third_long_success BETWEEN 0 AND 1 AND success_rate BETWEEN 0 AND 1)"
+        " FROM marts.situational_splits",
     )
 
 
@@ -448,9 +455,7 @@ def test_player_epa_exists_only_where_play_stats_were_backfilled(db_conn) -> Non
 
 
 def test_the_player_mart_joins_recruit_records(db_conn) -> None:
-    rated = scalar(
-        db_conn, "SELECT count(*) FROM scouting.player_mart WHERE recruit_stars IS NOT NULL"
-    )
+    rated = scalar(db_conn, "SELECT count(*) FROM scouting.player_mart WHERE stars IS NOT NULL")
 
     assert rated > 100
     assert (
@@ -458,7 +463,7 @@ def test_the_player_mart_joins_recruit_records(db_conn) -> None:
             db_conn,
             "SELECT count(*) FROM scouting.player_mart AS pm WHERE pm.position IS NULL"
             " AND EXISTS (SELECT FROM core.roster AS r"
-            "             WHERE r.id = pm.athlete_id AND r.year = pm.season)",
+            "             WHERE r.id = pm.player_id AND r.year = pm.roster_year)",
         )
         == 0
     )
@@ -466,7 +471,7 @@ def test_the_player_mart_joins_recruit_records(db_conn) -> None:
 
 def test_talent_composite_counts_blue_chips_of_the_roster(db_conn) -> None:
     alabama = db_conn.execute(
-        "SELECT roster_players, rated_players, blue_chips FROM marts.team_talent_composite"
+        "SELECT roster_size, rated_players, blue_chips FROM marts.team_talent_composite"
         " WHERE team = 'Alabama' AND season = 2025"
     ).fetchone()
 

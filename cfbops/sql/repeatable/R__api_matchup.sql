@@ -9,35 +9,35 @@ CREATE VIEW api.matchup AS
 SELECT
     mh.team1::varchar AS team1,
     mh.team2::varchar AS team2,
-    mh.games::bigint AS total_games,
+    mh.total_games,
     mh.team1_wins::bigint AS team1_wins,
     mh.team2_wins::bigint AS team2_wins,
     mh.ties::bigint AS ties,
-    mh.first_season AS first_meeting,
-    mh.last_season AS last_meeting,
+    mh.first_meeting_year AS first_meeting,
+    mh.last_meeting_year AS last_meeting,
     mh.results_since_2014 AS recent_results,
     s1.season AS team1_season,
     s1.wins AS team1_wins_season,
     s1.losses AS team1_losses_season,
-    s1.sp_ranking AS team1_sp_rank,
-    round(e1.off_epa_per_play, 4) AS team1_epa,
+    s1.sp_rank AS team1_sp_rank,
+    e1.epa_per_play AS team1_epa,
     e1.epa_tier AS team1_epa_tier,
     s2.season AS team2_season,
     s2.wins AS team2_wins_season,
     s2.losses AS team2_losses_season,
-    s2.sp_ranking AS team2_sp_rank,
-    round(e2.off_epa_per_play, 4) AS team2_epa,
+    s2.sp_rank AS team2_sp_rank,
+    e2.epa_per_play AS team2_epa,
     e2.epa_tier AS team2_epa_tier,
     -- cfbops additions
     mh.team1_id,
     mh.team2_id,
-    (mh.team1_wins + 0.5 * mh.ties) / mh.games AS team1_win_pct,
-    mh.team1_points,
-    mh.team2_points,
+    (mh.team1_wins + 0.5 * mh.ties) / mh.total_games AS team1_win_pct,
+    mh.team1_total_points AS team1_points,
+    mh.team2_total_points AS team2_points,
     coalesce(mh.recent_results, '[]'::jsonb) AS recent_games
 FROM marts.matchup_history AS mh
 LEFT JOIN LATERAL (
-    SELECT tss.season, tss.wins, tss.losses, tss.sp_ranking
+    SELECT tss.season, tss.wins, tss.losses, tss.sp_rank
     FROM marts.team_season_summary AS tss
     WHERE tss.team_id = mh.team1_id
     ORDER BY tss.season DESC
@@ -45,7 +45,7 @@ LEFT JOIN LATERAL (
 ) AS s1 ON true
 LEFT JOIN marts.team_epa_season AS e1 ON e1.team_id = mh.team1_id AND e1.season = s1.season
 LEFT JOIN LATERAL (
-    SELECT tss.season, tss.wins, tss.losses, tss.sp_ranking
+    SELECT tss.season, tss.wins, tss.losses, tss.sp_rank
     FROM marts.team_season_summary AS tss
     WHERE tss.team_id = mh.team2_id
     ORDER BY tss.season DESC

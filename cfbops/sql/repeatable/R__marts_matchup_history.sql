@@ -1,8 +1,13 @@
--- Per pair of teams that have played: all-time record and the ten most recent results.
+-- Per pair of teams (by id) that have played. Upstream's columns first, with its
+-- meaning: the all-time record, first and last meetings, margins (avg_margin is the mean
+-- absolute margin; team1_avg_margin is team1's signed), points, the record since 2015
+-- (upstream's fixed "last 10 years") and the winner of the latest meeting (null on a
+-- tie). cfbops's own columns follow: the ids, the ten most recent results as one JSON
+-- array and upstream's api.matchup shape of the results since 2014 (jsonb[]).
 -- team1 is the team whose (name, id) sorts first, names being the current school name
 -- (ref.teams) or else the name in its latest game, so team1 < team2 by name whenever
 -- the names differ. Only completed games with both scores count, so
--- team1_wins + team2_wins + ties = games.
+-- team1_wins + team2_wins + ties = total_games.
 DROP MATERIALIZED VIEW IF EXISTS marts.matchup_history CASCADE;
 
 CREATE MATERIALIZED VIEW marts.matchup_history AS
@@ -57,19 +62,29 @@ ranked AS (
     FROM pair_games AS pg
 )
 SELECT
-    team1_id,
-    team2_id,
-    -- a renamed id keeps its current name: these are constant per pair
-    min(team1) AS team1,
-    min(team2) AS team2,
-    count(*)::integer AS games,
+    min(team1)::varchar AS team1,
+    min(team2)::varchar AS team2,
+    count(*) AS total_games,
     count(*) FILTER (WHERE team1_points > team2_points)::integer AS team1_wins,
     count(*) FILTER (WHERE team2_points > team1_points)::integer AS team2_wins,
     count(*) FILTER (WHERE team1_points = team2_points)::integer AS ties,
-    sum(team1_points)::integer AS team1_points,
-    sum(team2_points)::integer AS team2_points,
-    min(season) AS first_season,
-    max(season) AS last_season,
+    min(season) AS first_meeting_year,
+    max(season) AS last_meeting_year,
+    min(start_date) AS first_meeting_date,
+    max(start_date) AS last_meeting_date,
+    round(avg(abs(team1_points - team2_points)), 1) AS avg_margin,
+    max(abs(team1_points - team2_points))::integer AS largest_margin,
+    round(avg(team1_points - team2_points), 1) AS team1_avg_margin,
+    sum(team1_points)::integer AS team1_total_points,
+    sum(team2_points)::integer AS team2_total_points,
+    count(*) FILTER (WHERE season >= 2015 AND team1_points > team2_points)::integer AS team1_wins_last_10yr,
+    count(*) FILTER (WHERE season >= 2015 AND team2_points > team1_points)::integer AS team2_wins_last_10yr,
+    count(*) FILTER (WHERE season >= 2015)::integer AS games_last_10yr,
+    min(CASE WHEN home_points > away_points THEN home_team
+             WHEN away_points > home_points THEN away_team END) FILTER (WHERE recency = 1)::varchar AS last_winner,
+    -- cfbops's columns
+    team1_id,
+    team2_id,
     jsonb_agg(
         jsonb_build_object(
             'game_id', game_id,
@@ -87,7 +102,7 @@ SELECT
         )
         ORDER BY recency
     ) FILTER (WHERE recency <= 10) AS recent_results,
-    -- upstream's published shape: names as in the game, seasons since 2014 only
+    -- upstream's api.matchup shape: names as in the game, seasons since 2014 only
     array_agg(
         jsonb_build_object(
             'season', season,
@@ -105,4 +120,8 @@ GROUP BY team1_id, team2_id;
 CREATE UNIQUE INDEX matchup_history_team1_id_team2_id_key ON marts.matchup_history (team1_id, team2_id);
 
 COMMENT ON MATERIALIZED VIEW marts.matchup_history IS
-    'Per pair of teams (team1 sorts first by (name, id)): games, wins of each side, ties, points, first/last season, the 10 most recent results as a JSONB array (newest first; winner null on a tie), and results_since_2014 (jsonb[], upstream''s shape).';
+    'Per pair of teams (team1 sorts first by (name, id)): upstream''s record, meetings, margins, points, record since 2015 and last winner; then cfbops''s ids, the 10 most recent results as a JSONB array (newest first; winner null on a tie) and results_since_2014 (jsonb[], upstream''s api.matchup shape).';
+COMMENT ON COLUMN marts.matchup_history.team1_wins_last_10yr IS
+    'team1''s wins in seasons 2015 and later (upstream''s fixed "last 10 years").';
+COMMENT ON COLUMN marts.matchup_history.last_winner IS
+    'The winner''s name, as in the game, of the pair''s latest meeting; null on a tie.';

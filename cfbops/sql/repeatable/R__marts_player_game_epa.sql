@@ -1,52 +1,61 @@
--- Per game and player: EPA of the scrimmage plays the player took part in as passer,
--- rusher or receiver (target), from stats.play_stats joined to marts.play_epa. A
--- player credited several times on one play (Reception + Target + Touchdown) counts
--- the play once.
+-- Per game, team, player and role, as upstream's: the EPA of the plays outside garbage
+-- time a player took part in for the offense, by role from stats.play_stats' stat types
+-- (passing: Completion, Incompletion, Interception Thrown, Sack Taken; rushing: Rush;
+-- receiving: Reception, Target). A player credited twice on one play in one role
+-- (Reception and Target) counts the play once; a role needs 3 plays in the game to make
+-- a row. success = a positive EPA, explosive = an EPA over 0.5. The player's name is the
+-- one play_stats gives with those plays. cfbops's per-athlete form (all scrimmage plays,
+-- roles summed) is marts.athlete_game_epa.
 DROP MATERIALIZED VIEW IF EXISTS marts.player_game_epa CASCADE;
 
 CREATE MATERIALIZED VIEW marts.player_game_epa AS
-WITH involvement AS (
+WITH role_plays AS (
     SELECT
         ps.game_id,
-        ps.season,
         ps.play_id,
         ps.athlete_id,
-        min(ps.athlete_name) AS athlete_name,
-        min(ps.team) AS team,
-        min(CASE
-            WHEN ps.stat_type IN ('Completion', 'Incompletion', 'Sack Taken', 'Interception Thrown') THEN 'passer'
-            WHEN ps.stat_type = 'Rush' THEN 'rusher'
-            WHEN ps.stat_type IN ('Reception', 'Target') THEN 'receiver'
-        END) AS role
+        CASE
+            WHEN ps.stat_type IN ('Completion', 'Incompletion', 'Interception Thrown', 'Sack Taken') THEN 'passing'
+            WHEN ps.stat_type = 'Rush' THEN 'rushing'
+            ELSE 'receiving'
+        END AS play_category,
+        max(ps.athlete_name) AS player_name,
+        min(pe.season) AS season,
+        min(pe.offense) AS team,
+        min(pe.epa) AS epa,
+        min(pe.success) AS success,
+        min(pe.explosive) AS explosive,
+        min(pe.yards_gained) AS yards_gained
     FROM stats.play_stats AS ps
-    WHERE ps.stat_type IN ('Completion', 'Incompletion', 'Sack Taken', 'Interception Thrown',
+    -- (season, play_id) is play_epa's key; the game id adds nothing but a misestimate
+    JOIN marts.play_epa AS pe ON pe.season = ps.season AND pe.play_id = ps.play_id
+    WHERE ps.stat_type IN ('Completion', 'Incompletion', 'Interception Thrown', 'Sack Taken',
                            'Rush', 'Reception', 'Target')
-    GROUP BY ps.game_id, ps.season, ps.play_id, ps.athlete_id
+      AND ps.team = pe.offense
+      AND NOT pe.is_garbage_time
+    GROUP BY ps.game_id, ps.play_id, ps.athlete_id, 4
 )
 SELECT
-    i.game_id,
-    i.athlete_id,
-    i.season,
-    min(i.athlete_name) AS athlete_name,
-    min(i.team) AS team,
-    count(*)::integer AS plays,
-    sum(pe.epa) AS total_epa,
-    avg(pe.epa) AS epa_per_play,
-    count(*) FILTER (WHERE pe.is_success)::integer AS successful_plays,
-    avg(coalesce(pe.is_success, false)::integer) AS success_rate,
-    count(*) FILTER (WHERE i.role = 'passer')::integer AS pass_plays,
-    coalesce(sum(pe.epa) FILTER (WHERE i.role = 'passer'), 0) AS pass_epa,
-    count(*) FILTER (WHERE i.role = 'rusher')::integer AS rush_plays,
-    coalesce(sum(pe.epa) FILTER (WHERE i.role = 'rusher'), 0) AS rush_epa,
-    count(*) FILTER (WHERE i.role = 'receiver')::integer AS targets,
-    coalesce(sum(pe.epa) FILTER (WHERE i.role = 'receiver'), 0) AS receiving_epa
-FROM involvement AS i
-JOIN marts.play_epa AS pe
-    ON pe.season = i.season AND pe.play_id = i.play_id AND pe.game_id = i.game_id
-WHERE pe.is_scrimmage
-GROUP BY i.game_id, i.athlete_id, i.season;
+    game_id,
+    season,
+    team::varchar AS team,
+    max(player_name)::text AS player_name,
+    play_category,
+    count(*) AS plays,
+    sum(epa)::numeric(8,2) AS total_epa,
+    avg(epa)::numeric(6,4) AS epa_per_play,
+    avg(success)::numeric(5,3) AS success_rate,
+    sum(explosive) AS explosive_plays,
+    sum(yards_gained) AS total_yards,
+    athlete_id
+FROM role_plays
+GROUP BY game_id, season, team, athlete_id, play_category
+HAVING count(*) >= 3;
 
-CREATE UNIQUE INDEX player_game_epa_game_id_athlete_id_key ON marts.player_game_epa (game_id, athlete_id);
+CREATE UNIQUE INDEX player_game_epa_game_team_athlete_category_key
+    ON marts.player_game_epa (game_id, team, athlete_id, play_category);
 
 COMMENT ON MATERIALIZED VIEW marts.player_game_epa IS
-    'Per game and athlete: scrimmage plays taken part in (as passer, rusher or target), total and per-play EPA, success rate, pass/rush/receiving EPA.';
+    'Per game, team, athlete and role (passing, rushing, receiving; 3 plays or more), upstream''s shape: plays outside garbage time, total and per-play EPA, success rate (EPA > 0), explosive plays (EPA > 0.5), yards. cfbops''s per-athlete form is marts.athlete_game_epa.';
+COMMENT ON COLUMN marts.player_game_epa.athlete_id IS
+    'CFBD athlete id (upstream''s HEAD column): the same player key as core.roster.id.';

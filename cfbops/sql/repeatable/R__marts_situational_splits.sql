@@ -1,92 +1,79 @@
--- Per offense (team id), season and situation: EPA per play, success rate,
--- explosiveness, pass rate, yards per play. A play belongs to every split it matches
--- (e.g. "third_long" and "passing_downs" and "red_zone"). Averages are numeric (exact):
--- a float average depends on row order, so each rebuild gave different last digits.
---
--- Two stages, for speed: the plays are first summed per team, season and the set of
--- splits they match (a bit mask), success and pass; the splits then add those sums.
--- Pairing each play with each of its splits and averaging numerics over the ~4x rows
--- took most of the mart's time. The figures are the same to the last digit: numeric
--- sums are exact whatever the grouping, and avg(x) is sum(x) / count(x) in numeric
--- division (what PostgreSQL's avg computes for numeric, integer and bigint inputs).
+-- Per offense (team id) and season, one wide row, as upstream's: EPA per play and success
+-- rate (a positive ppa) of its plays outside garbage time, by down, third-down distance,
+-- standard and passing downs (2nd and 8+, 3rd and 5+), field position (red zone inside
+-- the 20, scoring position inside the 40, backed up at its own 20 or deeper), late and
+-- close (4th quarter, margin of 8 or less), the last two minutes of each half, and by
+-- upstream's rush/pass category; rush_rate = rushes / (rushes + passes). Every play with
+-- a ppa counts, as upstream's; figures are 4 places. cfbops's finer split of the same
+-- plays, one row per split, is marts.team_situation_splits.
 DROP MATERIALIZED VIEW IF EXISTS marts.situational_splits CASCADE;
 
 CREATE MATERIALIZED VIEW marts.situational_splits AS
-WITH split_bit (bit, split) AS (
-    -- The 16 splits; bit n of a play's mask says the split applies.
-    VALUES
-        (0, 'all'), (1, 'first_down'), (2, 'second_short'),
-        (3, 'second_medium'), (4, 'second_long'), (5, 'third_short'),
-        (6, 'third_medium'), (7, 'third_long'), (8, 'fourth_down'),
-        (9, 'standard_downs'), (10, 'passing_downs'), (11, 'red_zone'),
-        (12, 'goal_to_go'), (13, 'first_half'), (14, 'second_half'),
-        (15, 'overtime')
-),
-scrimmage AS (
+WITH plays AS (
     SELECT
         p.season,
         p.offense AS team,
         CASE p.offense WHEN g.home_team THEN g.home_id WHEN g.away_team THEN g.away_id END AS team_id,
-        p.yards_gained,
         p.ppa::numeric AS ppa,
-        marts.play_category(p.play_type) = 'pass' AS is_pass,
-        coalesce(marts.is_successful_play(p.down, p.distance, p.yards_gained), false) AS is_success,
-        -- A condition that is null (no distance, no period …) does not apply, as before.
-        1
-        | CASE WHEN p.down = 1 THEN 2 ELSE 0 END
-        | CASE WHEN p.down = 2 AND p.distance <= 3 THEN 4 ELSE 0 END
-        | CASE WHEN p.down = 2 AND p.distance BETWEEN 4 AND 7 THEN 8 ELSE 0 END
-        | CASE WHEN p.down = 2 AND p.distance >= 8 THEN 16 ELSE 0 END
-        | CASE WHEN p.down = 3 AND p.distance <= 3 THEN 32 ELSE 0 END
-        | CASE WHEN p.down = 3 AND p.distance BETWEEN 4 AND 6 THEN 64 ELSE 0 END
-        | CASE WHEN p.down = 3 AND p.distance >= 7 THEN 128 ELSE 0 END
-        | CASE WHEN p.down = 4 THEN 256 ELSE 0 END
-        | CASE WHEN NOT marts.is_passing_down(p.down, p.distance) THEN 512 ELSE 0 END
-        | CASE WHEN marts.is_passing_down(p.down, p.distance) THEN 1024 ELSE 0 END
-        | CASE WHEN p.yards_to_goal <= 20 THEN 2048 ELSE 0 END
-        | CASE WHEN p.yards_to_goal <= p.distance THEN 4096 ELSE 0 END
-        | CASE WHEN p.period IN (1, 2) THEN 8192 ELSE 0 END
-        | CASE WHEN p.period IN (3, 4) THEN 16384 ELSE 0 END
-        | CASE WHEN p.period > 4 THEN 32768 ELSE 0 END AS split_mask
+        CASE WHEN p.ppa > 0 THEN 1.0 ELSE 0.0 END AS success,
+        p.down,
+        p.distance,
+        p.yards_to_goal,
+        (p.down = 2 AND p.distance >= 8) OR (p.down = 3 AND p.distance >= 5) AS is_passing_down,
+        p.period = 4 AND abs(coalesce(p.score_diff, 0)) <= 8 AS is_late_and_close,
+        p.period IN (2, 4) AND coalesce(p.clock__minutes, 0) < 2 AS is_two_minute,
+        marts.rush_pass_category(p.play_type) AS play_category
     FROM core.plays AS p
     JOIN core.games AS g ON g.id = p.game_id
     WHERE p.ppa IS NOT NULL
       AND p.offense <> p.defense  -- two teams sharing a name: sides cannot be told apart
-      AND p.down BETWEEN 1 AND 4
-      AND marts.play_category(p.play_type) IN ('pass', 'rush', 'fumble')
-),
-summed AS (
-    SELECT
-        team_id,
-        season,
-        split_mask,
-        is_success,
-        is_pass,
-        min(team) AS team,
-        count(*) AS plays,
-        sum(ppa) AS epa,
-        sum(yards_gained) AS yards,
-        count(yards_gained) AS yards_plays
-    FROM scrimmage
-    WHERE team_id IS NOT NULL
-    GROUP BY team_id, season, split_mask, is_success, is_pass
+      AND NOT coalesce(marts.is_garbage_time(p.period, p.score_diff), false)
 )
 SELECT
-    s.team_id,
-    s.season,
-    sp.split,
-    min(s.team) AS team,
-    sum(s.plays)::integer AS plays,
-    sum(s.epa) / sum(s.plays) AS epa_per_play,
-    coalesce(sum(s.plays) FILTER (WHERE s.is_success), 0) / sum(s.plays) AS success_rate,
-    sum(s.epa) FILTER (WHERE s.is_success) / sum(s.plays) FILTER (WHERE s.is_success) AS explosiveness,
-    coalesce(sum(s.plays) FILTER (WHERE s.is_pass), 0) / sum(s.plays) AS pass_rate,
-    sum(s.yards) / nullif(sum(s.yards_plays), 0) AS yards_per_play
-FROM summed AS s
-JOIN split_bit AS sp ON s.split_mask & (1 << sp.bit) <> 0
-GROUP BY s.team_id, s.season, sp.split;
+    min(team)::varchar AS team,
+    season,
+    count(*) AS total_plays,
+    round(avg(ppa), 4) AS epa_per_play,
+    round(avg(success), 4) AS success_rate,
+    round(avg(ppa) FILTER (WHERE down = 1), 4) AS first_down_epa,
+    round(avg(success) FILTER (WHERE down = 1), 4) AS first_down_success,
+    round(avg(ppa) FILTER (WHERE down = 2), 4) AS second_down_epa,
+    round(avg(success) FILTER (WHERE down = 2), 4) AS second_down_success,
+    round(avg(ppa) FILTER (WHERE down = 3), 4) AS third_down_epa,
+    round(avg(success) FILTER (WHERE down = 3), 4) AS third_down_success,
+    count(*) FILTER (WHERE down = 3) AS third_down_attempts,
+    round(avg(success) FILTER (WHERE down = 3 AND distance <= 3), 4) AS third_short_success,
+    round(avg(success) FILTER (WHERE down = 3 AND distance BETWEEN 4 AND 7), 4) AS third_medium_success,
+    round(avg(success) FILTER (WHERE down = 3 AND distance > 7), 4) AS third_long_success,
+    round(avg(ppa) FILTER (WHERE NOT coalesce(is_passing_down, false)), 4) AS standard_down_epa,
+    round(avg(ppa) FILTER (WHERE is_passing_down), 4) AS passing_down_epa,
+    round(avg(success) FILTER (WHERE NOT coalesce(is_passing_down, false)), 4) AS standard_down_success,
+    round(avg(success) FILTER (WHERE is_passing_down), 4) AS passing_down_success,
+    count(*) FILTER (WHERE yards_to_goal <= 20) AS red_zone_plays,
+    round(avg(ppa) FILTER (WHERE yards_to_goal <= 20), 4) AS red_zone_epa,
+    round(avg(success) FILTER (WHERE yards_to_goal <= 20), 4) AS red_zone_success,
+    round(avg(ppa) FILTER (WHERE yards_to_goal >= 80), 4) AS backed_up_epa,
+    round(avg(ppa) FILTER (WHERE yards_to_goal > 20 AND yards_to_goal <= 40), 4) AS scoring_position_epa,
+    count(*) FILTER (WHERE is_late_and_close) AS late_close_plays,
+    round(avg(ppa) FILTER (WHERE is_late_and_close), 4) AS late_close_epa,
+    round(avg(success) FILTER (WHERE is_late_and_close), 4) AS late_close_success,
+    count(*) FILTER (WHERE is_two_minute) AS two_minute_plays,
+    round(avg(ppa) FILTER (WHERE is_two_minute), 4) AS two_minute_epa,
+    count(*) FILTER (WHERE play_category = 'rush') AS rush_plays,
+    round(avg(ppa) FILTER (WHERE play_category = 'rush'), 4) AS rush_epa,
+    round(avg(success) FILTER (WHERE play_category = 'rush'), 4) AS rush_success,
+    count(*) FILTER (WHERE play_category = 'pass') AS pass_plays,
+    round(avg(ppa) FILTER (WHERE play_category = 'pass'), 4) AS pass_epa,
+    round(avg(success) FILTER (WHERE play_category = 'pass'), 4) AS pass_success,
+    round(count(*) FILTER (WHERE play_category = 'rush')::numeric
+          / nullif(count(*) FILTER (WHERE play_category IN ('rush', 'pass')), 0), 4) AS rush_rate,
+    -- cfbops's columns
+    team_id
+FROM plays
+WHERE team_id IS NOT NULL
+GROUP BY team_id, season;
 
-CREATE UNIQUE INDEX situational_splits_team_id_season_split_key ON marts.situational_splits (team_id, season, split);
+CREATE UNIQUE INDEX situational_splits_team_id_season_key ON marts.situational_splits (team_id, season);
 
 COMMENT ON MATERIALIZED VIEW marts.situational_splits IS
-    'Per offense (team id), season and split (all, downs and distances, standard/passing downs, red zone, goal to go, halves, overtime): plays, EPA per play, success rate, explosiveness, pass rate, yards per play.';
+    'Per offense (team id) and season, upstream''s wide splits of plays outside garbage time: EPA per play and success rate (ppa > 0) by down, third-down distance, standard/passing downs, red zone, field position, late and close, two-minute, rush/pass; rush_rate. cfbops''s one-row-per-split form is marts.team_situation_splits.';

@@ -1,8 +1,11 @@
--- Per team id and season: record, points, ppg, and the season's ratings and
--- recruiting class. A game counts once it is completed AND both scores are known
--- (some completed games have null scores). Ratings and recruiting are keyed by school
--- name; a name shared by several ids is attached only to the id ref.school_names
--- resolves it to, so one rating never lands on two teams.
+-- Per team id and season. Upstream's columns first, with its meaning: the record of the
+-- season's completed games, conference games being those between two teams of one
+-- conference, points per game and margin rounded to one place, the season's SP+, Elo,
+-- FPI, recruiting class and (upstream's HEAD) CFBD CORE ratings. cfbops's own columns
+-- follow. A game counts once it is completed AND both scores are known (some completed
+-- games have null scores). Ratings and recruiting are keyed by school name; a name shared
+-- by several ids is attached only to the id ref.school_names resolves it to, so one
+-- rating never lands on two teams.
 DROP MATERIALIZED VIEW IF EXISTS marts.team_season_summary CASCADE;
 
 CREATE MATERIALIZED VIEW marts.team_season_summary AS
@@ -10,6 +13,7 @@ WITH team_games AS (
     SELECT g.id AS game_id, g.season, g.start_date, g.conference_game, g.season_type,
            g.home_id AS team_id, g.home_team AS team, g.home_conference AS conference,
            g.home_classification AS classification,
+           g.home_conference = g.away_conference AS same_conference,
            g.home_points AS points_for, g.away_points AS points_against,
            g.completed AND g.home_points IS NOT NULL AND g.away_points IS NOT NULL AS is_scored
     FROM core.games AS g
@@ -17,6 +21,7 @@ WITH team_games AS (
     UNION ALL
     SELECT g.id, g.season, g.start_date, g.conference_game, g.season_type,
            g.away_id, g.away_team, g.away_conference, g.away_classification,
+           g.home_conference = g.away_conference,
            g.away_points, g.home_points,
            g.completed AND g.home_points IS NOT NULL AND g.away_points IS NOT NULL
     FROM core.games AS g
@@ -28,12 +33,14 @@ season_record AS (
         season,
         (array_agg(team ORDER BY start_date DESC NULLS LAST, game_id DESC))[1] AS team,
         (array_agg(conference ORDER BY start_date DESC NULLS LAST, game_id DESC))[1] AS conference,
-        (array_agg(classification ORDER BY start_date DESC NULLS LAST, game_id DESC))[1] AS classification,
+        mode() WITHIN GROUP (ORDER BY classification) AS classification,
         count(*)::integer AS games_scheduled,
         count(*) FILTER (WHERE is_scored)::integer AS games,
         count(*) FILTER (WHERE is_scored AND points_for > points_against)::integer AS wins,
         count(*) FILTER (WHERE is_scored AND points_for < points_against)::integer AS losses,
         count(*) FILTER (WHERE is_scored AND points_for = points_against)::integer AS ties,
+        count(*) FILTER (WHERE is_scored AND same_conference AND points_for > points_against)::integer AS conf_wins,
+        count(*) FILTER (WHERE is_scored AND same_conference AND points_for < points_against)::integer AS conf_losses,
         count(*) FILTER (WHERE is_scored AND conference_game AND points_for > points_against)::integer AS conference_wins,
         count(*) FILTER (WHERE is_scored AND conference_game AND points_for < points_against)::integer AS conference_losses,
         count(*) FILTER (WHERE is_scored AND season_type = 'postseason' AND points_for > points_against)::integer AS postseason_wins,
@@ -43,15 +50,32 @@ season_record AS (
     GROUP BY team_id, season
 )
 SELECT
-    r.team_id,
-    r.season,
     r.team,
-    r.conference,
-    r.classification,
-    r.games_scheduled,
+    r.conference::text AS conference,
+    r.season,
     r.games,
     r.wins,
     r.losses,
+    r.conf_wins,
+    r.conf_losses,
+    round(r.points_for::numeric / nullif(r.games, 0), 1) AS ppg,
+    round(r.points_against::numeric / nullif(r.games, 0), 1) AS opp_ppg,
+    round((r.points_for - r.points_against)::numeric / nullif(r.games, 0), 1) AS avg_margin,
+    sp.rating AS sp_rating,
+    sp.ranking AS sp_rank,
+    sp.offense__rating AS sp_offense,
+    sp.defense__rating AS sp_defense,
+    elo.elo,
+    fpi.fpi,
+    tr.rank AS recruiting_rank,
+    tr.points AS recruiting_points,
+    round(core.overall)::bigint AS core_overall,
+    core.offense::varchar AS core_offense,
+    core.defense::varchar AS core_defense,
+    -- cfbops's columns
+    r.team_id,
+    coalesce(r.classification, t.classification) AS classification,
+    r.games_scheduled,
     r.ties,
     r.conference_wins,
     r.conference_losses,
@@ -59,18 +83,10 @@ SELECT
     (r.wins + 0.5 * r.ties) / nullif(r.games, 0) AS win_pct,
     r.points_for,
     r.points_against,
-    r.points_for::numeric / nullif(r.games, 0) AS ppg,
-    r.points_against::numeric / nullif(r.games, 0) AS opp_ppg,
-    (r.points_for - r.points_against)::numeric / nullif(r.games, 0) AS margin_per_game,
-    sp.rating AS sp_rating,
-    sp.ranking AS sp_ranking,
-    sp.offense__rating AS sp_offense,
-    sp.defense__rating AS sp_defense,
-    elo.elo,
-    fpi.fpi,
-    tr.rank AS recruiting_rank,
-    tr.points AS recruiting_points
+    (r.points_for - r.points_against)::numeric / nullif(r.games, 0) AS margin_per_game
 FROM season_record AS r
+LEFT JOIN ref.teams AS t
+    ON t.id = r.team_id
 LEFT JOIN ref.school_names AS sn
     ON sn.school = r.team
 LEFT JOIN ratings.sp_ratings AS sp
@@ -80,9 +96,21 @@ LEFT JOIN ratings.elo_ratings AS elo
 LEFT JOIN ratings.fpi_ratings AS fpi
     ON fpi.team = r.team AND fpi.year = r.season AND sn.team_id IS NOT DISTINCT FROM r.team_id
 LEFT JOIN recruiting.team_recruiting AS tr
-    ON tr.team = r.team AND tr.year = r.season AND sn.team_id IS NOT DISTINCT FROM r.team_id;
+    ON tr.team = r.team AND tr.year = r.season AND sn.team_id IS NOT DISTINCT FROM r.team_id
+LEFT JOIN marts.team_core_ratings() AS core
+    ON core.team = r.team AND core.season = r.season AND sn.team_id IS NOT DISTINCT FROM r.team_id;
 
 CREATE UNIQUE INDEX team_season_summary_team_id_season_key ON marts.team_season_summary (team_id, season);
 
 COMMENT ON MATERIALIZED VIEW marts.team_season_summary IS
-    'Per team id and season: record (completed games with both scores), win_pct (ties count half), points and ppg, SP+ (overall, offense, defense)/Elo/FPI and recruiting class of that season.';
+    'Per team id and season: upstream''s record (completed games with both scores; conf_* between teams of one conference), ppg/opp_ppg/avg_margin (1 place), SP+/Elo/FPI, recruiting and CORE ratings; then cfbops''s team_id, classification, ties, win_pct (ties count half), points and exact margin.';
+COMMENT ON COLUMN marts.team_season_summary.conf_wins IS
+    'Wins in games between two teams of the same conference (upstream''s meaning); conference_wins counts games CFBD flags conference_game.';
+COMMENT ON COLUMN marts.team_season_summary.core_overall IS
+    'CFBD CORE overall rating (2016 on) rounded to a whole number, from ratings.core_ratings where that table exists; null where it does not (this warehouse''s migrations do not load it). Typed as upstream''s warehouse holds it.';
+COMMENT ON COLUMN marts.team_season_summary.core_offense IS
+    'CFBD CORE offense rating (higher is better) as text, from ratings.core_ratings where that table exists; null where it does not. Typed as upstream''s warehouse holds it.';
+COMMENT ON COLUMN marts.team_season_summary.core_defense IS
+    'CFBD CORE defense rating (lower is better) as text, from ratings.core_ratings where that table exists; null where it does not. Typed as upstream''s warehouse holds it.';
+COMMENT ON COLUMN marts.team_season_summary.classification IS
+    'The classification the team carried in most of the season''s games (ref.teams'' when the games do not say).';
