@@ -10,7 +10,9 @@ import psycopg
 RATE_WINDOW = "15 minutes"
 
 JOBS_SQL = f"""
-SELECT j.id, j.kind, j.first_season, j.last_season, j.paused_at IS NOT NULL AS paused,
+SELECT j.id, j.kind, j.first_season, j.last_season,
+       -- through to_jsonb: a database migrated before V0295 has no paused_at, and no pause.
+       (to_jsonb(j) ->> 'paused_at') IS NOT NULL AS paused,
        count(i.item_key)::int AS total,
        count(*) FILTER (WHERE i.state = 'done')::int AS done,
        count(*) FILTER (WHERE i.state = 'failed')::int AS failed,

@@ -78,11 +78,9 @@ def mark_dead_runs(conn: psycopg.Connection) -> int:
 
 
 def recent_runs(conn: psycopg.Connection) -> RecentRuns:
-    """Read-only: dead runs read as abandoned whether or not they could be marked so."""
+    """Read-only: a dead run reads as abandoned; only the next writer (a refresh) marks it."""
     if not history_exists(conn):
         return RecentRuns(None, None, ())
-    if not _read_only(conn):
-        mark_dead_runs(conn)
     hi, lo = lock_key_parts(OPERATIONS_LOCK)
     records: list[RunRecord] = []
     for run_id, started, finished, status, client, pid, dead, now in conn.execute(
@@ -100,8 +98,3 @@ def recent_runs(conn: psycopg.Connection) -> RecentRuns:
     running = next((r for r in records if r.status == "running"), None)
     abandoned = tuple(r for r in records if r.status == "abandoned")
     return RecentRuns(last, running, abandoned)
-
-
-def _read_only(conn: psycopg.Connection) -> bool:
-    row = conn.execute("SHOW transaction_read_only").fetchone()
-    return bool(row and row[0] == "on")

@@ -13,6 +13,7 @@ from psycopg import sql
 from cfbops.config import Settings
 from cfbops.db.connect import connect, connection_lost, require_writable
 from cfbops.db.locks import OPERATIONS_LOCK, LockHolder, advisory_lock
+from cfbops.db.ops_objects import ENGINE_OBJECTS, ensure_objects
 from cfbops.errors import ExitCode, UsageError
 from cfbops.migrate import history, statement_marks
 from cfbops.migrate.blockers import Blocker, BlockerWatch
@@ -35,10 +36,11 @@ from cfbops.migrate.lock_attempts import (
 )
 from cfbops.migrate.preflight import PreflightResult
 from cfbops.migrate.rehearsal import fix_for
+from cfbops.migrate.session import SessionBaseline, capture_session, restore_session
 from cfbops.migrate.state import MigrationState, migration_state
 from cfbops.migrate.statement_runs import PreflightFailed, check_before, execute, execute_alone
 from cfbops.migrate.statements import Statement
-from cfbops.migrate.swap import plan_swap, swap_in
+from cfbops.migrate.swap import plan_swap, short_lock_tries, swap_in
 from cfbops.migrate.transaction_modes import refuse_mixed_files, runs_in_transaction
 from cfbops.progress import ProgressCallback, TaskProgress, ignore_progress
 
@@ -168,14 +170,14 @@ def migrate(
     reporter = TaskProgress(progress, "migrate")
     with connect(settings, application_name="cfbops migrate") as conn:
         _prepare_session(conn, settings, attempt_lock_timeout)
+        session = capture_session(conn)  # what each file's SETs are undone to
 
         def waiting(holder: LockHolder | None, left: float) -> None:
             who = holder.describe() if holder else "another session"
             reporter.note(f"waiting for the migration lock held by {who} ({left:.0f}s left)")
 
         with advisory_lock(conn, OPERATIONS_LOCK, wait_s=wait_s, on_wait=waiting):
-            history.ensure_history(conn)
-            statement_marks.ensure_marks(conn)
+            ensure_objects(conn, ENGINE_OBJECTS)
             baselined = _baseline(conn, versioned, baseline) if baseline else ()
             accepted = _accept(conn, versioned, accept_drift)
             state = migration_state(conn, versioned, repeatable)
@@ -195,6 +197,7 @@ def migrate(
                     retry,
                     (baselined, accepted),
                     drop_dependent,
+                    session,
                 )
 
 
@@ -247,6 +250,7 @@ def _run(
     retry: LockRetry,
     done_before: tuple[tuple, tuple],
     drop_dependent: tuple[str, ...],
+    session: SessionBaseline,
 ) -> MigrateResult:
     baselined, accepted = done_before
     todo = list(state.pending_versioned)
@@ -266,7 +270,7 @@ def _run(
             # Any repeatable may run again (the state is read again after these files), so
             # what a drop takes is kept only when no file of the project re-creates it.
             keeper = _keeper_for(conn, todo + files[1], drop_dependent, carry)
-            applied.append(_apply_versioned(conn, file, retry, earlier, keeper, kept))
+            applied.append(_apply_versioned(conn, file, retry, session, earlier, keeper, kept))
             progress.step(f"V{file.version} {file.name} applied in {applied[-1].duration_ms} ms")
         if todo and not left_behind:
             # A versioned file may have dropped a repeatable's objects (DROP … CASCADE):
@@ -276,7 +280,7 @@ def _run(
             progress.total = len(todo) + len(repeatables)
         if repeatables:
             keeper = _keeper_for(conn, repeatables, drop_dependent, carry)
-            applied += _apply_repeatables(conn, repeatables, retry, keeper, kept)
+            applied += _apply_repeatables(conn, repeatables, retry, session, keeper, kept)
             progress.step(
                 f"{len(repeatables)} repeatable file(s) applied", advance=len(repeatables)
             )
@@ -334,6 +338,7 @@ def _apply_versioned(
     conn: psycopg.Connection,
     file: MigrationFile,
     retry: LockRetry,
+    session: SessionBaseline,
     earlier: list[list[Statement]] | None = None,
     new_keeper: Callable[[], Keeper] | None = None,
     kept: KeptReport | None = None,
@@ -360,10 +365,12 @@ def _apply_versioned(
                     check_before(conn, file, statement, created)
                     keeper.before(file, statement)
                     execute(conn, file, statement, index, retry)
+                restore_session(conn, session)
                 keeper.restore()
                 history.record(conn, file, duration_ms=_ms_since(started), success=True)
         else:
             execute_alone(conn, file, retry, present, keeper)
+            restore_session(conn, session)
             history.record(conn, file, duration_ms=_ms_since(started), success=True)
             statement_marks.clear_marks(conn, file)
         return keeper.report
@@ -390,6 +397,7 @@ def _apply_repeatables(
     conn: psycopg.Connection,
     files: list[MigrationFile],
     retry: LockRetry,
+    session: SessionBaseline,
     new_keeper: Callable[[], Keeper] | None = None,
     kept: KeptReport | None = None,
 ) -> list[AppliedFile]:
@@ -431,6 +439,8 @@ def _apply_repeatables(
                         raise FileFailed(_failure(conn, file, exc, True)) from None
                     except DependentsLost as exc:
                         raise FileFailed(_failure(conn, file, exc, True)) from None
+                    restore_session(conn, session)
+                    short_lock_tries(conn)  # the session's own timeout is restored above
                     durations[file.key] = _ms_since(started)
                     history.record(conn, file, duration_ms=durations[file.key], success=True)
                 try:

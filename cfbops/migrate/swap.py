@@ -166,6 +166,11 @@ class Swap:
             conn.execute(sql.SQL("DROP SCHEMA {}").format(sql.Identifier(schema)))
 
 
+def short_lock_tries(conn: psycopg.Connection) -> None:
+    """Lock waits of ATTEMPT_LOCK_TIMEOUT for the rest of the transaction (the swap's)."""
+    conn.execute(sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(ATTEMPT_LOCK_TIMEOUT)))
+
+
 def swap_in(
     conn: psycopg.Connection, retry: LockRetry, keeper: Keeper | None, work: Callable[[], None]
 ) -> None:
@@ -179,9 +184,7 @@ def swap_in(
         state = keeper.snapshot() if keeper is not None else None
         try:
             with conn.transaction():
-                conn.execute(
-                    sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(ATTEMPT_LOCK_TIMEOUT))
-                )
+                short_lock_tries(conn)
                 work()
         except RETRYABLE:
             if keeper is not None:
@@ -204,6 +207,8 @@ def plan_swap(
         opaque = False
         for index, statement in enumerate(file.statements):
             node = statement.node
+            if isinstance(node, ast.VariableSetStmt):
+                break  # a SET changes how what follows reads: the rest runs in its place
             if isinstance(node, ast.DropStmt) and node.removeType in _RELATION_DROPS:
                 dropped |= {_qualified(obj) for obj in node.objects or ()}
                 continue

@@ -26,8 +26,9 @@ from cfbops.migrate.files import MigrationFile
 from cfbops.migrate.lock_attempts import LockRetry, LockWaitExhausted
 from cfbops.migrate.preflight import run_preflight
 from cfbops.migrate.rehearsal import Rehearsal, fix_for
+from cfbops.migrate.session import SessionBaseline, restore_session
 from cfbops.migrate.statements import Statement, needs_autocommit
-from cfbops.migrate.swap import Swap, plan_swap, swap_in
+from cfbops.migrate.swap import Swap, plan_swap, short_lock_tries, swap_in
 from cfbops.progress import TaskProgress
 
 SLOW_STATEMENT_S = 1.0
@@ -53,6 +54,12 @@ class Runner:
     progress: TaskProgress
     keeper: Keeper | None = None
     rehearsal: Rehearsal | None = None
+    # The session each file's SETs are undone to, before what follows it runs.
+    session: SessionBaseline | None = None
+
+    def end_of_file(self, conn: psycopg.Connection) -> None:
+        if self.session is not None:
+            restore_session(conn, self.session)
 
 
 def _statements(
@@ -175,6 +182,7 @@ def run_file(
         _statements(conn, ran, alone_runner, present, only=alone)
         with conn.transaction():
             _statements(conn, ran, runner, present, only=together)
+            runner.end_of_file(conn)
             if runner.keeper is not None:
                 runner.keeper.restore()
             record(_ms_since(started))
@@ -212,6 +220,8 @@ def run_repeatables(
                     current = file
                     started = time.monotonic()
                     _statements(conn, file, runner, {}, swap=swap)
+                    runner.end_of_file(conn)
+                    short_lock_tries(conn)  # the session's own timeout is restored above
                     history.record(conn, file, duration_ms=_ms_since(started), success=True)
                     ms = _ms_since(started)
                     applied.append(AppliedFile(None, file.name, file.kind.value, ms))

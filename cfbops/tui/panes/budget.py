@@ -38,7 +38,7 @@ class BudgetPane(Pane):
         label = self.query_one("#calls-per-day-label", Static)
         if meter is None:
             meter_bar.display = sparkline.display = label.display = False
-            self.show_unavailable(not_available("budget"))
+            self.show_unavailable(not_available("migrate"))
             return
         meter_bar.display = sparkline.display = label.display = True
         meter_bar.update(total=max(meter.limit, 1), progress=meter.used)
