@@ -41,6 +41,7 @@ from cfbops.migrate.session import SessionBaseline, capture_session, restore_ses
 from cfbops.migrate.state import MigrationState, migration_state
 from cfbops.migrate.statement_runs import PreflightFailed, check_before, execute, execute_alone
 from cfbops.migrate.statements import Statement
+from cfbops.migrate.swap import plan_swap, short_lock_tries, swap_in
 from cfbops.migrate.transaction_modes import refuse_mixed_files, runs_in_transaction
 from cfbops.progress import ProgressCallback, TaskProgress, ignore_progress
 
@@ -126,7 +127,12 @@ class MigrateResult:
             return f"migrate failed at {self.failed.name}: {self.failed.error}"
         if not self.applied:
             return "Nothing to migrate: the database is up to date."
-        return f"migrate applied {len(self.applied)} file(s)"
+        text = f"migrate applied {len(self.applied)} file(s)"
+        if self.dependents.recreated:
+            text += f"; kept {len(self.dependents.recreated)} object(s) cfbops does not own"
+        if self.dependents.dropped:
+            text += f"; dropped {len(self.dependents.dropped)} on request (--drop-dependent)"
+        return text
 
 
 class FileFailed(Exception):
@@ -415,25 +421,47 @@ def _apply_repeatables(
         durations.clear()
         keeper = new_keeper()
         with conn.transaction():
-            for file in files:
-                started = time.monotonic()
-                try:
-                    for index, statement in enumerate(file.statements, start=1):
-                        keeper.before(file, statement)
-                        execute(conn, file, statement, index, retry)
-                except psycopg.Error as exc:
-                    if isinstance(exc, RETRYABLE):
-                        raise
-                    raise FileFailed(_failure(conn, file, exc, True)) from None
-                except DependentsLost as exc:
-                    raise FileFailed(_failure(conn, file, exc, True)) from None
-                restore_session(conn, session)
-                durations[file.key] = _ms_since(started)
-                history.record(conn, file, duration_ms=durations[file.key], success=True)
+            swap = plan_swap(conn, files)
             try:
-                keeper.restore()
+                swap.open(conn)  # marts fill beside the live ones: readers go on
+                swap.keep_ahead(conn, keeper, files)
+            except psycopg.Error as exc:
+                if isinstance(exc, RETRYABLE):
+                    raise
+                file = getattr(exc, "cfbops_file", files[0])
+                raise FileFailed(_failure(conn, file, exc, True)) from None
             except DependentsLost as exc:
                 raise FileFailed(_failure(conn, dropping_file(files, exc), exc, True)) from None
+
+            def in_place() -> None:
+                durations.clear()
+                for file in files:
+                    started = time.monotonic()
+                    try:
+                        for index, statement in enumerate(file.statements, start=1):
+                            text = swap.in_place(file, index - 1, statement)
+                            if text is None:
+                                continue
+                            keeper.before(file, statement)
+                            execute(conn, file, statement, index, retry, text)
+                    except psycopg.Error as exc:
+                        if isinstance(exc, RETRYABLE):
+                            raise
+                        raise FileFailed(_failure(conn, file, exc, True)) from None
+                    except DependentsLost as exc:
+                        raise FileFailed(_failure(conn, file, exc, True)) from None
+                    restore_session(conn, session)
+                    short_lock_tries(conn)  # the session's own timeout is restored above
+                    durations[file.key] = _ms_since(started)
+                    history.record(conn, file, duration_ms=durations[file.key], success=True)
+                try:
+                    keeper.restore()
+                except DependentsLost as exc:
+                    failed = _failure(conn, dropping_file(files, exc), exc, True)
+                    raise FileFailed(failed) from None
+                swap.close(conn)
+
+            swap_in(conn, retry, keeper, in_place)
         return keeper.report
 
     try:
