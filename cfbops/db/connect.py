@@ -94,21 +94,46 @@ def with_database(conninfo: str, database: str) -> str:
     return make_conninfo(conninfo, dbname=database)
 
 
-def resolve_target(settings: ConnectionSettings) -> DatabaseTarget:
+def resolve_target(settings: ConnectionSettings, *, fresh: bool = False) -> DatabaseTarget:
     """The configured database, or the embedded server (started if it is not running);
-    --database picks another database on the same server."""
+    --database picks another database on the same server.
+
+    `fresh`: where the embedded server listens now, read again and without starting it (a
+    client reconnecting after the server was restarted, perhaps on another port)."""
+    server = EmbeddedServer(settings.home) if settings.embedded else None
     if settings.database_url is not None:
         url = settings.database_url
         if settings.database_name:
             url = with_database(url, settings.database_name)
         # A URL with the embedded source names a database on the embedded server (the demo).
+        if server is not None and fresh:
+            url = with_port(url, server.current_address().port)
         return DatabaseTarget(
             url,
             embedded=settings.embedded,
             origin=settings.database_origin_text,
-            log_file=EmbeddedServer(settings.home).log_file if settings.embedded else None,
+            log_file=server.log_file if server is not None else None,
+        )
+    if fresh:
+        server = EmbeddedServer(settings.home)
+        return DatabaseTarget(
+            server.current_address().url(settings.database_name),
+            embedded=True,
+            origin="the embedded server",
+            log_file=server.log_file,
         )
     return _embedded_target(settings.home, settings.database_name)
+
+
+def with_port(conninfo: str, port: int) -> str:
+    """`conninfo` (a URL or libpq keywords) pointing at `port`, in the form it came in."""
+    if "://" in conninfo:
+        parts = urlsplit(conninfo)
+        userinfo, at, hostport = parts.netloc.rpartition("@")
+        host = hostport.rsplit(":", 1)[0] if not hostport.endswith("]") else hostport
+        netloc = f"{userinfo}{at}{host}:{port}"
+        return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    return psycopg.conninfo.make_conninfo(conninfo, port=str(port))
 
 
 def connect(

@@ -47,6 +47,7 @@ def _columns(text: str) -> tuple[tuple[str, str], ...]:
 
 _V0200 = "V0200__refresh_history.sql"
 _V0230 = "V0230__refresh_run_holder.sql"
+_V0296 = "V0296__refresh_run_cancelled_and_planned.sql"
 _V0250 = "V0250__cfbd_budget_and_backfill.sql"
 _V0260 = "V0260__quality_findings.sql"
 
@@ -126,7 +127,7 @@ OBJECTS: dict[str, OpsObject] = {
                 f"status text, selection text[], stale_only boolean, workers integer, "
                 f"mode text, wall_ms {DOUBLE}, client text"
             ),
-            added=((_V0230, "pid", "integer"),),
+            added=((_V0230, "pid", "integer"), (_V0296, "planned", "integer")),
         ),
         OpsObject(
             "mart_refresh",
@@ -205,7 +206,7 @@ OBJECTS: dict[str, OpsObject] = {
                 f"backend_pid integer, backend_start {TIMESTAMPTZ}, finished_at {TIMESTAMPTZ}"
             ),
             # One row per game whatever job names it.
-            added=(("V0296__backfill_item_per_game.sql", "kind", "text"),),
+            added=(("V0298__backfill_item_per_game.sql", "kind", "text"),),
         ),
         OpsObject(
             "check_run",
@@ -258,7 +259,7 @@ NOT_AVAILABLE = f"not available — arrives with `{ARRIVES_WITH}`"
 NOT_AVAILABLE_DOCUMENT = {"available": False, "arrives_with": ARRIVES_WITH}
 
 # Files a writer may run again at run time on a database the migrations have not reached.
-_RERUNNABLE = frozenset({_V0200, _V0230, _V0260})
+_RERUNNABLE = frozenset({_V0200, _V0230, _V0260, _V0296})
 
 CATALOG_SQL = """
 SELECT c.relname, c.relkind, a.attname, format_type(a.atttypid, a.atttypmod)

@@ -7,22 +7,30 @@ server under the cfbops home (or on the server `server_url` names, for tests).
 from __future__ import annotations
 
 import dataclasses
+import secrets
 from dataclasses import dataclass
 
 import psycopg
 from psycopg import sql
 
+from cfbops.backfill.control import suggested_seasons
+from cfbops.backfill.queue import Kind
+from cfbops.backfill.runner import run_backfill
 from cfbops.config import DatabaseSource, Settings, default_sql_dir
 from cfbops.db.connect import connect
 from cfbops.db.embedded import EmbeddedServer
+from cfbops.demo.cfbd_standin import running_standin
 from cfbops.demo.seed import latest_seed, seed_database
 from cfbops.errors import OperationFailed
 from cfbops.marts.models import MartStatus, RefreshMode
 from cfbops.marts.runner import refresh_marts
 from cfbops.migrate.apply import migrate
 from cfbops.progress import ProgressCallback, TaskProgress, ignore_progress
+from cfbops.quality.session import check_database
 
 DEMO_DATABASE = "cfbops_demo"
+# The warm-up backfill's calls: a few, so the job stays part-done as one mid-way looks.
+WARM_UP_CALLS = 25
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +89,37 @@ def prepare_demo(
         task.step(f"already seeded at scale {scale} (--fresh starts over)")
     refreshed, fresh_marts = _refresh_stale_marts(demo, progress)
     task.step(f"{refreshed} marts refreshed, {fresh_marts} already fresh")
+    warm_up_panes(demo, progress)
     return DemoDatabase(demo, scale, seeded, refreshed, fresh_marts, database=database)
+
+
+def warm_up_panes(settings: Settings, progress: ProgressCallback = ignore_progress) -> None:
+    """So every pane of the console has something on first open: the checks run once (the
+    quality pane), and a short play-stats backfill against the local CFBD stand-in (the
+    budget pane's meter, calls a day and a job part-done). Done once: a warm start finds
+    them stored and does neither again."""
+    with connect(settings, application_name="cfbops demo") as conn:
+        checked, backfilled = conn.execute(
+            "SELECT to_regclass('ops.check_run') IS NOT NULL"
+            " AND EXISTS (SELECT 1 FROM ops.check_run),"
+            " EXISTS (SELECT 1 FROM ops.backfill_jobs)"
+        ).fetchone()
+    if not checked:
+        check_database(settings, progress=progress)
+    if not backfilled:
+        seasons = suggested_seasons(settings)
+        if seasons is not None:
+            key = secrets.token_urlsafe(16)  # this warm-up's only: never shown, never stored
+            assert settings.database_url is not None
+            with running_standin(settings.database_url, api_key=key) as standin:
+                cfbd = dataclasses.replace(settings, cfbd_url=standin.url, cfbd_api_key=key)
+                run_backfill(
+                    cfbd,
+                    Kind.PLAY_STATS,
+                    *seasons,
+                    max_calls=WARM_UP_CALLS,
+                    progress=progress,
+                )
 
 
 def _create_database(admin_url: str, database: str, *, drop_first: bool) -> bool:

@@ -70,11 +70,12 @@ def start_run(conn: psycopg.Connection, plan: RefreshPlan, workers: int) -> int:
     """Record a run held by this session (its pid holds the operations lock)."""
     row = conn.execute(
         """
-        INSERT INTO ops.refresh_run (selection, stale_only, workers, mode, client, pid)
-        VALUES (%s, %s, %s, %s, current_setting('application_name'), pg_backend_pid())
+        INSERT INTO ops.refresh_run
+            (selection, stale_only, workers, mode, client, pid, planned)
+        VALUES (%s, %s, %s, %s, current_setting('application_name'), pg_backend_pid(), %s)
         RETURNING run_id
         """,
-        (list(plan.selection), plan.stale_only, workers, plan.mode.value),
+        (list(plan.selection), plan.stale_only, workers, plan.mode.value, len(plan.to_refresh)),
     ).fetchone()
     assert row is not None
     return int(row[0])

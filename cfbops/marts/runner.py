@@ -13,6 +13,7 @@ from dataclasses import replace
 import psycopg
 
 from cfbops.config import Settings
+from cfbops.db.cancel import Cancellation
 from cfbops.db.connect import connect, one_line_database_errors, require_writable
 from cfbops.db.locks import DEFAULT_WAIT_S, OPERATIONS_LOCK, LockHolder, advisory_lock
 from cfbops.errors import UsageError
@@ -51,16 +52,20 @@ def refresh_marts(
     wait_s: float | None = DEFAULT_WAIT_S,
     statement_timeout: str | None = None,
     progress: ProgressCallback = ignore_progress,
+    cancellation: Cancellation | None = None,
 ) -> RefreshRun:
     """Refresh the selected marts in dependency order; every considered mart is reported.
 
     Holds the operations lock for the whole run (LockBusy, exit 4, when another run or a
     migration keeps it past `wait_s`). A failed mart skips exactly its descendants.
+    `cancellation.cancel()` from another thread stops the run (OperationCancelled), its
+    REFRESH statements cancelled and the run recorded 'cancelled'.
     """
     if workers < 1:
         raise UsageError(f"--workers must be at least 1, not {workers}")
     require_writable(settings, "refresh")
-    lock_reporter = _lock_reporter(progress)
+    cancellation = cancellation or Cancellation("the refresh")
+    lock_reporter = _lock_reporter(cancellation.guard(progress))
     with (
         one_line_database_errors("refresh could not run"),
         connect(settings, application_name="cfbops refresh") as conn,
@@ -69,6 +74,7 @@ def refresh_marts(
             began = time.monotonic()
             ensure_history_schema(conn)
             mark_dead_runs(conn)
+            cancellation.check()
             catalog = read_catalog(conn)
             plan = plan_refresh(
                 conn,
@@ -79,7 +85,9 @@ def refresh_marts(
                 statement_timeout=statement_timeout or settings.statement_timeout,
             )
             run_id = start_run(conn, plan, workers)
-            results = _run_plan(settings, conn, catalog, plan, run_id, workers, began, progress)
+            results = _run_plan(
+                settings, conn, catalog, plan, run_id, workers, began, progress, cancellation
+            )
             wall_ms = (time.monotonic() - began) * 1000
             failed = any(r.status is MartStatus.FAILED for r in results)
             finish_run(conn, run_id, RunStatus.FAILED if failed else RunStatus.SUCCEEDED, wall_ms)
@@ -127,11 +135,13 @@ def _run_plan(
     workers: int,
     began: float,
     progress: ProgressCallback,
+    cancellation: Cancellation,
 ) -> tuple[MartResult, ...]:
     settled: dict[str, MartResult] = {}
     total = len(plan.to_refresh)
 
     def on_outcome(outcome: MartOutcome) -> None:
+        cancellation.check()  # a mart the cancel cut short is not recorded as failed
         result = outcome.result
         record_mart(conn, run_id, result, outcome.inputs)
         settled[result.name] = result
@@ -141,11 +151,18 @@ def _run_plan(
     weights = {name: last.median_ms or last.duration_ms for name, last in history.items()}
     try:
         execute_plan(
-            settings, catalog, plan, workers=workers, weights=weights, on_outcome=on_outcome
+            settings,
+            catalog,
+            plan,
+            workers=workers,
+            weights=weights,
+            on_outcome=on_outcome,
+            cancellation=cancellation,
         )
     except BaseException:
+        status = RunStatus.CANCELLED if cancellation.cancelled else RunStatus.INTERRUPTED
         with contextlib.suppress(psycopg.Error):
-            finish_run(conn, run_id, RunStatus.INTERRUPTED, (time.monotonic() - began) * 1000)
+            finish_run(conn, run_id, status, (time.monotonic() - began) * 1000)
         raise
     for planned in plan.marts:
         if not planned.refresh:

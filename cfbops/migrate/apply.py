@@ -11,6 +11,7 @@ import psycopg
 from psycopg import sql
 
 from cfbops.config import Settings
+from cfbops.db.cancel import Cancellation
 from cfbops.db.connect import connect, connection_lost, require_writable
 from cfbops.db.locks import OPERATIONS_LOCK, LockHolder, advisory_lock
 from cfbops.db.ops_objects import ENGINE_OBJECTS, ensure_objects
@@ -40,6 +41,7 @@ from cfbops.migrate.session import SessionBaseline, capture_session, restore_ses
 from cfbops.migrate.state import MigrationState, migration_state
 from cfbops.migrate.statement_runs import PreflightFailed, check_before, execute, execute_alone
 from cfbops.migrate.statements import Statement
+from cfbops.migrate.swap import plan_swap, short_lock_tries, swap_in
 from cfbops.migrate.transaction_modes import refuse_mixed_files, runs_in_transaction
 from cfbops.progress import ProgressCallback, TaskProgress, ignore_progress
 
@@ -125,7 +127,12 @@ class MigrateResult:
             return f"migrate failed at {self.failed.name}: {self.failed.error}"
         if not self.applied:
             return "Nothing to migrate: the database is up to date."
-        return f"migrate applied {len(self.applied)} file(s)"
+        text = f"migrate applied {len(self.applied)} file(s)"
+        if self.dependents.recreated:
+            text += f"; kept {len(self.dependents.recreated)} object(s) cfbops does not own"
+        if self.dependents.dropped:
+            text += f"; dropped {len(self.dependents.dropped)} on request (--drop-dependent)"
+        return text
 
 
 class FileFailed(Exception):
@@ -149,6 +156,7 @@ def migrate(
     drop_dependent: tuple[str, ...] = (),
     progress: ProgressCallback = ignore_progress,
     sleep: Callable[[float], None] = time.sleep,
+    cancellation: Cancellation | None = None,
 ) -> MigrateResult:
     """Apply pending versioned files in order, then changed repeatables, under the lock.
 
@@ -156,13 +164,20 @@ def migrate(
     for up to `lock_wait_s` seconds per file (then the file fails with its blockers named).
     What a DROP … CASCADE would take that no file of the run re-creates is saved and
     re-created in the same transaction, unless `drop_dependent` names it.
+    `cancellation.cancel()` from another thread cancels the statement in hand (its file
+    fails and rolls back) and stops before the next step.
     """
     require_writable(settings, "migrate")
+    cancellation = cancellation or Cancellation("the migration")
+    progress = cancellation.guard(progress)
     versioned, repeatable = load_migrations(sql_dir)
     for file in versioned + repeatable:
         _ = file.statements  # parse everything first: a syntax error stops the run before any SQL
     reporter = TaskProgress(progress, "migrate")
-    with connect(settings, application_name="cfbops migrate") as conn:
+    with (
+        connect(settings, application_name="cfbops migrate") as conn,
+        cancellation.watching(conn),
+    ):
         _prepare_session(conn, settings, attempt_lock_timeout)
         session = capture_session(conn)  # what each file's SETs are undone to
 
@@ -372,7 +387,9 @@ def _apply_versioned(
     try:
         report, attempts = retry.run(file.display_path, once)
     except (psycopg.Error, PreflightFailed, LockWaitExhausted, DependentsLost) as exc:
-        if not transactional:
+        if not connection_lost(exc):
+            # Kept (the transaction rolled back already): the file reads `failed`, not merely
+            # pending, until a later run applies it.
             history.record(conn, file, duration_ms=_ms_since(started), success=False)
         raise FileFailed(_failure(conn, file, exc, transactional)) from None
     if kept is not None:
@@ -404,25 +421,47 @@ def _apply_repeatables(
         durations.clear()
         keeper = new_keeper()
         with conn.transaction():
-            for file in files:
-                started = time.monotonic()
-                try:
-                    for index, statement in enumerate(file.statements, start=1):
-                        keeper.before(file, statement)
-                        execute(conn, file, statement, index, retry)
-                except psycopg.Error as exc:
-                    if isinstance(exc, RETRYABLE):
-                        raise
-                    raise FileFailed(_failure(conn, file, exc, True)) from None
-                except DependentsLost as exc:
-                    raise FileFailed(_failure(conn, file, exc, True)) from None
-                restore_session(conn, session)
-                durations[file.key] = _ms_since(started)
-                history.record(conn, file, duration_ms=durations[file.key], success=True)
+            swap = plan_swap(conn, files)
             try:
-                keeper.restore()
+                swap.open(conn)  # marts fill beside the live ones: readers go on
+                swap.keep_ahead(conn, keeper, files)
+            except psycopg.Error as exc:
+                if isinstance(exc, RETRYABLE):
+                    raise
+                file = getattr(exc, "cfbops_file", files[0])
+                raise FileFailed(_failure(conn, file, exc, True)) from None
             except DependentsLost as exc:
                 raise FileFailed(_failure(conn, dropping_file(files, exc), exc, True)) from None
+
+            def in_place() -> None:
+                durations.clear()
+                for file in files:
+                    started = time.monotonic()
+                    try:
+                        for index, statement in enumerate(file.statements, start=1):
+                            text = swap.in_place(file, index - 1, statement)
+                            if text is None:
+                                continue
+                            keeper.before(file, statement)
+                            execute(conn, file, statement, index, retry, text)
+                    except psycopg.Error as exc:
+                        if isinstance(exc, RETRYABLE):
+                            raise
+                        raise FileFailed(_failure(conn, file, exc, True)) from None
+                    except DependentsLost as exc:
+                        raise FileFailed(_failure(conn, file, exc, True)) from None
+                    restore_session(conn, session)
+                    short_lock_tries(conn)  # the session's own timeout is restored above
+                    durations[file.key] = _ms_since(started)
+                    history.record(conn, file, duration_ms=durations[file.key], success=True)
+                try:
+                    keeper.restore()
+                except DependentsLost as exc:
+                    failed = _failure(conn, dropping_file(files, exc), exc, True)
+                    raise FileFailed(failed) from None
+                swap.close(conn)
+
+            swap_in(conn, retry, keeper, in_place)
         return keeper.report
 
     try:

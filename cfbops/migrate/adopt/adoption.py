@@ -28,6 +28,7 @@ from cfbops.config import Settings
 from cfbops.db.connect import connect, require_writable
 from cfbops.db.locks import OPERATIONS_LOCK, LockHolder, advisory_lock
 from cfbops.db.ops_objects import ENGINE_OBJECTS, ensure_objects
+from cfbops.errors import ExitCode
 from cfbops.migrate.adopt.catalog import Catalog
 from cfbops.migrate.adopt.compare import Comparer
 from cfbops.migrate.adopt.execute import (
@@ -82,6 +83,24 @@ class AdoptResult:
             and not self.blocked
             and all(p.passed for p in self.preflight)
         )
+
+    @property
+    def exit_code(self) -> ExitCode:
+        if self.failed is not None and self.failed.lock_busy:
+            return ExitCode.LOCKED
+        return ExitCode.OK if self.ok else ExitCode.FAILED
+
+    def summary(self) -> str:
+        """One line: what the adoption did (or the rehearsal found), or why not."""
+        if self.drifted:
+            return "adoption refused: applied files were edited since they ran"
+        if self.blocked:
+            return f"adoption refused: {len(self.blocked)} file(s) differ from the database"
+        if self.failed is not None:
+            return f"adoption failed at {self.failed.name}: {self.failed.error}"
+        if not self.executed:
+            return "adoption planned" + (": the rehearsal ran through" if self.rehearsed else "")
+        return f"adopted {len(self.adopted)} file(s), applied {len(self.applied)} file(s)"
 
 
 def _extra_tables(catalog: Catalog, versioned: list[MigrationFile]) -> tuple[ObjectReport, ...]:
