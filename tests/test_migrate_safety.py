@@ -298,6 +298,24 @@ def test_after_the_lock_wait_budget_migrate_exits_4_naming_the_blockers(
     assert columns == 0 and versions == [("0001", True), ("0002", False)]
 
 
+def test_a_blockers_query_holding_the_password_is_shown_without_it(
+    db: DatabaseUnderTest, tmp_path: Path
+):
+    sql_dir = write_migrations(tmp_path / "sql", BUSY)
+    migrate(db.settings, sql_dir=sql_dir, to_version="0001")
+    password = psycopg.conninfo.conninfo_to_dict(db.url)["password"]
+    with db.connect(autocommit=False, application_name="stuck app") as holder:
+        holder.execute(f"INSERT INTO busy SELECT 1 WHERE '{password}' <> ''")
+        result = run_cli(
+            "--database-url", db.url, "--headless", "migrate", "--lock-wait", "1",
+            "--sql-dir", str(sql_dir), "--json",
+        )  # fmt: skip
+        holder.rollback()
+    assert result.returncode == 4, result.stderr
+    assert "INSERT INTO busy SELECT 1 WHERE '****'" in result.stderr
+    assert password not in result.stdout + result.stderr
+
+
 def test_lock_wait_must_be_a_number_of_seconds(db: DatabaseUnderTest, tmp_path: Path):
     sql_dir = write_migrations(tmp_path / "sql", BUSY)
     result = run_cli(

@@ -16,7 +16,7 @@ import psycopg
 
 from cfbops.config import Settings
 from cfbops.db.connect import connect, resolve_target
-from cfbops.db.urls import password_of, scrub
+from cfbops.db.urls import scrub, secrets_of
 from cfbops.errors import CfbopsError
 
 # Lock waits happen as a statement starts (DDL takes its locks first); look closely then,
@@ -107,7 +107,7 @@ class Blocker:
 
 
 def blocking_sessions(
-    conn: psycopg.Connection, pid: int, secret: str | None = None
+    conn: psycopg.Connection, pid: int, secrets: tuple[str, ...] = ()
 ) -> tuple[Blocker, ...]:
     """The sessions backend `pid` is waiting for right now (none when it is not waiting).
 
@@ -117,7 +117,7 @@ def blocking_sessions(
     if not row or not row[0]:
         return ()
     rows = conn.execute(BLOCKERS_SQL, (pid,)).fetchall()
-    return tuple(Blocker(*r[:5], scrub(r[5], secret)) for r in rows)
+    return tuple(Blocker(*r[:5], scrub(r[5], *secrets)) for r in rows)
 
 
 class BlockerWatch:
@@ -131,7 +131,7 @@ class BlockerWatch:
         self._statement_started = time.monotonic()
         self._thread = threading.Thread(target=self._run, name="blocker watch", daemon=True)
         self._conn: psycopg.Connection | None = None
-        self._secret = password_of(resolve_target(settings).conninfo)
+        self._secrets = secrets_of(resolve_target(settings).conninfo)
 
     def __enter__(self) -> BlockerWatch:
         try:
@@ -169,7 +169,7 @@ class BlockerWatch:
             ).fetchall()
         except psycopg.Error:
             return ()
-        return tuple(Blocker(*r[:5], scrub(r[5], self._secret)) for r in rows)
+        return tuple(Blocker(*r[:5], scrub(r[5], *self._secrets)) for r in rows)
 
     def take(self) -> tuple[Blocker, ...]:
         """Blockers seen since the last call, oldest transaction first."""
@@ -181,7 +181,7 @@ class BlockerWatch:
         assert self._conn is not None
         while not self._stop.is_set():
             try:
-                found = blocking_sessions(self._conn, self._pid, self._secret)
+                found = blocking_sessions(self._conn, self._pid, self._secrets)
             except psycopg.Error:
                 return  # naming blockers is a courtesy; the migration goes on without it
             if found:

@@ -22,7 +22,7 @@ from cfbops.db.connect import (
     describe_lost_connection,
     resolve_target,
 )
-from cfbops.db.urls import password_of, scrub
+from cfbops.db.urls import scrub_url_secrets
 from cfbops.errors import CfbopsError
 from cfbops.marts.durations import MartDurations, recent_durations
 from cfbops.migrate.files import MigrationFile, load_migrations
@@ -195,7 +195,7 @@ class StatusSource:
         return self._target
 
     def _scrubbed(self, text: str) -> str:
-        return scrub(text, password_of(self._target.conninfo)) if self._target else text
+        return scrub_url_secrets(text, self._target.conninfo) if self._target else text
 
     def _connection(self) -> psycopg.Connection:
         if self._conn is None or self._conn.closed:
