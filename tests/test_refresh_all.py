@@ -13,9 +13,21 @@ import psycopg
 import pytest
 
 from cfbops.db.embedded import find_binaries
+from cfbops.marts.history import last_refreshes
+from cfbops.marts.models import RefreshPlan
+from cfbops.marts.runner import preview_refresh, refresh_marts
+from cfbops.marts.scheduler import critical_path
 from tests.conftest import REPO, DatabaseUnderTest
 
 MART_COUNT = 22
+# The marts only other marts read: refreshed plainly inside the run that refreshes them.
+ONLY_MARTS_READ = {
+    "marts.play_epa",
+    "marts.athlete_game_epa",
+    "marts.athlete_season_epa",
+    "marts.player_game_epa",
+    "marts.team_style_profile",
+}
 
 # What each mart reads, straight from the catalog (pg_rewrite + pg_depend), following
 # plain views: written here independently of marts.refresh_plan, to check it.
@@ -158,12 +170,40 @@ def test_each_mart_is_refreshed_after_everything_it_reads(db_conn) -> None:
     }
 
 
-def test_populated_marts_with_a_unique_key_refresh_concurrently(db_conn) -> None:
+def test_marts_only_marts_read_refresh_plainly_and_the_others_concurrently(db_conn) -> None:
     run = refresh_all(db_conn)
 
     assert by_status(run, "refreshed") == {row[0] for row in run}
-    assert {row[2] for row in run} == {"concurrent"}
+    assert {row[0] for row in run if row[2] == "plain"} == ONLY_MARTS_READ
     assert all(row[3] is not None and row[4] is None for row in run)
+
+
+def test_refresh_all_takes_the_order_and_the_modes_cfbops_takes(db: DatabaseUnderTest) -> None:
+    refresh_marts(db.settings)  # records each mart's duration, which orders both
+    plan = preview_refresh(db.settings)
+    with db.connect() as conn:
+        weights = {
+            name: last.median_ms or last.duration_ms for name, last in last_refreshes(conn).items()
+        }
+        run = refresh_all(conn)
+    priority = critical_path({p.name: p for p in plan.to_refresh}, weights)
+
+    assert [row[0] for row in run] == one_at_a_time(plan, priority)
+    assert {row[0]: row[2] for row in run} == {p.name: p.mode.value for p in plan.to_refresh}
+    assert len(set(priority.values())) > MART_COUNT // 2  # the order is the durations', not names'
+
+
+def one_at_a_time(plan: RefreshPlan, priority: dict[str, float]) -> list[str]:
+    """cfbops's scheduler with one worker: of the marts whose inputs are done, the one
+    heading the longest chain first, ties by name."""
+    order: list[str] = []
+    waiting = {p.name: set(p.waits_for) for p in plan.to_refresh}
+    while waiting:
+        ready = [name for name, inputs in waiting.items() if inputs <= set(order)]
+        chosen = min(ready, key=lambda name: (-priority[name], name))
+        order.append(chosen)
+        del waiting[chosen]
+    return order
 
 
 def test_statuses_read_ok_with_the_layer_as_upstreams_do(db_conn) -> None:

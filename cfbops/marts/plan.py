@@ -10,7 +10,8 @@ from cfbops.errors import UsageError
 from cfbops.marts.catalog import Mart, MartCatalog
 from cfbops.marts.graph import MartGraph
 from cfbops.marts.history import history_exists, last_inputs
-from cfbops.marts.models import AppliedMode, PlannedMart, RefreshMode, RefreshPlan
+from cfbops.marts.models import PlannedMart, RefreshMode, RefreshPlan
+from cfbops.marts.modes import choose_mode, read_by_apps
 from cfbops.marts.selection import select_marts
 from cfbops.marts.staleness import changed_inputs, mart_signature, read_signatures
 
@@ -49,26 +50,41 @@ def plan_refresh(
         reasons = {name: "selected" for name in order}
     timeouts = _mart_timeouts(conn)
     work_mems = _mart_work_mem(conn)
-    planned: list[PlannedMart] = []
-    refreshing: set[str] = set()
+    apps = read_by_apps(conn)
+    refreshing: dict[str, str] = {}  # mart -> why it is refreshed, in refresh order
+    waits: dict[str, tuple[str, ...]] = {}
     for name in order:
         ancestors = graph.ancestors(name)
-        waits_for = tuple(a for a in order if a in ancestors and a in refreshing)
+        waits[name] = tuple(a for a in order if a in ancestors and a in refreshing)
         reason = reasons.get(name)
-        if reason is None and waits_for:
-            reason = f"upstream {waits_for[-1]} is refreshed in this run"
-        refresh = reason is not None
-        if refresh:
-            refreshing.add(name)
+        if reason is None and waits[name]:
+            reason = f"upstream {waits[name][-1]} is refreshed in this run"
+        if reason is not None:
+            refreshing[name] = reason
+    planned: list[PlannedMart] = []
+    for name in order:
+        choice = (
+            choose_mode(
+                catalog.marts[name],
+                mode,
+                view_readers=catalog.view_readers.get(name, ()),
+                mart_readers=catalog.mart_readers(name),
+                refreshed_in_run=refreshing,
+                apps=apps.get(name),
+            )
+            if name in refreshing
+            else None
+        )
         planned.append(
             PlannedMart(
                 name=name,
-                refresh=refresh,
-                mode=choose_mode(catalog.marts[name], mode) if refresh else None,
-                reason=reason or "inputs unchanged since its last refresh",
+                refresh=choice is not None,
+                mode=choice.mode if choice else None,
+                reason=refreshing.get(name, "inputs unchanged since its last refresh"),
                 statement_timeout=timeouts.get(name, statement_timeout),
-                waits_for=waits_for if refresh else (),
+                waits_for=waits[name] if choice else (),
                 work_mem=work_mems.get(name),
+                mode_reason=choice.reason if choice else "",
             )
         )
     _refuse_impossible_concurrent(catalog, planned, mode)
@@ -79,15 +95,6 @@ def plan_refresh(
         mode=mode,
         warnings=tuple(warnings),
     )
-
-
-def choose_mode(mart: Mart, mode: RefreshMode) -> AppliedMode:
-    """auto: CONCURRENTLY when PostgreSQL would accept it, plain otherwise."""
-    if mode is RefreshMode.PLAIN:
-        return AppliedMode.PLAIN
-    if mode is RefreshMode.CONCURRENT or mart.concurrent_ok:
-        return AppliedMode.CONCURRENT
-    return AppliedMode.PLAIN
 
 
 def why_not_concurrent(mart: Mart) -> str | None:
