@@ -1,13 +1,17 @@
 """The published `api` views against SCHEMA_CONTRACT.md: what a consumer would lose.
 
-The contract lists each view's columns and types (as `format_type` prints them). A column
-the contract lists that the catalog no longer has, or has with another type, breaks the
-consuming apps; a column the catalog adds is a compatible change (contract rule 2).
+The contract records every view of schema `api`, with its columns and types (as
+`format_type` prints them). A recorded view or column the catalog no longer has, or a
+column whose type changed family (PostgreSQL's type category: numbers, strings, dates…),
+breaks the consuming apps; so does a view of `api` the contract does not record, and a
+contract that records no view at all (an empty file, the README by mistake). A column the
+catalog adds, or a type changed within its family (bigint to integer), is compatible.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +22,17 @@ CONTRACT_FILE = "SCHEMA_CONTRACT.md"
 # "## api.game_detail" opens a view's section; "| `col` | `type` | ... |" is one column.
 _VIEW_HEADING = re.compile(r"^##\s+(api\.[a-z_][a-z0-9_]*)\s*$")
 _COLUMN_ROW = re.compile(r"^\|\s*`([^`]+)`\s*\|\s*`([^`]+)`\s*\|")
+
+# A type's family: its category, a domain's base type's, an array's "A" and its element's.
+TYPE_FAMILY_SQL = """
+SELECT CASE WHEN t.typcategory = 'A' THEN 'A' || coalesce(e.typcategory::text, '?')
+            ELSE t.typcategory::text END
+FROM pg_catalog.pg_type AS declared
+JOIN pg_catalog.pg_type AS t
+    ON t.oid = CASE WHEN declared.typtype = 'd' THEN declared.typbasetype ELSE declared.oid END
+LEFT JOIN pg_catalog.pg_type AS e ON e.oid = t.typelem AND t.typcategory = 'A'
+WHERE declared.oid = pg_catalog.to_regtype(%s)
+"""
 
 CATALOG_COLUMNS_SQL = """
 SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod)
@@ -47,12 +62,17 @@ class ContractReport:
 
     missing_views: tuple[str, ...]
     removed: tuple[ColumnChange, ...]
-    retyped: tuple[ColumnChange, ...]
+    retyped: tuple[ColumnChange, ...]  # another type family: breaking
     added: tuple[ColumnChange, ...]
+    unrecorded: tuple[str, ...] = ()  # views of api the contract does not record
+    compatible: tuple[ColumnChange, ...] = ()  # another type of the same family
+    empty: bool = False  # the contract records no view at all
 
     @property
     def breaking(self) -> bool:
-        return bool(self.missing_views or self.removed or self.retyped)
+        return bool(
+            self.empty or self.missing_views or self.removed or self.retyped or self.unrecorded
+        )
 
 
 def parse_contract(text: str) -> Columns:
@@ -82,11 +102,35 @@ def catalog_columns(conn: psycopg.Connection) -> Columns:
     return {view: tuple(columns) for view, columns in views.items()}
 
 
-def compare(contract: Columns, catalog: Columns) -> ContractReport:
-    """Removed and retyped columns break consumers; added ones do not."""
+def type_families(conn: psycopg.Connection, names: Iterable[str]) -> dict[str, str]:
+    """Each type name's family; a name PostgreSQL does not know is its own family."""
+    families: dict[str, str] = {}
+    for name in sorted(set(names)):
+        try:
+            with conn.transaction():
+                row = conn.execute(TYPE_FAMILY_SQL, (name,)).fetchone()
+        except psycopg.Error:  # not even a type name: compared as written
+            row = None
+        families[name] = row[0] if row and row[0] else name
+    return families
+
+
+def contract_types(contract: Columns, catalog: Columns) -> set[str]:
+    """Every type name either side writes."""
+    return {t for columns in (*contract.values(), *catalog.values()) for _, t in columns}
+
+
+def compare(
+    contract: Columns, catalog: Columns, families: Mapping[str, str] | None = None
+) -> ContractReport:
+    """Removed columns, types changed to another family, and views gone or not recorded
+    break consumers; added columns and types changed within their family do not.
+    Without `families`, any change of type counts as a change of family."""
+    family = (lambda name: name) if families is None else (lambda name: families.get(name, name))
     missing = tuple(sorted(view for view in contract if view not in catalog))
     removed: list[ColumnChange] = []
     retyped: list[ColumnChange] = []
+    compatible: list[ColumnChange] = []
     added: list[ColumnChange] = []
     for view, published in contract.items():
         if view not in catalog:
@@ -96,14 +140,25 @@ def compare(contract: Columns, catalog: Columns) -> ContractReport:
             if column not in actual:
                 removed.append(ColumnChange(view, column, type_name, None))
             elif actual[column] != type_name:
-                retyped.append(ColumnChange(view, column, type_name, actual[column]))
+                change = ColumnChange(view, column, type_name, actual[column])
+                same = family(type_name) == family(actual[column])
+                (compatible if same else retyped).append(change)
         listed = {column for column, _ in published}
         added.extend(
             ColumnChange(view, column, None, type_name)
             for column, type_name in catalog[view]
             if column not in listed
         )
-    return ContractReport(missing, tuple(removed), tuple(retyped), tuple(added))
+    unrecorded = tuple(sorted(view for view in catalog if view not in contract))
+    return ContractReport(
+        missing,
+        tuple(removed),
+        tuple(retyped),
+        tuple(added),
+        unrecorded,
+        tuple(compatible),
+        empty=not contract,
+    )
 
 
 def describe(change: ColumnChange) -> str:
@@ -116,6 +171,12 @@ def describe(change: ColumnChange) -> str:
         f"{change.view}.{change.column} changed type from {change.contract_type}"
         f" to {change.catalog_type}"
     )
+
+
+def report_for(conn: psycopg.Connection, contract: Columns) -> ContractReport:
+    """The catalog of `conn` compared with `contract`, type families looked up there."""
+    catalog = catalog_columns(conn)
+    return compare(contract, catalog, type_families(conn, contract_types(contract, catalog)))
 
 
 # The header and rule that open a view's column table.

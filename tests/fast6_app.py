@@ -1,13 +1,38 @@
-"""SQLite files shaped like the picks app's (its backup's v1–v8 and the current v20), built by the tests themselves:
-the 2026-02-03 backup (v1–v8: created_at before game_id, no games table, duplicates
-allowed) and the current v20 shape."""
+"""SQLite files shaped like the picks app's, built by the tests themselves: the 2026-02-03
+backup (v1–v8: created_at before game_id, no games table, duplicates allowed) and the
+current v20 shape.
+
+Values go in as the app's Python sqlite3 binds them: a `bytes` value is a BLOB (what a
+numpy integer became: `struct.pack('<i', 1)`), a `str` is text (NUL bytes and all). `Raw`
+puts an SQL expression in instead, for what Python cannot bind (text that is not UTF-8).
+"""
 
 from __future__ import annotations
 
 import sqlite3
+import struct
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+
+@dataclass(frozen=True)
+class Raw:
+    """An SQL expression as a cell's value, e.g. Raw("CAST(X'FF' AS TEXT)")."""
+
+    expression: str
+
+
+def numpy_int32(value: int) -> bytes:
+    """What the app's sqlite3 stored for a numpy.int32: its 4 little-endian bytes."""
+    return struct.pack("<i", value)
+
+
+def not_utf8_text(data: bytes) -> Raw:
+    """Text whose bytes are not UTF-8 (a TEXT cell, not a BLOB)."""
+    return Raw(f"CAST(X'{data.hex()}' AS TEXT)")
+
 
 BACKUP_DDL = """
 CREATE TABLE users (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE,
@@ -92,10 +117,9 @@ def build_file(
         for table, rows in tables.items():
             for row in rows:
                 columns = ", ".join(row)
-                marks = ", ".join("?" for _ in row)
-                conn.execute(
-                    f"INSERT INTO {table} ({columns}) VALUES ({marks})", tuple(row.values())
-                )
+                marks = ", ".join(v.expression if isinstance(v, Raw) else "?" for v in row.values())
+                values = tuple(v for v in row.values() if not isinstance(v, Raw))
+                conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)
         conn.commit()
     finally:
         conn.close()

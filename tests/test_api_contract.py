@@ -5,7 +5,14 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from cfbops.api_contract import catalog_columns, compare, describe, parse_contract, read_contract
+from cfbops.api_contract import (
+    catalog_columns,
+    compare,
+    describe,
+    parse_contract,
+    read_contract,
+    report_for,
+)
 from cfbops.config import default_sql_dir
 from tests.conftest import REPO, DatabaseUnderTest
 
@@ -109,18 +116,19 @@ def test_the_contract_file_lists_the_sprint5_columns_first(schema_conn) -> None:
         assert list(contract[view][: len(published)]) == published, view
 
 
-def test_a_removed_or_retyped_column_breaks_the_contract_and_an_added_one_does_not(
+def test_a_removed_column_or_another_type_family_breaks_the_contract_and_an_added_one_does_not(
     schema_conn,
 ) -> None:
     contract = read_contract(REPO / "SCHEMA_CONTRACT.md")
     schema_conn.execute("DROP VIEW api.recruit_lookup")
     schema_conn.execute(
         "CREATE VIEW api.recruit_lookup AS SELECT id, athlete_id, recruit_type,"
-        " year::integer AS year, ranking, name, school, committed_to, position, height, weight,"
-        " stars, rating, city, state_province, 1 AS shiny_new FROM recruiting.recruits"
+        " year::integer AS year, ranking::text AS ranking, name, school, committed_to, position,"
+        " height, weight, stars, rating, city, state_province, 1 AS shiny_new"
+        " FROM recruiting.recruits"
     )
 
-    report = compare(contract, catalog_columns(schema_conn))
+    report = report_for(schema_conn, contract)
 
     assert report.breaking
     assert [describe(c) for c in report.removed] == [
@@ -128,11 +136,28 @@ def test_a_removed_or_retyped_column_breaks_the_contract_and_an_added_one_does_n
         "api.recruit_lookup.committed_team_id (bigint) was removed",
     ]
     assert [describe(c) for c in report.retyped] == [
+        "api.recruit_lookup.ranking changed type from bigint to text"
+    ]
+    assert [describe(c) for c in report.compatible] == [  # a number still
         "api.recruit_lookup.year changed type from bigint to integer"
     ]
     assert [describe(c) for c in report.added] == [
         "api.recruit_lookup.shiny_new (integer) was added"
     ]
+
+
+def test_a_view_of_api_the_contract_does_not_record_breaks_it(schema_conn) -> None:
+    schema_conn.execute("CREATE VIEW api.extra AS SELECT 1 AS one")
+
+    report = report_for(schema_conn, read_contract(REPO / "SCHEMA_CONTRACT.md"))
+
+    assert report.unrecorded == ("api.extra",) and report.breaking
+
+
+def test_a_contract_that_records_nothing_breaks_whatever_the_catalog() -> None:
+    report = compare(parse_contract((REPO / "README.md").read_text()), {})
+
+    assert report.empty and report.breaking
 
 
 def test_a_dropped_view_is_reported_missing() -> None:

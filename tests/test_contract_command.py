@@ -92,3 +92,78 @@ def test_a_missing_contract_file_is_one_line_and_exit_2(
     err = capsys.readouterr().err
     assert code == 2
     assert err.strip().count("\n") == 0 and str(missing) in err
+
+
+@pytest.mark.parametrize("text", ["", "# cfbops\n\nThe operations console.\n"])
+def test_check_refuses_a_contract_that_records_no_view(
+    db: DatabaseUnderTest, tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    path = tmp_path / "contract.md"
+    path.write_text(text)
+    code = main(["--headless", "--database-url", db.url, "contract", "--contract", str(path)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert (err.strip().count("\n") == 0 and "no api view" in err) or "is empty" in err
+
+
+def test_check_fails_on_a_contract_cut_short(
+    db: DatabaseUnderTest, contract_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    contract_copy.write_bytes(contract_copy.read_bytes()[:2000])
+    code, document = contract(db, capsys, "--contract", str(contract_copy))
+    assert code == 1 and document["breaking"]
+    assert len(document["unrecorded_views"]) >= 6  # 2,000 bytes hold one view at most
+
+
+def test_check_fails_on_a_view_the_contract_does_not_record_until_write_records_it(
+    db: DatabaseUnderTest,
+    db_conn: psycopg.Connection,
+    contract_copy: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    db_conn.execute("CREATE VIEW api.coaching_history AS SELECT 'Ann'::text AS coach_name")
+    code, document = contract(db, capsys, "--contract", str(contract_copy))
+    assert code == 1 and document["unrecorded_views"] == ["api.coaching_history"]
+    code, _ = contract(db, capsys, "--write", "--contract", str(contract_copy))
+    assert code == 0 and "## api.coaching_history" in contract_copy.read_text()
+    code, document = contract(db, capsys, "--contract", str(contract_copy))
+    assert code == 0 and not document["breaking"]
+
+
+def test_a_type_changed_within_its_family_passes_and_into_another_fails(
+    db: DatabaseUnderTest, contract_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    recorded = contract_copy.read_text()
+    row = "| `jersey` | `bigint` |"
+    assert recorded.count(row) == 1
+    contract_copy.write_text(recorded.replace(row, "| `jersey` | `integer` |"))
+    code, document = contract(db, capsys, "--contract", str(contract_copy))
+    assert code == 0
+    assert [c["column"] for c in document["retyped_within_family"]] == ["jersey"]
+    contract_copy.write_text(recorded.replace(row, "| `jersey` | `text` |"))
+    code, document = contract(db, capsys, "--contract", str(contract_copy))
+    assert code == 1 and [c["column"] for c in document["retyped"]] == ["jersey"]
+
+
+def test_write_refuses_a_file_that_is_not_a_contract(
+    db: DatabaseUnderTest, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text("# cfbops\n\nThe operations console.\n")
+    argv = ["--headless", "--database-url", db.url, "contract", "--write", "--contract"]
+    code = main([*argv, str(readme)])
+    assert code == 2 and readme.read_text() == "# cfbops\n\nThe operations console.\n"
+    capsys.readouterr()
+
+
+def test_the_quality_check_fails_on_a_contract_that_records_nothing(
+    db: DatabaseUnderTest, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readme = tmp_path / "README.md"
+    shutil.copyfile(REPO / "README.md", readme)
+    argv = ["--headless", "--database-url", db.url, "check", "--json", "--contract", str(readme)]
+    capsys.readouterr()
+    main([*argv, "--select", "api_contract_breaks"])
+    (finding,) = json.loads(capsys.readouterr().out)["findings"]
+    assert finding["severity"] == "error" and finding["count"] == 1
+    assert finding["sample"][0]["change"] == "the contract records no api view"

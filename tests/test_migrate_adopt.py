@@ -131,9 +131,7 @@ def test_each_object_is_reported_and_kept_in_ops(db: DatabaseUnderTest, tmp_path
     assert stored == [("equivalent", "present as games_id_unique")]
 
 
-def test_a_missing_column_or_another_type_blocks_everything(
-    db: DatabaseUnderTest, tmp_path: Path
-) -> None:
+def test_another_type_blocks_everything(db: DatabaseUnderTest, tmp_path: Path) -> None:
     _build(db)
     files = dict(FILES)
     files["migrations/V0003__drives.sql"] = """
@@ -144,13 +142,49 @@ def test_a_missing_column_or_another_type_blocks_everything(
     drives = next(f for f in result.files if f.file.version == "0003")
     assert drives.action.value == "blocked"
     details = {o.name: o.detail for o in drives.differences}
-    assert details == {
-        "core.drives.id": "is character varying; the file declares bigint",
-        "core.drives.plays": "missing: the file declares it bigint",
-    }
+    assert details == {"core.drives.id": "is character varying; the file declares bigint"}
     assert _history(db) == []  # not even the files before it were recorded
     with db.connect() as conn:
         assert conn.execute("SELECT to_regclass('core.games_season_idx')").fetchone()[0] is None
+
+
+def test_a_missing_nullable_column_is_added_like_a_missing_index(
+    db: DatabaseUnderTest, tmp_path: Path
+) -> None:
+    _build(db)
+    files = dict(FILES)
+    files["migrations/V0003__drives.sql"] = FILES["migrations/V0003__drives.sql"].replace(
+        "game_id bigint)", "game_id bigint, plays bigint, created_at timestamptz DEFAULT now())"
+    )
+    result = adopt(db.settings, sql_dir=write_migrations(tmp_path / "sql", files))
+    assert result.ok, result.failed
+    drives = next(f for f in result.files if f.file.version == "0003")
+    outcomes = {o.name: (o.outcome.value, o.detail) for o in drives.objects if o.kind == "column"}
+    assert outcomes["core.drives.plays"] == ("missing", "added: plays bigint")
+    assert outcomes["core.drives.created_at"] == (
+        "missing",
+        "added: created_at timestamptz DEFAULT now()",
+    )
+    with db.connect() as conn:
+        rows = conn.execute("SELECT id, plays, created_at IS NOT NULL FROM core.drives ORDER BY id")
+        assert rows.fetchall() == [("d1", None, True), ("d2", None, True)]
+
+
+def test_a_missing_column_that_needs_a_value_per_row_blocks_with_its_statement(
+    db: DatabaseUnderTest, tmp_path: Path
+) -> None:
+    _build(db)
+    files = dict(FILES)
+    files["migrations/V0003__drives.sql"] = FILES["migrations/V0003__drives.sql"].replace(
+        "game_id bigint)", "game_id bigint, plays bigint NOT NULL)"
+    )
+    result = adopt(db.settings, sql_dir=write_migrations(tmp_path / "sql", files))
+    assert not result.ok and _history(db) == []
+    (difference,) = next(f for f in result.files if f.file.version == "0003").differences
+    assert "NOT NULL without a default" in difference.detail
+    assert difference.fix == (
+        'ALTER TABLE "core"."drives" ADD COLUMN IF NOT EXISTS plays bigint NOT NULL'
+    )
 
 
 def test_a_key_of_the_same_name_meaning_something_else_blocks(
@@ -160,13 +194,62 @@ def test_a_key_of_the_same_name_meaning_something_else_blocks(
     with db.connect() as conn:
         conn.execute(
             "ALTER TABLE core.drives ADD CONSTRAINT fk_drives_game FOREIGN KEY (game_id) "
-            "REFERENCES core.games (id)"
+            "REFERENCES core.games (id) ON DELETE CASCADE"
         )
     result = adopt(db.settings, sql_dir=write_migrations(tmp_path / "sql", FILES))
     (blocked,) = result.blocked
     (difference,) = blocked.differences
     assert difference.name == "fk_drives_game"
     assert difference.detail.startswith("exists as FOREIGN KEY core.drives(game_id)")
+
+
+def test_a_key_differing_only_in_deferrability_is_altered_in_place(
+    db: DatabaseUnderTest, tmp_path: Path
+) -> None:
+    _build(db)
+    with db.connect() as conn:
+        conn.execute(
+            "ALTER TABLE core.drives ADD CONSTRAINT fk_drives_game FOREIGN KEY (game_id) "
+            "REFERENCES core.games (id)"
+        )
+    result = adopt(db.settings, sql_dir=write_migrations(tmp_path / "sql", FILES))
+    assert result.ok, result.failed
+    drives = next(f for f in result.files if f.file.version == "0003")
+    report = next(o for o in drives.objects if o.name == "fk_drives_game")
+    assert report.outcome.value == "altered"
+    assert report.fix == (
+        'ALTER TABLE "core"."drives" ALTER CONSTRAINT "fk_drives_game" '
+        "DEFERRABLE INITIALLY DEFERRED"
+    )
+    with db.connect() as conn:
+        keys = conn.execute(
+            "SELECT conname, condeferrable, condeferred FROM pg_constraint "
+            "WHERE conrelid = 'core.drives'::regclass AND contype = 'f'"
+        ).fetchall()
+    assert keys == [("fk_drives_game", True, True)]  # altered, not added beside
+
+
+def test_an_immediate_copy_of_a_deferred_key_is_reported_with_its_drop(
+    db: DatabaseUnderTest, tmp_path: Path
+) -> None:
+    _build(db)
+    with db.connect() as conn:
+        conn.execute(
+            "ALTER TABLE core.drives ADD CONSTRAINT fk_drives_game_id FOREIGN KEY (game_id) "
+            "REFERENCES core.games (id)"
+        )
+    result = adopt(db.settings, sql_dir=write_migrations(tmp_path / "sql", FILES))
+    assert result.ok, result.failed
+    drives = next(f for f in result.files if f.file.version == "0003")
+    note = next(o for o in drives.objects if o.name == "fk_drives_game_id")
+    assert note.outcome.value == "note" and "immediate (NOT DEFERRABLE) copy" in note.detail
+    assert note.fix == 'ALTER TABLE "core"."drives" DROP CONSTRAINT "fk_drives_game_id"'
+    with db.connect() as conn:  # reported, left standing: it is not cfbops's to drop
+        names = conn.execute(
+            "SELECT conname FROM pg_constraint WHERE conrelid = 'core.drives'::regclass "
+            "AND contype = 'f' ORDER BY 1"
+        ).fetchall()
+    assert names == [("fk_drives_game",), ("fk_drives_game_id",)]
 
 
 def test_plan_adopt_shows_the_same_actions_and_changes_nothing(
@@ -369,3 +452,62 @@ def test_a_check_written_in_is_the_catalogs_any_array(
             " AND contype = 'c' ORDER BY 1"
         ).fetchall()
     assert checks == [("ck_games_other",), ("games_season_type_check",), ("games_status_check",)]
+
+
+# A function the warehouse holds under another result type: CREATE OR REPLACE cannot change
+# it, so the repeatable fails after every versioned file is adopted.
+OTHER_RESULT = {
+    **FILES,
+    "repeatable/R__core_games_played.sql": """
+        CREATE OR REPLACE FUNCTION core.games_played() RETURNS bigint
+        LANGUAGE sql STABLE AS 'SELECT count(*) FROM core.games';
+    """,
+}
+
+
+def _with_other_result(db: DatabaseUnderTest) -> None:
+    _build(db)
+    with db.connect() as conn:
+        conn.execute(
+            "CREATE FUNCTION core.games_played() RETURNS integer LANGUAGE sql STABLE "
+            "AS 'SELECT count(*)::integer FROM core.games'"
+        )
+
+
+def test_plan_adopt_rehearses_and_names_the_first_failing_statement_and_its_fix(
+    db: DatabaseUnderTest, tmp_path: Path
+) -> None:
+    _with_other_result(db)
+    sql_dir = write_migrations(tmp_path / "sql", OTHER_RESULT)
+    result = run_cli(
+        "--database-url", db.url, "--headless", "migrate", "--plan", "--adopt",
+        "--sql-dir", str(sql_dir),
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert (
+        "FAILED sql/repeatable/R__core_games_played.sql:1: cannot change return type of existing "
+        "function" in result.stdout
+    )
+    assert "fix: the function stands with another result type" in result.stdout
+    assert _history_exists(db) is False  # the rehearsal rolled back, ops and all
+    with db.connect() as conn:
+        assert conn.execute("SELECT to_regclass('core.drive_notes')").fetchone()[0] is None
+
+
+def test_a_failing_adopt_says_exactly_what_stands(db: DatabaseUnderTest, tmp_path: Path) -> None:
+    _with_other_result(db)
+    sql_dir = write_migrations(tmp_path / "sql", OTHER_RESULT)
+    result = run_cli(
+        "--database-url", db.url, "--headless", "migrate", "--adopt", "--sql-dir", str(sql_dir)
+    )
+    assert result.returncode == 1
+    assert (
+        "Stands, recorded in ops.schema_history: V0001, V0002, V0003, V0004, V0005" in result.stdout
+    )
+    assert [row[0] for row in _history(db)] == ["0001", "0002", "0003", "0004", "0005"]
+    with db.connect() as conn:  # nothing of the repeatables: one transaction, rolled back
+        assert conn.execute("SELECT to_regclass('core.game_count')").fetchone()[0] is None
+    again = run_cli(
+        "--database-url", db.url, "--headless", "migrate", "--adopt", "--sql-dir", str(sql_dir)
+    )
+    assert again.returncode == 1 and "No pending versioned file" in again.stdout

@@ -6,10 +6,16 @@ import argparse
 from pathlib import Path
 
 from cfbops.commands.base import Outcome
+from cfbops.commands.migrate_report import (
+    dependents_document,
+    dependents_lines,
+    failure_lines,
+    lost_document,
+)
 from cfbops.config import Settings
 from cfbops.errors import ExitCode, UsageError
 from cfbops.migrate.adopt.adoption import AdoptResult, adopt, adoption_plan
-from cfbops.migrate.adopt.model import FileAdoption
+from cfbops.migrate.adopt.model import FileAdoption, ObjectReport
 from cfbops.migrate.adopt.model import ObjectState as Found
 from cfbops.progress import ProgressCallback
 
@@ -30,14 +36,13 @@ def run_adopt(
             raise UsageError(f"--adopt compares every pending file; drop {flag}")
     if args.accept_drift:
         raise UsageError("--adopt cannot accept drift; run migrate --accept-drift first")
+    wait_s = None if args.no_wait else args.wait
+    drop = tuple(args.drop_dependent)
     if args.plan:
-        result = adoption_plan(settings, sql_dir)
+        result = adoption_plan(settings, sql_dir, drop_dependent=drop, wait_s=wait_s)
     else:
         result = adopt(
-            settings,
-            sql_dir=sql_dir,
-            wait_s=None if args.no_wait else args.wait,
-            progress=progress,
+            settings, sql_dir=sql_dir, wait_s=wait_s, drop_dependent=drop, progress=progress
         )
     return Outcome(
         adopt_document(result),
@@ -81,22 +86,55 @@ def adopt_document(result: AdoptResult) -> dict:
         "drifted": [{"version": f.version, "name": f.name} for f in result.drifted],
         "preflight": [p.as_dict() for p in result.preflight],
         "executed": result.executed,
+        "rehearsed": result.rehearsed,
+        "planned_not_run": list(result.planned),
+        "dependents": {
+            **dependents_document(result.dependents),
+            "cannot_be_recreated": [lost_document(x) for x in result.lost],
+        },
     }
+    if result.note:
+        document["note"] = result.note
     if result.failed is not None:
         document["failed"] = {
             "version": result.failed.version,
             "name": result.failed.name,
             "line": result.failed.line,
             "error": result.failed.error,
+            "fix": result.failed.fix or None,
             "preflight": [p.as_dict() for p in result.failed.preflight],
         }
+        document["stands"] = stands_text(result) if result.executed else None
     return document
 
 
-def _object_line(outcome: Found, line: int | None, kind: str, name: str, detail: str) -> str:
-    where = f"line {line}: " if line else ""
-    text = f"    {outcome.value:<10} {where}{kind} {name}"
-    return text + (f" — {detail}" if detail else "")
+def _object_lines(report: ObjectReport) -> list[str]:
+    where = f"line {report.line}: " if report.line else ""
+    text = f"    {report.outcome.value:<10} {where}{report.kind} {report.name}"
+    lines = [text + (f" — {report.detail}" if report.detail else "")]
+    if report.fix and report.outcome != Found.ALTERED:
+        lines.append(f"               fix: {report.fix}")
+    return lines
+
+
+def stands_text(result: AdoptResult) -> str:
+    """After a failed --adopt: exactly what of it stands."""
+    done = [a for a in result.applied]
+    adopted = {a.version for a in done} | set(result.adopted)
+    files = [f for f in result.files if f.file.version in adopted]
+    if not files and not done:
+        return "Nothing was changed."
+    versions = ", ".join(f"V{f.file.version}" for f in files)
+    repeatables = [a.name for a in done if a.version is None]
+    text = f"Stands, recorded in ops.schema_history: {versions or 'no versioned file'}"
+    if repeatables:
+        text += f" and {len(repeatables)} repeatable file(s)"
+    text += (
+        f". Nothing of {result.failed.name if result.failed else 'the failed file'} or after it "
+        "was applied (indexes built CONCURRENTLY before it stand). Fix it and run "
+        "migrate --adopt again: it compares what is still pending and carries on."
+    )
+    return text
 
 
 def adopt_text(result: AdoptResult, *, planned: bool) -> str:
@@ -113,7 +151,7 @@ def adopt_text(result: AdoptResult, *, planned: bool) -> str:
             f"== V{file.version} {file.display_path}: {ACTION_TEXT[adoption.action.value]}"
         )
         for o in adoption.objects:
-            lines.append(_object_line(o.outcome, o.line, o.kind, o.name, o.detail))
+            lines += _object_lines(o)
         if adoption.action.value == "complete":
             lines += [f"    runs line {r.line}: {r.text.splitlines()[0]}" for r in adoption.runs]
     if result.extras:
@@ -127,16 +165,26 @@ def adopt_text(result: AdoptResult, *, planned: bool) -> str:
             f"{len(result.blocked)} file(s) differ from the database; nothing was changed. "
             "Fix the database or the file, then run migrate --adopt again."
         )
+    if planned and result.pending_repeatable:
+        lines.append(f"Then {len(result.pending_repeatable)} repeatable file(s) are applied.")
+    if result.note:
+        lines.append(result.note)
+    if result.rehearsed:
+        lines.append(
+            "Rehearsed: the whole adoption ran in one transaction, rolled back "
+            f"({len(result.planned)} statement(s) planned, not run: index builds and "
+            "validations on standing tables, materialized views left unfilled)."
+        )
+    lines += dependents_lines(result.dependents)
     if result.failed is not None:
-        lines.append(f"FAILED {result.failed.error}")
-        for check in result.failed.preflight:
-            lines.append(f"  {check.message()}")
-            lines += [f"    {row}" for row in check.sample]
-        lines.append("Nothing of that file was applied; the files before it stand recorded.")
-    if planned:
-        if result.pending_repeatable:
-            lines.append(f"Then {len(result.pending_repeatable)} repeatable file(s) are applied.")
-    elif result.executed and result.failed is None:
+        if planned:
+            lines.append("The rehearsal stops at the first statement that fails:")
+        lines += failure_lines(result.failed)
+        if result.executed:
+            lines.append(stands_text(result))
+    elif planned and result.rehearsed:
+        lines.append("migrate --adopt would finish: every statement ran in the rehearsal.")
+    elif result.executed:
         lines.append(
             f"Adopted {len(result.adopted)} file(s); applied {len(result.applied)} file(s)."
         )

@@ -46,6 +46,18 @@ def version(text: str) -> str:
     return parsed
 
 
+def qualified_object(text: str) -> str:
+    """`schema.name` of a view, materialized view or function (`name` alone means
+    public.name, as PostgreSQL resolves it)."""
+    name = text.strip()
+    parts = name.split(".")
+    if not name or len(parts) > 2 or not all(p.strip() for p in parts):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an object name (schema.name, e.g. api.recruiting_roi)"
+        )
+    return name if len(parts) == 2 else f"public.{name}"
+
+
 def duration(text: str) -> str:
     """A PostgreSQL duration setting: `500` (ms), `2s`, `10min`, `0` for none."""
     if parse_duration(text) is None:

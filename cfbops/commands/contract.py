@@ -12,9 +12,11 @@ from cfbops.api_contract import (
     ContractReport,
     catalog_columns,
     compare,
+    contract_types,
     describe,
     parse_contract,
     render_contract,
+    type_families,
 )
 from cfbops.commands.base import Command, Outcome
 from cfbops.config import Settings
@@ -46,9 +48,21 @@ def run(settings: Settings, args: argparse.Namespace, progress: ProgressCallback
     if not path.is_file() and not args.write:
         raise UsageError(f"no contract file at {path}; pass --contract FILE, or --write one")
     text = path.read_text(encoding="utf-8") if path.is_file() else "# Schema contract\n"
+    contract = parse_contract(text)
+    if not contract and (not args.write or text.strip()):
+        # An empty file, the README, a cut-off page: a contract that records nothing would
+        # pass every check and protect no consumer.
+        what = "is empty" if not text.strip() else "records no api view"
+        raise UsageError(
+            f"{path} {what}: a schema contract has a '## api.<view>' section per view with "
+            "'| `column` | `type` |' rows; pass --contract FILE"
+            + (", or write one with contract --write" if not args.write else "")
+            + ("" if not args.write else "; --write rewrites a contract, give a new or empty file")
+        )
     with connect(settings, application_name="cfbops contract") as conn:
         catalog = catalog_columns(conn)
-    report = compare(parse_contract(text), catalog)
+        families = type_families(conn, contract_types(contract, catalog))
+    report = compare(contract, catalog, families)
     if args.write:
         updated = render_contract(text, catalog)
         changed = updated != text
@@ -59,7 +73,9 @@ def run(settings: Settings, args: argparse.Namespace, progress: ProgressCallback
         document = {"file": str(path), "written": changed, **report_document(report)}
         verb = "rewrote" if changed else "already matches the catalog:"
         lines = [f"{verb} {path}"]
-        lines += [f"  {describe(c)}" for c in (*report.removed, *report.retyped, *report.added)]
+        changes = (*report.removed, *report.retyped, *report.compatible, *report.added)
+        lines += [f"  {describe(c)}" for c in changes]
+        lines += [f"  {view} recorded" for view in report.unrecorded]
         return Outcome(document, "\n".join(lines))
     document = {"file": str(path), **report_document(report)}
     exit_code = ExitCode.FAILED if report.breaking else ExitCode.OK
@@ -81,8 +97,10 @@ def report_document(report: ContractReport) -> dict:
     return {
         "breaking": report.breaking,
         "missing_views": list(report.missing_views),
+        "unrecorded_views": list(report.unrecorded),
         "removed": changes(report.removed),
         "retyped": changes(report.retyped),
+        "retyped_within_family": changes(report.compatible),
         "added": changes(report.added),
     }
 
@@ -91,12 +109,25 @@ def check_text(path: Path, report: ContractReport) -> str:
     lines = [
         f"error: {view} is in {path.name} but not in the database" for view in report.missing_views
     ]
-    lines += [f"error: {describe(c)}" for c in (*report.removed, *report.retyped)]
+    lines += [
+        f"error: {view} is in the database but not in {path.name}: the contract covers the "
+        "whole api (record it: contract --write)"
+        for view in report.unrecorded
+    ]
+    lines += [f"error: {describe(c)}" for c in report.removed]
+    lines += [f"error: {describe(c)} (another type family)" for c in report.retyped]
+    lines += [
+        f"info: {describe(c)} (same type family: compatible; run contract --write)"
+        for c in report.compatible
+    ]
     lines += [f"info: {describe(c)} (compatible; run contract --write)" for c in report.added]
     if report.breaking:
         lines.append("the api breaks its contract: cfb-app and cfb-scout read these columns")
     else:
-        lines.append(f"the api matches {path.name}" + (" (with additions)" if report.added else ""))
+        compatible = report.added or report.compatible
+        lines.append(
+            f"the api matches {path.name}" + (" (with compatible changes)" if compatible else "")
+        )
     return "\n".join(lines)
 
 

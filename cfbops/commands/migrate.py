@@ -5,8 +5,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from cfbops.commands.arguments import seconds, version
+from cfbops.commands.arguments import qualified_object, seconds, version
 from cfbops.commands.base import Command, Outcome
+from cfbops.commands.migrate_report import (
+    dependents_document,
+    dependents_lines,
+    failure_lines,
+    lost_document,
+)
 from cfbops.config import Settings
 from cfbops.headless import render_table
 from cfbops.migrate.apply import MigrateResult, migrate
@@ -61,7 +67,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--adopt",
         action="store_true",
         help="an existing warehouse: record what already stands as adopted, apply the rest "
-        "(with --plan: only show the comparison)",
+        "(with --plan: show the comparison and rehearse it in a transaction rolled back)",
+    )
+    parser.add_argument(
+        "--drop-dependent",
+        metavar="NAME",
+        type=qualified_object,
+        action="append",
+        default=[],
+        help="accept losing this object (schema.name) that cfbops does not own and a "
+        "migration's DROP … CASCADE takes; without it such objects are saved and re-created, "
+        "or the file rolls back naming them",
     )
     add_sql_dir_argument(parser)
 
@@ -93,6 +109,7 @@ def run(settings: Settings, args: argparse.Namespace, progress: ProgressCallback
         lock_wait_s=args.lock_wait,
         accept_drift=tuple(args.accept_drift),
         baseline=args.baseline,
+        drop_dependent=tuple(args.drop_dependent),
         progress=progress,
     )
     return Outcome(migrate_document(result), migrate_text(result), result.exit_code)
@@ -136,6 +153,7 @@ def migrate_document(result: MigrateResult) -> dict:
             }
             for a in result.accepted
         ]
+    document["dependents"] = dependents_document(result.dependents)
     if result.failed is not None:
         failed = result.failed
         document["failed"] = {
@@ -144,10 +162,12 @@ def migrate_document(result: MigrateResult) -> dict:
             "kind": failed.kind,
             "line": failed.line,
             "error": failed.error,
+            "fix": failed.fix or None,
             "preflight": [p.as_dict() for p in failed.preflight],
             "committed_lines": list(failed.committed_lines),
             "resume_line": failed.resume_line,
             "blockers": [b.as_dict() for b in failed.blockers],
+            "lost_dependents": [lost_document(x) for x in failed.lost],
         }
     return document
 
@@ -170,11 +190,9 @@ def migrate_text(result: MigrateResult) -> str:
             lines += [f"  V{a.version} {note}" for note in a.equivalents]
     elif result.failed is None:
         lines.append("Nothing to migrate: the database is up to date.")
+    lines += dependents_lines(result.dependents)
     if result.failed is not None:
-        lines.append(f"FAILED {result.failed.error}")
-        for check in result.failed.preflight:
-            lines.append(f"  {check.message()}")
-            lines += [f"    {row}" for row in check.sample]
+        lines += failure_lines(result.failed)
         lines.append(result.failed.applied_text())
     if result.pending:
         lines.append(f"{len(result.pending)} file(s) still pending.")

@@ -16,6 +16,14 @@ from cfbops.db.locks import OPERATIONS_LOCK, LockHolder, advisory_lock
 from cfbops.errors import ExitCode, UsageError
 from cfbops.migrate import history, statement_marks
 from cfbops.migrate.blockers import Blocker, BlockerWatch
+from cfbops.migrate.dependents.carry import Carry
+from cfbops.migrate.dependents.keeper import Keeper
+from cfbops.migrate.dependents.model import (
+    DependentsLost,
+    KeptReport,
+    KeptSummary,
+    LostDependent,
+)
 from cfbops.migrate.equivalence import present_equivalents
 from cfbops.migrate.files import MigrationFile, load_migrations, version_key
 from cfbops.migrate.lock_attempts import (
@@ -26,6 +34,7 @@ from cfbops.migrate.lock_attempts import (
     LockWaitExhausted,
 )
 from cfbops.migrate.preflight import PreflightResult
+from cfbops.migrate.rehearsal import fix_for
 from cfbops.migrate.state import MigrationState, migration_state
 from cfbops.migrate.statement_runs import PreflightFailed, check_before, execute, execute_alone
 from cfbops.migrate.statements import Statement
@@ -58,6 +67,8 @@ class FailedFile:
     resume_line: int | None = None
     lock_busy: bool = False
     blockers: tuple[Blocker, ...] = ()
+    lost: tuple[LostDependent, ...] = ()  # objects cfbops does not own it would have lost
+    fix: str = ""  # the way out, when one can be named
 
     def applied_text(self) -> str:
         """What of the file stands after the failure, in one line."""
@@ -91,6 +102,7 @@ class MigrateResult:
     baselined: tuple[str, ...] = ()
     accepted: tuple[AcceptedDrift, ...] = ()
     retries: tuple[str, ...] = field(default_factory=tuple)
+    dependents: KeptSummary = field(default_factory=KeptSummary)  # objects it does not own
 
     @property
     def ok(self) -> bool:
@@ -132,6 +144,7 @@ def migrate(
     attempt_lock_timeout: str = ATTEMPT_LOCK_TIMEOUT,
     accept_drift: tuple[str, ...] = (),
     baseline: str | None = None,
+    drop_dependent: tuple[str, ...] = (),
     progress: ProgressCallback = ignore_progress,
     sleep: Callable[[float], None] = time.sleep,
 ) -> MigrateResult:
@@ -139,6 +152,8 @@ def migrate(
 
     Each try at a file waits at most `attempt_lock_timeout` for a table lock; tries repeat
     for up to `lock_wait_s` seconds per file (then the file fails with its blockers named).
+    What a DROP … CASCADE would take that no file of the run re-creates is saved and
+    re-created in the same transaction, unless `drop_dependent` names it.
     """
     require_writable(settings, "migrate")
     versioned, repeatable = load_migrations(sql_dir)
@@ -167,7 +182,13 @@ def migrate(
             with BlockerWatch(settings, conn.info.backend_pid) as watch:
                 retry = LockRetry(reporter, lock_wait_s, sleep, watch)
                 return _run(
-                    conn, state, (versioned, repeatable), to_version, retry, baselined, accepted
+                    conn,
+                    state,
+                    (versioned, repeatable),
+                    to_version,
+                    retry,
+                    (baselined, accepted),
+                    drop_dependent,
                 )
 
 
@@ -218,9 +239,10 @@ def _run(
     files: tuple[list[MigrationFile], list[MigrationFile]],
     to_version: str | None,
     retry: LockRetry,
-    baselined: tuple,
-    accepted: tuple,
+    done_before: tuple[tuple, tuple],
+    drop_dependent: tuple[str, ...],
 ) -> MigrateResult:
+    baselined, accepted = done_before
     todo = list(state.pending_versioned)
     if to_version is not None:
         todo = [f for f in todo if version_key(f.version or "0") <= version_key(to_version)]
@@ -230,10 +252,15 @@ def _run(
     progress = retry.progress
     progress.total = len(todo) + len(repeatables)
     applied: list[AppliedFile] = []
+    kept = KeptReport()
+    carry = Carry()
     try:
         for file in todo:
             earlier = [f.statements for f in files[0] if f.sort_key < file.sort_key]
-            applied.append(_apply_versioned(conn, file, retry, earlier))
+            # Any repeatable may run again (the state is read again after these files), so
+            # what a drop takes is kept only when no file of the project re-creates it.
+            keeper = _keeper_for(conn, todo + files[1], drop_dependent, carry)
+            applied.append(_apply_versioned(conn, file, retry, earlier, keeper, kept))
             progress.step(f"V{file.version} {file.name} applied in {applied[-1].duration_ms} ms")
         if todo and not left_behind:
             # A versioned file may have dropped a repeatable's objects (DROP … CASCADE):
@@ -242,7 +269,8 @@ def _run(
             refuse_mixed_files(repeatables)
             progress.total = len(todo) + len(repeatables)
         if repeatables:
-            applied += _apply_repeatables(conn, repeatables, retry)
+            keeper = _keeper_for(conn, repeatables, drop_dependent, carry)
+            applied += _apply_repeatables(conn, repeatables, retry, keeper, kept)
             progress.step(
                 f"{len(repeatables)} repeatable file(s) applied", advance=len(repeatables)
             )
@@ -257,10 +285,43 @@ def _run(
             baselined,
             accepted,
             tuple(retry.notes),
+            summarized(kept, carry),
         )
     return MigrateResult(
-        tuple(applied), tuple(left_behind), (), None, baselined, accepted, tuple(retry.notes)
+        tuple(applied),
+        tuple(left_behind),
+        (),
+        None,
+        baselined,
+        accepted,
+        tuple(retry.notes),
+        summarized(kept, carry),
     )
+
+
+def _keeper_for(
+    conn: psycopg.Connection,
+    run: list[MigrationFile],
+    drop_dependent: tuple[str, ...],
+    carry: Carry,
+) -> Callable[[], Keeper]:
+    """A fresh keeper for each try at a transaction (a lock retry starts over)."""
+    return lambda: Keeper(conn, run, drop_dependent, carry=carry)
+
+
+def summarized(kept: KeptReport, carry: Carry) -> KeptSummary:
+    """A run's keepers' reports in one account."""
+    return KeptSummary(
+        tuple(s.label for s in kept.recreated),
+        tuple(dict.fromkeys(kept.accepted)),
+        tuple(carry.carried),
+        tuple(carry.not_carried),
+    )
+
+
+def _merge(into: KeptReport, report: KeptReport) -> None:
+    into.recreated += report.recreated
+    into.accepted += report.accepted
 
 
 def _apply_versioned(
@@ -268,6 +329,8 @@ def _apply_versioned(
     file: MigrationFile,
     retry: LockRetry,
     earlier: list[list[Statement]] | None = None,
+    new_keeper: Callable[[], Keeper] | None = None,
+    kept: KeptReport | None = None,
 ) -> AppliedFile:
     # Keys and indexes standing under another name are not added twice (pre-flight
     # equivalence); a VALIDATE of such a key validates the one that stands.
@@ -276,8 +339,10 @@ def _apply_versioned(
         retry.progress.note(f"{file.display_path} {equivalent.message()}")
     transactional = runs_in_transaction(file)
     started = time.monotonic()
+    new_keeper = new_keeper or (lambda: Keeper(conn, [file]))
 
-    def once() -> None:
+    def once() -> KeptReport:
+        keeper = new_keeper()
         if transactional:
             with conn.transaction():
                 created: set[str] = set()
@@ -287,19 +352,24 @@ def _apply_versioned(
                             conn.execute(equivalent.validate_sql())
                         continue
                     check_before(conn, file, statement, created)
+                    keeper.before(file, statement)
                     execute(conn, file, statement, index, retry)
+                keeper.restore()
                 history.record(conn, file, duration_ms=_ms_since(started), success=True)
         else:
-            execute_alone(conn, file, retry, present)
+            execute_alone(conn, file, retry, present, keeper)
             history.record(conn, file, duration_ms=_ms_since(started), success=True)
             statement_marks.clear_marks(conn, file)
+        return keeper.report
 
     try:
-        _, attempts = retry.run(file.display_path, once)
-    except (psycopg.Error, PreflightFailed, LockWaitExhausted) as exc:
+        report, attempts = retry.run(file.display_path, once)
+    except (psycopg.Error, PreflightFailed, LockWaitExhausted, DependentsLost) as exc:
         if not transactional:
             history.record(conn, file, duration_ms=_ms_since(started), success=False)
         raise FileFailed(_failure(conn, file, exc, transactional)) from None
+    if kept is not None:
+        _merge(kept, report)
     return AppliedFile(
         file.version,
         file.name,
@@ -311,31 +381,54 @@ def _apply_versioned(
 
 
 def _apply_repeatables(
-    conn: psycopg.Connection, files: list[MigrationFile], retry: LockRetry
+    conn: psycopg.Connection,
+    files: list[MigrationFile],
+    retry: LockRetry,
+    new_keeper: Callable[[], Keeper] | None = None,
+    kept: KeptReport | None = None,
 ) -> list[AppliedFile]:
-    """All changed repeatables (and what depends on them) in one transaction, in order."""
+    """All changed repeatables (and what depends on them) in one transaction, in order;
+    the dependents their drops take, re-created at the end of it."""
     durations: dict[str, int] = {}
+    new_keeper = new_keeper or (lambda: Keeper(conn, files))
 
-    def once() -> None:
+    def once() -> KeptReport:
         durations.clear()
+        keeper = new_keeper()
         with conn.transaction():
             for file in files:
                 started = time.monotonic()
                 try:
                     for index, statement in enumerate(file.statements, start=1):
+                        keeper.before(file, statement)
                         execute(conn, file, statement, index, retry)
                 except psycopg.Error as exc:
                     if isinstance(exc, RETRYABLE):
                         raise
                     raise FileFailed(_failure(conn, file, exc, True)) from None
+                except DependentsLost as exc:
+                    raise FileFailed(_failure(conn, file, exc, True)) from None
                 durations[file.key] = _ms_since(started)
                 history.record(conn, file, duration_ms=durations[file.key], success=True)
+            try:
+                keeper.restore()
+            except DependentsLost as exc:
+                raise FileFailed(_failure(conn, dropping_file(files, exc), exc, True)) from None
+        return keeper.report
 
     try:
-        retry.run(files[0].display_path, once)
+        report, _ = retry.run(files[0].display_path, once)
     except (psycopg.Error, LockWaitExhausted) as exc:
         raise FileFailed(_failure(conn, files[0], exc, True)) from None
+    if kept is not None:
+        _merge(kept, report)
     return [AppliedFile(None, f.name, f.kind.value, durations[f.key]) for f in files]
+
+
+def dropping_file(files: list[MigrationFile], lost: DependentsLost) -> MigrationFile:
+    """The file whose drop took the first object that cannot come back."""
+    where = lost.lost[0].dropped_by
+    return next((f for f in files if where.startswith(f"{f.display_path}:")), files[0])
 
 
 def _failure(
@@ -346,16 +439,23 @@ def _failure(
         raise exc
     line: int | None = None
     preflight: tuple[PreflightResult, ...] = ()
+    fix = ""
     if isinstance(exc, PreflightFailed):
         preflight = exc.broken
         line = preflight[0].line
         message = "pre-flight check failed: " + str(exc)
     elif isinstance(exc, LockWaitExhausted):
         message = str(exc)
+    elif isinstance(exc, DependentsLost):
+        message = str(exc)
+        where = exc.lost[0].dropped_by
+        line = int(where.rsplit(":", 1)[1]) if where.startswith(f"{file.display_path}:") else None
+        fix = f"keep what it reads, or --drop-dependent {exc.lost[0].name}"
     else:
         line, message = locate_error(file, exc)  # type: ignore[arg-type]
         if line:
             message = f"{file.display_path}:{line}: {message}"
+        fix = fix_for(exc.sqlstate, exc.diag.message_hint)  # type: ignore[union-attr]
     committed: tuple[int, ...] = ()
     resume: int | None = None
     if not transactional:
@@ -375,6 +475,8 @@ def _failure(
         resume,
         isinstance(exc, LockWaitExhausted),
         exc.blockers if isinstance(exc, LockWaitExhausted) else (),
+        exc.lost if isinstance(exc, DependentsLost) else (),
+        fix,
     )
 
 

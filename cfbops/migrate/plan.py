@@ -14,6 +14,7 @@ from cfbops.config import Settings
 from cfbops.db.connect import connect
 from cfbops.errors import LockBusy
 from cfbops.migrate.cascade import cascade_victims
+from cfbops.migrate.dependents.keeper import Keeper
 from cfbops.migrate.equivalence import Equivalent, present_equivalents
 from cfbops.migrate.files import MigrationFile, load_migrations
 from cfbops.migrate.lint.linter import Violation, lint_sql
@@ -25,6 +26,7 @@ from cfbops.migrate.lock_attempts import (
 )
 from cfbops.migrate.lock_levels import LEVELS, NONE, LockImpact, lock_for
 from cfbops.migrate.object_names import defined_objects
+from cfbops.migrate.plan_rehearsal import READ_ONLY_NOTE, RehearsedRun, rehearse_run
 from cfbops.migrate.preflight import PreflightResult, run_preflight
 from cfbops.migrate.state import migration_state
 from cfbops.migrate.statements import Statement, needs_autocommit
@@ -55,6 +57,8 @@ class PlannedStatement:
     tables: tuple[TableSize, ...]
     cascade: tuple[str, ...] = ()  # what a DROP … CASCADE would also drop (pg_depend)
     cascade_relations: tuple[str, ...] = ()  # those of them that are relations, qualified
+    keeps: tuple[str, ...] = ()  # of those, what no file of the run re-creates: kept
+    accepted: tuple[str, ...] = ()  # … and what --drop-dependent lets go
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,10 +118,14 @@ class PlanSummary:
 class MigrationPlan:
     files: tuple[PlannedFile, ...]
     drifted: tuple[MigrationFile, ...]
+    # When a drop would take objects cfbops does not own, the run is rehearsed (rolled
+    # back) to learn which of them cannot be re-created.
+    rehearsal: RehearsedRun | None = None
 
     @property
     def ok(self) -> bool:
-        return not self.drifted and not any(f.blocked for f in self.files)
+        failed = self.rehearsal is not None and self.rehearsal.failed is not None
+        return not self.drifted and not any(f.blocked for f in self.files) and not failed
 
     @property
     def summary(self) -> PlanSummary:
@@ -145,7 +153,11 @@ class MigrationPlan:
 
 
 def migration_plan(
-    settings: Settings, sql_dir: Path, *, lock_wait_s: float = DEFAULT_LOCK_WAIT_S
+    settings: Settings,
+    sql_dir: Path,
+    *,
+    lock_wait_s: float = DEFAULT_LOCK_WAIT_S,
+    drop_dependent: tuple[str, ...] = (),
 ) -> MigrationPlan:
     """Describe what `migrate` would do now, without doing any of it."""
     versioned, repeatable = load_migrations(sql_dir)
@@ -153,20 +165,32 @@ def migration_plan(
         conn.execute(sql.SQL("SET lock_timeout = {}").format(sql.Literal(ATTEMPT_LOCK_TIMEOUT)))
         retry = LockRetry(TaskProgress(ignore_progress, "plan"), lock_wait_s)
         state = migration_state(conn, versioned, repeatable)
+        run = [*state.pending_versioned, *repeatable]
+        keeper = DependentsPreview(Keeper(conn, run, drop_dependent))
         try:
             files = [
                 _plan_file(
                     conn,
                     file,
                     retry,
+                    keeper,
                     [f.statements for f in versioned if f.sort_key < file.sort_key],
                 )
                 for file in state.pending_versioned
             ]
-            files += _dragged_repeatables(conn, files, state.pending_repeatable, repeatable, retry)
+            files += _dragged_repeatables(
+                conn, files, state.pending_repeatable, repeatable, retry, keeper
+            )
         except LockWaitExhausted as exc:
             raise LockBusy(f"planning {exc}") from None
-    return MigrationPlan(tuple(files), state.drifted)
+    plan = MigrationPlan(tuple(files), state.drifted)
+    keeps = any(s.keeps for f in files for s in f.statements)
+    if not keeps or not plan.ok:
+        return plan
+    if settings.read_only:
+        return replace(plan, rehearsal=RehearsedRun(note=READ_ONLY_NOTE))
+    pending = [f.file for f in files]
+    return replace(plan, rehearsal=rehearse_run(settings, pending, run, drop_dependent))
 
 
 def _dragged_repeatables(
@@ -175,6 +199,7 @@ def _dragged_repeatables(
     pending: tuple[MigrationFile, ...],
     repeatable: list[MigrationFile],
     retry: LockRetry,
+    keeper: DependentsPreview,
 ) -> list[PlannedFile]:
     """Pending repeatables, plus those whose objects a pending CASCADE would drop."""
     victims = {
@@ -183,14 +208,14 @@ def _dragged_repeatables(
         for s in planned.statements
         for name in s.cascade_relations
     }
-    files = [_plan_file(conn, file, retry) for file in pending]
+    files = [_plan_file(conn, file, retry, keeper) for file in pending]
     for file in repeatable:
         if file in pending:
             continue
         dropped = sorted(defined_objects(file) & victims.keys())
         if dropped:
             reason = f"{dropped[0]} is dropped by the CASCADE at {victims[dropped[0]]}"
-            files.append(replace(_plan_file(conn, file, retry), reason=reason))
+            files.append(replace(_plan_file(conn, file, retry, keeper), reason=reason))
     return files
 
 
@@ -198,17 +223,21 @@ def _plan_file(
     conn: psycopg.Connection,
     file: MigrationFile,
     retry: LockRetry,
+    keeper: DependentsPreview,
     earlier: list[list[Statement]] | None = None,
 ) -> PlannedFile:
     # Table sizes and pre-flight counts meet the same locks as the statements would.
-    planned, _ = retry.run(file.display_path, lambda: _plan_file_once(conn, file, earlier))
+    planned, _ = retry.run(file.display_path, lambda: _plan_file_once(conn, file, keeper, earlier))
     return planned
 
 
 def _plan_file_once(
-    conn: psycopg.Connection, file: MigrationFile, earlier: list[list[Statement]] | None
+    conn: psycopg.Connection,
+    file: MigrationFile,
+    keeper: DependentsPreview,
+    earlier: list[list[Statement]] | None,
 ) -> PlannedFile:
-    planned = tuple(_plan_statement(conn, s) for s in file.statements)
+    planned = tuple(_plan_statement(conn, s, keeper) for s in file.statements)
     present = (
         present_equivalents(conn, file.statements, earlier or ())
         if file.version is not None
@@ -227,7 +256,9 @@ def _plan_file_once(
     )
 
 
-def _plan_statement(conn: psycopg.Connection, statement: Statement) -> PlannedStatement:
+def _plan_statement(
+    conn: psycopg.Connection, statement: Statement, keeper: DependentsPreview
+) -> PlannedStatement:
     lock = lock_for(statement)
     sizes = []
     for table in lock.tables:
@@ -235,6 +266,7 @@ def _plan_statement(conn: psycopg.Connection, statement: Statement) -> PlannedSt
         if row is not None:
             sizes.append(TableSize(row[0], int(row[1]), int(row[2])))
     victims = cascade_victims(conn, statement.node)
+    keeps, accepted = keeper.preview(statement)
     return PlannedStatement(
         statement.line,
         _formatted(statement.text),
@@ -243,7 +275,25 @@ def _plan_statement(conn: psycopg.Connection, statement: Statement) -> PlannedSt
         tuple(sizes),
         tuple(description for description, _ in victims),
         tuple(relation for _, relation in victims if relation),
+        keeps,
+        accepted,
     )
+
+
+class DependentsPreview:
+    """What each statement's drop would take that the keeper saves, each object listed once
+    (at the first statement that takes it: nothing runs, so later drops find it again)."""
+
+    def __init__(self, keeper: Keeper) -> None:
+        self.keeper = keeper
+        self.listed: set[str] = set()
+
+    def preview(self, statement: Statement) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        before = len(self.keeper.report.accepted)
+        found = self.keeper.would_keep(statement)
+        keeps = tuple(d.name for d in found[0] if d.name not in self.listed) if found else ()
+        self.listed.update(keeps)
+        return keeps, tuple(self.keeper.report.accepted[before:])
 
 
 def _formatted(text: str) -> str:

@@ -41,6 +41,13 @@ def planned_file_lines(planned: PlannedFile, *, with_sizes: bool = True) -> list
             lines.append(f"    {s.lock.note}")
         if s.cascade:
             lines.append(f"    CASCADE also drops: {', '.join(s.cascade)}")
+        if s.keeps:
+            lines.append(
+                "    kept (no cfbops file re-creates them: saved, then re-created in the same "
+                f"transaction): {', '.join(s.keeps)}"
+            )
+        if s.accepted:
+            lines.append(f"    dropped on request (--drop-dependent): {', '.join(s.accepted)}")
         lines += [f"    | {text}" for text in readable_sql(s.sql).splitlines()]
     for v in planned.lint:
         lines.append(f"  lint {v.severity.value} {v.rule} (line {v.line}): {v.message}")
@@ -72,8 +79,31 @@ def plan_text(plan: MigrationPlan) -> str:
         lines.append("Nothing pending.")
     for planned in plan.files:
         lines += planned_file_lines(planned)
+    lines += rehearsal_lines(plan)
     lines.append(_summary_line(plan))
     return "\n".join(lines)
+
+
+def rehearsal_lines(plan: MigrationPlan) -> list[str]:
+    """What the rehearsal found about the objects the run keeps."""
+    rehearsed = plan.rehearsal
+    if rehearsed is None:
+        return []
+    if rehearsed.note:
+        return [rehearsed.note]
+    lines = [
+        "Rehearsed in a transaction rolled back, to see whether every kept object comes back "
+        f"({len(rehearsed.planned)} statement(s) planned, not run)."
+    ]
+    if rehearsed.kept:
+        lines.append(f"Would be re-created ({len(rehearsed.kept)}): {', '.join(rehearsed.kept)}")
+    for lost in rehearsed.lost:
+        lines.append(f"CANNOT be re-created: {lost.kind} {lost.name}: {lost.reason()}")
+    if rehearsed.failed is not None:
+        lines.append(f"migrate would fail: {rehearsed.failed.error}")
+        if rehearsed.failed.fix:
+            lines.append(f"  fix: {rehearsed.failed.fix}")
+    return lines
 
 
 def _summary_line(plan: MigrationPlan) -> str:

@@ -11,6 +11,7 @@ from pglast import ast
 from psycopg import sql
 
 from cfbops.migrate import statement_marks
+from cfbops.migrate.dependents.keeper import Keeper
 from cfbops.migrate.equivalence import Equivalent
 from cfbops.migrate.files import MigrationFile
 from cfbops.migrate.lock_attempts import RETRYABLE, LockRetry
@@ -49,11 +50,13 @@ def execute_alone(
     file: MigrationFile,
     retry: LockRetry,
     present: Mapping[int, Equivalent] | None = None,
+    keeper: Keeper | None = None,
 ) -> None:
     """A no-transaction file: each statement commits alone and is marked done, so a retry
     (this run's or a later one's) resumes at the first statement not done. A statement in
     `present` (0-based) stands under another name: it is not run (a VALIDATE goes to the
-    key that stands)."""
+    key that stands). A statement that drops with CASCADE commits with the re-creation of
+    the dependents it takes."""
     done = statement_marks.done_statements(conn, file)
     created: set[str] = set()
     count = len(file.statements)
@@ -81,7 +84,11 @@ def execute_alone(
             statement_marks.mark_done(conn, file, index)
         else:
             with conn.transaction():  # the statement and its mark commit together
+                if keeper is not None:
+                    keeper.before(file, statement)
                 execute(conn, file, statement, index, retry)
+                if keeper is not None:
+                    keeper.restore()
                 statement_marks.mark_done(conn, file, index)
         retry.progress.note(
             f"{file.display_path}: statement {index}/{count} (line {statement.line}) committed"

@@ -9,7 +9,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from cfbops.api_contract import ContractReport, catalog_columns, compare, read_contract
+from cfbops.api_contract import ContractReport, read_contract, report_for
 from cfbops.cfbd.meter import budget_meter
 from cfbops.quality.models import SAMPLE_ROWS, Check, CheckContext, Failing, Severity
 
@@ -34,21 +34,25 @@ def contract_report(conn: psycopg.Connection, context: CheckContext) -> Contract
     path = Path(context.contract_path) if context.contract_path else None
     if path is None or not path.is_file():
         raise FileNotFoundError(f"no contract file at {path} (pass --contract FILE)")
-    return compare(read_contract(path), catalog_columns(conn))
+    return report_for(conn, read_contract(path))
 
 
 def contract_breaks(conn: psycopg.Connection, context: CheckContext) -> Failing:
     report = contract_report(conn, context)
-    rows: list[dict[str, Any]] = [
-        {
-            "view": v,
+
+    def view_row(view: str | None, change: str) -> dict[str, Any]:
+        return {
+            "view": view,
             "column": None,
-            "change": "view missing",
+            "change": change,
             "contract_type": None,
             "catalog_type": None,
         }
-        for v in report.missing_views
-    ]
+
+    if report.empty:  # every view is unrecorded: one row says it
+        return _failing([view_row(None, "the contract records no api view")])
+    rows = [view_row(v, "view missing") for v in report.missing_views]
+    rows += [view_row(v, "view not in the contract") for v in report.unrecorded]
     for kind, changes in (("removed", report.removed), ("retyped", report.retyped)):
         rows.extend(
             {
@@ -120,10 +124,12 @@ PYTHON_CHECKS: tuple[Check, ...] = (
         name="api_contract_breaks",
         family="api",
         severity=Severity.ERROR,
-        message="{count} api columns or views of SCHEMA_CONTRACT.md were removed, renamed or "
-        "retyped: cfb-app and cfb-scout break",
-        action="restore the column (add new ones beside it, or a versioned view …_v2); run "
-        "`cfbops --headless contract --check` to see the comparison — see samples",
+        message="{count} breaks between the api views and SCHEMA_CONTRACT.md (a view or column "
+        "removed or renamed, a type changed family, a view the contract does not record, or a "
+        "contract that records none): cfb-app and cfb-scout break",
+        action="restore the column (add new ones beside it, or a versioned view …_v2), record a "
+        "new view with `cfbops --headless contract --write`; `contract --check` shows the "
+        "comparison — see samples",
         evaluate=contract_breaks,
     ),
     Check(

@@ -102,16 +102,26 @@ SELECT
 FROM games AS g
 ORDER BY g.week, g.pair_no;
 
+-- The app keeps one user per name (as nfl.users does, users_name_key): a name drawn twice
+-- gets a number, "Jalen Smith 2".
 INSERT INTO nfl.users (id, name, email, is_admin, created_at)
 SELECT u.n,
-       pg_temp.first_name(6000000000000 + u.n) || ' ' || pg_temp.last_name(6000000000000 + u.n),
+       u.name || CASE WHEN u.nth > 1 THEN ' ' || u.nth ELSE '' END,
        lower(regexp_replace(pg_temp.first_name(6000000000000 + u.n) || '.'
                             || pg_temp.last_name(6000000000000 + u.n), '[^A-Za-z.]', '', 'g'))
            || u.n || '@example.com',
        u.n = 1,
        timestamptz '2025-08-01 12:00 UTC' + make_interval(mins => 37 * u.n)
-FROM seed_scale AS sc
-CROSS JOIN generate_series(1, sc.nfl_users) AS u (n)
+FROM (
+    SELECT d.n, d.name, row_number() OVER (PARTITION BY lower(d.name) ORDER BY d.n) AS nth
+    FROM (
+        SELECT u.n,
+               pg_temp.first_name(6000000000000 + u.n) || ' '
+               || pg_temp.last_name(6000000000000 + u.n) AS name
+        FROM seed_scale AS sc
+        CROSS JOIN generate_series(1, sc.nfl_users) AS u (n)
+    ) AS d
+) AS u
 ORDER BY u.n;
 SELECT setval(pg_get_serial_sequence('nfl.users', 'id'), (SELECT max(id) FROM nfl.users));
 

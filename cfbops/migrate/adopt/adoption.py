@@ -2,17 +2,22 @@
 
 Every pending versioned file is compared with the catalog first, all of them, before
 anything changes (the plan assumes each file's missing objects for the files after it).
-A difference (a missing column, another type, a key of the same name meaning something
-else) stops the run with the report and nothing applied. Otherwise, file by file: what
-stands is recorded as adopted (kind 'adopted' in ops.schema_history, each object in
-ops.adopted_objects); a file of which part stands runs only the rest, in one transaction
-with its history row; a file of which nothing stands runs as a plain migrate would. Then
-the repeatables. Safe to run again: only pending files are compared.
+A difference (a column that cannot be added in place, another type, a key of the same
+name meaning something else) stops the run with the report and nothing applied.
+Otherwise, file by file (execute.py): what stands is recorded as adopted (kind 'adopted'
+in ops.schema_history, each object in ops.adopted_objects); a file of which part stands
+runs only the rest, in one transaction with its history row; a file of which nothing
+stands runs as a plain migrate would. Then the repeatables. Objects cfbops does not own
+that a drop takes are saved and re-created in the same transaction. Safe to run again:
+only pending files are compared.
+
+`--plan --adopt` compares without changing anything, then rehearses the whole adoption in
+one transaction it rolls back, to name the first statement that would fail.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import psycopg
@@ -25,55 +30,26 @@ from cfbops.db.locks import OPERATIONS_LOCK, LockHolder, advisory_lock
 from cfbops.migrate import history
 from cfbops.migrate.adopt.catalog import Catalog
 from cfbops.migrate.adopt.compare import Comparer
-from cfbops.migrate.adopt.model import (
-    FileAction,
-    FileAdoption,
-    ObjectReport,
-    ObjectState,
-    Runnable,
+from cfbops.migrate.adopt.execute import (
+    ADOPTED_OBJECTS_DDL,
+    Execution,
+    execute_adoption,
+    remainder_file,
 )
-from cfbops.migrate.adopt.run import prepare_session, run_file, run_repeatables
-from cfbops.migrate.apply import AppliedFile, FailedFile, FileFailed
+from cfbops.migrate.adopt.model import FileAction, FileAdoption, ObjectReport, ObjectState
+from cfbops.migrate.adopt.run import prepare_session
+from cfbops.migrate.apply import AppliedFile, FailedFile, summarized
+from cfbops.migrate.dependents.model import KeptSummary, LostDependent
 from cfbops.migrate.equivalence import defined_constraint, present_equivalents
 from cfbops.migrate.files import MigrationFile, load_migrations
 from cfbops.migrate.preflight import PreflightResult, orphans_check, run_preflight
+from cfbops.migrate.rehearsal import Rehearsal
 from cfbops.migrate.state import migration_state
 from cfbops.migrate.statements import Statement, qualified_name
 from cfbops.progress import ProgressCallback, TaskProgress, ignore_progress
 
 # Tables cfbops's engine creates for itself; never "extra".
 ENGINE_TABLES = frozenset({"ops.schema_history", "ops.accepted_drift", "ops.adopted_objects"})
-
-ADOPTED_OBJECTS_DDL = """
-CREATE TABLE IF NOT EXISTS ops.adopted_objects (
-    version text NOT NULL,
-    line integer,
-    kind text NOT NULL,
-    object text NOT NULL,
-    outcome text NOT NULL,
-    detail text NOT NULL DEFAULT '',
-    adopted_at timestamptz NOT NULL DEFAULT now()
-);
--- A history table made before the 'adopted' kind existed: let it hold adopted rows.
-DO $$
-BEGIN
-    IF NOT EXISTS (
-        SELECT 1 FROM pg_constraint
-        WHERE conrelid = 'ops.schema_history'::regclass AND contype = 'c'
-          AND pg_get_constraintdef(oid) LIKE '%adopted%'
-    ) THEN
-        ALTER TABLE ops.schema_history DROP CONSTRAINT IF EXISTS schema_history_kind_check;
-        ALTER TABLE ops.schema_history ADD CONSTRAINT schema_history_kind_check
-            CHECK (kind IN ('versioned', 'repeatable', 'baseline', 'adopted'));
-    END IF;
-END
-$$;
-"""
-
-RECORD_OBJECT_SQL = """
-INSERT INTO ops.adopted_objects (version, line, kind, object, outcome, detail)
-VALUES (%s, %s, %s, %s, %s, %s)
-"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +65,11 @@ class AdoptResult:
     drifted: tuple[MigrationFile, ...] = ()
     failed: FailedFile | None = None
     executed: bool = False
+    dependents: KeptSummary = field(default_factory=KeptSummary)  # objects it does not own
+    lost: tuple[LostDependent, ...] = ()  # dependents that cannot be re-created
+    rehearsed: bool = False  # the whole adoption ran in a transaction rolled back
+    planned: tuple[str, ...] = ()  # what the rehearsal planned instead of running
+    note: str = ""  # why the plan was not rehearsed
 
     @property
     def blocked(self) -> tuple[FileAdoption, ...]:
@@ -119,20 +100,6 @@ def _extra_tables(catalog: Catalog, versioned: list[MigrationFile]) -> tuple[Obj
         for table in catalog.tables_in(schemas)
         if table not in known and table not in ENGINE_TABLES
     )
-
-
-def remainder_file(file: MigrationFile, runs: tuple[Runnable, ...]) -> MigrationFile:
-    """The part of `file` still to run, each statement at its own line (errors and
-    pre-flight results then point into the real file)."""
-    parts: list[str] = []
-    line = 1
-    for run in sorted(runs, key=lambda r: r.line):
-        if run.line > line:
-            parts.append("\n" * (run.line - line))
-            line = run.line
-        parts.append(run.text + ";\n")
-        line += run.text.count("\n") + 1
-    return MigrationFile(file.kind, file.version, file.name, file.path, "".join(parts))
 
 
 def _preflight_of(
@@ -190,8 +157,15 @@ def _planned_validations(
     return results
 
 
-def adoption_plan(settings: Settings, sql_dir: Path) -> AdoptResult:
-    """What `migrate --adopt` would do, per file and per object; changes nothing."""
+def adoption_plan(
+    settings: Settings,
+    sql_dir: Path,
+    *,
+    drop_dependent: tuple[str, ...] = (),
+    wait_s: float | None = 60.0,
+) -> AdoptResult:
+    """What `migrate --adopt` would do, per file and per object, then (unless --read-only)
+    the whole adoption rehearsed in a transaction that is rolled back."""
     versioned, repeatable = load_migrations(sql_dir)
     with connect(replace(settings, read_only=True), application_name="cfbops plan") as conn:
         state = migration_state(conn, versioned, repeatable)
@@ -204,13 +178,48 @@ def adoption_plan(settings: Settings, sql_dir: Path) -> AdoptResult:
             adoption = comparer.compare(file, assume=False)
             checks += _preflight_of(conn, adoption, versioned)
             files.append(comparer.compare(file, assume=True))
-        return AdoptResult(
+        compared = AdoptResult(
             tuple(files),
             _extra_tables(catalog, versioned),
             pending_repeatable=state.pending_repeatable,
             preflight=tuple(checks),
             drifted=state.drifted,
         )
+    if not compared.ok or not (compared.files or compared.pending_repeatable):
+        return compared
+    if settings.read_only:
+        return replace(compared, note="not rehearsed: --read-only forbids even a rolled-back run")
+    return _rehearse(settings, (versioned, repeatable), compared, drop_dependent, wait_s)
+
+
+def _rehearse(
+    settings: Settings,
+    files: tuple[list[MigrationFile], list[MigrationFile]],
+    compared: AdoptResult,
+    drop_dependent: tuple[str, ...],
+    wait_s: float | None,
+) -> AdoptResult:
+    reporter = TaskProgress(ignore_progress, "plan")
+    rehearsal = Rehearsal()
+    with connect(settings, application_name="cfbops plan --adopt") as conn:
+        prepare_session(conn, settings)
+        with advisory_lock(conn, OPERATIONS_LOCK, wait_s=wait_s):
+            with conn.transaction():
+                history.ensure_history(conn)
+                conn.execute(ADOPTED_OBJECTS_DDL)
+                state = migration_state(conn, *files)
+                planner = Comparer(Catalog(conn), files[0])
+                planned = tuple(planner.compare(f, assume=True) for f in state.pending_versioned)
+                run = execute_adoption(conn, files, planned, reporter, drop_dependent, rehearsal)
+                raise psycopg.Rollback()  # a rehearsal changes nothing
+    return replace(
+        compared,
+        failed=run.failed,
+        dependents=summarized(run.kept, run.carry),
+        lost=run.failed.lost if run.failed else (),
+        rehearsed=True,
+        planned=tuple(rehearsal.planned),
+    )
 
 
 def adopt(
@@ -218,6 +227,7 @@ def adopt(
     *,
     sql_dir: Path,
     wait_s: float | None = 60.0,
+    drop_dependent: tuple[str, ...] = (),
     progress: ProgressCallback = ignore_progress,
 ) -> AdoptResult:
     """Compare, then adopt what stands, apply what is missing, then the repeatables."""
@@ -245,91 +255,18 @@ def adopt(
             extras = _extra_tables(planner.catalog, versioned)
             if any(f.action == FileAction.BLOCKED for f in planned):
                 return AdoptResult(planned, extras, pending_repeatable=state.pending_repeatable)
-            return _execute(conn, versioned, repeatable, planned, extras, reporter)
+            run = execute_adoption(conn, (versioned, repeatable), planned, reporter, drop_dependent)
+            return _outcome(run, extras)
 
 
-def _execute(
-    conn: psycopg.Connection,
-    versioned: list[MigrationFile],
-    repeatable: list[MigrationFile],
-    planned: tuple[FileAdoption, ...],
-    extras: tuple[ObjectReport, ...],
-    reporter: TaskProgress,
-) -> AdoptResult:
-    live = Comparer(Catalog(conn), versioned)
-    done: list[FileAdoption] = []
-    applied: list[AppliedFile] = []
-    adopted: list[str] = []
-    reporter.total = len(planned) + 1
-    try:
-        for plan in planned:
-            file = plan.file
-            # Compared again against the catalog as the files before it left it.
-            adoption = live.compare(file, assume=False)
-            done.append(adoption)
-            if adoption.action == FileAction.BLOCKED:
-                raise FileFailed(_blocked(adoption))
-            if adoption.action == FileAction.APPLY:
-                earlier = [f.statements for f in versioned if f.sort_key < file.sort_key]
-                present = present_equivalents(conn, file.statements, earlier)
-
-                def versioned_row(ms: int, file: MigrationFile = file) -> None:
-                    history.record(conn, file, duration_ms=ms, success=True)
-
-                applied.append(run_file(conn, file, file, versioned_row, reporter, present))
-            else:
-
-                def adopted_row(ms: int, adoption: FileAdoption = adoption) -> None:
-                    history.record_adopted(conn, adoption.file, duration_ms=ms)
-                    _record_objects(conn, adoption)
-
-                if adoption.action == FileAction.ADOPT:
-                    with conn.transaction():
-                        adopted_row(0)
-                else:
-                    rest = remainder_file(file, adoption.runs)
-                    applied.append(run_file(conn, file, rest, adopted_row, reporter))
-                adopted.append(file.version or "")
-            reporter.step(f"V{file.version} {file.name}: {adoption.action.value}")
-        state = migration_state(conn, versioned, repeatable)
-        if state.pending_repeatable:
-            applied += run_repeatables(conn, list(state.pending_repeatable), reporter)
-        reporter.step("repeatables applied")
-    except FileFailed as failed:
-        done += list(planned[len(done) :])
-        return AdoptResult(
-            tuple(done),
-            extras,
-            tuple(applied),
-            tuple(adopted),
-            failed=failed.failure,
-            executed=True,
-        )
-    return AdoptResult(tuple(done), extras, tuple(applied), tuple(adopted), executed=True)
-
-
-def _blocked(adoption: FileAdoption) -> FailedFile:
-    first = adoption.differences[0]
-    file = adoption.file
-    return FailedFile(
-        file.version,
-        file.name,
-        file.kind.value,
-        f"{file.display_path}:{first.line}: {first.name} {first.detail}",
-        first.line,
+def _outcome(run: Execution, extras: tuple[ObjectReport, ...]) -> AdoptResult:
+    return AdoptResult(
+        tuple(run.done),
+        extras,
+        tuple(run.applied),
+        tuple(run.adopted),
+        failed=run.failed,
+        executed=True,
+        dependents=summarized(run.kept, run.carry),
+        lost=run.failed.lost if run.failed else (),
     )
-
-
-def _record_objects(conn: psycopg.Connection, adoption: FileAdoption) -> None:
-    for report in adoption.objects:
-        conn.execute(
-            RECORD_OBJECT_SQL,
-            (
-                adoption.file.version,
-                report.line,
-                report.kind,
-                report.name,
-                report.outcome.value,
-                report.detail,
-            ),
-        )

@@ -13,6 +13,11 @@ from pglast.stream import RawStream
 from psycopg import sql
 
 from cfbops.migrate.adopt.catalog import Catalog, LiveColumn, LiveTable
+from cfbops.migrate.adopt.keys import (
+    alter_deferrability,
+    immediate_duplicates,
+    only_deferrability_differs,
+)
 from cfbops.migrate.adopt.model import (
     BLOCKING,
     FileAction,
@@ -23,6 +28,7 @@ from cfbops.migrate.adopt.model import (
     Verdict,
 )
 from cfbops.migrate.adopt.overlay import Overlay
+from cfbops.migrate.columns import rewrite_reason
 from cfbops.migrate.equivalence import (
     KeyShape,
     LiveKey,
@@ -34,6 +40,12 @@ from cfbops.migrate.equivalence import (
 )
 from cfbops.migrate.files import MigrationFile
 from cfbops.migrate.statements import Statement, qualified_name, written_type
+
+# What of a column definition ADD COLUMN carries; keys on the column are compared (and
+# added) on their own, like the table's other keys.
+_COLUMN_PARTS = frozenset(
+    {ConstrType.CONSTR_DEFAULT, ConstrType.CONSTR_NOTNULL, ConstrType.CONSTR_NULL}
+)
 
 
 def _text(node: ast.Node) -> str:
@@ -225,7 +237,7 @@ class Comparer:
         for element in node.tableElts or ():
             if isinstance(element, ast.ColumnDef):
                 written.append(element.colname)
-                reports += self._column(line, name, live, element)
+                reports += self._column(line, name, live, element, runs)
                 for constraint in element.constraints or ():
                     self._inline_key(statement, name, constraint, element.colname, reports, runs)
             elif isinstance(element, ast.Constraint):
@@ -244,21 +256,18 @@ class Comparer:
         return Verdict(reports, "partial" if runs else "present", runs)
 
     def _column(
-        self, line: int, table: str, live: LiveTable, column: ast.ColumnDef
+        self,
+        line: int,
+        table: str,
+        live: LiveTable,
+        column: ast.ColumnDef,
+        runs: list[Runnable] | None = None,
     ) -> list[ObjectReport]:
         name = f"{table}.{column.colname}"
         written = written_type(column.typeName)
         found = live.columns.get(column.colname)
         if found is None:
-            return [
-                ObjectReport(
-                    line,
-                    "column",
-                    name,
-                    ObjectState.DIFFERENT,
-                    f"missing: the file declares it {written}",
-                )
-            ]
+            return [self._missing_column(line, table, column, runs)]
         reports = []
         wanted_oid = self.catalog.type_oid(written)
         if wanted_oid is not None and found.type_oid is not None and wanted_oid != found.type_oid:
@@ -288,6 +297,34 @@ class Comparer:
             )
         return reports
 
+    def _missing_column(
+        self, line: int, table: str, column: ast.ColumnDef, runs: list[Runnable] | None
+    ) -> ObjectReport:
+        """A column the file declares and the standing table lacks: added like a missing
+        index when adding it touches only the catalog (nullable, or a non-volatile
+        default); otherwise a difference, with the statement someone must choose to run."""
+        name = f"{table}.{column.colname}"
+        kept = column.constraints
+        column.constraints = (
+            tuple(c for c in column.constraints or () if c.contype in _COLUMN_PARTS) or None
+        )
+        try:
+            definition = _text(column)
+        finally:
+            column.constraints = kept
+        head = sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS ").format(_table_ident(table))
+        text = _as_sql(self.catalog.conn, head) + definition
+        why = rewrite_reason(column) or _needs_values(column)
+        if why is not None or runs is None:
+            detail = (
+                f"missing: the file declares it {written_type(column.typeName)}; {why}, so "
+                "adoption leaves it to you: run the fix when the table may be rewritten "
+                "(or change the file)"
+            )
+            return ObjectReport(line, "column", name, ObjectState.DIFFERENT, detail, text)
+        runs.append(Runnable(line, text))
+        return ObjectReport(line, "column", name, ObjectState.MISSING, f"added: {definition}")
+
     def _inline_key(
         self,
         statement: Statement,
@@ -301,8 +338,9 @@ class Comparer:
         if shape is None:
             return
         label = constraint.conname or shape.describe()
-        outcome, detail = self._key_outcome(table, constraint.conname, shape)
-        reports.append(ObjectReport(statement.line, "constraint", label, outcome, detail))
+        found, outcome, fixes = self._key(statement.line, table, constraint.conname, shape, label)
+        reports += found
+        runs += fixes
         if outcome == ObjectState.MISSING:
             runs.append(Runnable(statement.line, self._add_constraint(table, constraint, column)))
 
@@ -324,23 +362,60 @@ class Comparer:
             head = sql.SQL("{}CONSTRAINT {} ").format(head, sql.Identifier(name))
         return _as_sql(conn, head) + body
 
+    def _key(
+        self, line: int, table: str, name: str | None, shape: KeyShape, label: str
+    ) -> tuple[list[ObjectReport], ObjectState, list[Runnable]]:
+        """A key's report, what runs to fix it in place, and notes on immediate copies."""
+        outcome, detail, answered_by = self._key_match(table, name, shape)
+        conn = self.catalog.conn
+        runs, fix = [], ""
+        if outcome == ObjectState.ALTERED and name:
+            fix = alter_deferrability(conn, table, name, shape)
+            runs.append(Runnable(line, fix))
+        reports = [ObjectReport(line, "constraint", label, outcome, detail, fix)]
+        for copy, drop in immediate_duplicates(conn, self.catalog.keys(table), shape, answered_by):
+            reports.append(
+                ObjectReport(
+                    line,
+                    "constraint",
+                    copy,
+                    ObjectState.NOTE,
+                    f"an immediate (NOT DEFERRABLE) copy of {label}: a load that deletes and "
+                    "re-inserts the parent rows in one transaction still fails on it; left "
+                    "alone: drop it",
+                    drop,
+                )
+            )
+        return reports, outcome, runs
+
     def _key_outcome(
         self, table: str, name: str | None, shape: KeyShape
     ) -> tuple[ObjectState, str]:
+        outcome, detail, _ = self._key_match(table, name, shape)
+        return outcome, detail
+
+    def _key_match(
+        self, table: str, name: str | None, shape: KeyShape
+    ) -> tuple[ObjectState, str, str | None]:
+        """What stands for a key, why, and the name of the key that answers it."""
         keys = self.catalog.keys(table)
         not_null = self.catalog.not_null(table)
         same_name = next((k for k in keys if name and k.name == name), None)
         if same_name is not None:
             if None in shape.columns:
-                return ObjectState.PRESENT, "expression index: definition not compared"
+                return ObjectState.PRESENT, "expression index: definition not compared", name
             if satisfies(same_name.shape, shape, not_null):
-                return ObjectState.PRESENT, "" if same_name.validated else "not validated yet"
-            return ObjectState.DIFFERENT, f"exists as {same_name.shape.describe()}"
+                detail = "" if same_name.validated else "not validated yet"
+                return ObjectState.PRESENT, detail, name
+            if only_deferrability_differs(same_name, shape, not_null):
+                detail = f"stands as {same_name.shape.describe()}: altered in place"
+                return ObjectState.ALTERED, detail, name
+            return ObjectState.DIFFERENT, f"exists as {same_name.shape.describe()}", name
         match = find_equivalent(keys, shape, not_null)
         if match is not None:
             detail = f"present as {match.name}" + ("" if match.validated else " (not validated)")
-            return ObjectState.EQUIVALENT, detail
-        return ObjectState.MISSING, self._near_miss(keys, shape)
+            return ObjectState.EQUIVALENT, detail, match.name
+        return ObjectState.MISSING, self._near_miss(keys, shape), None
 
     @staticmethod
     def _near_miss(keys: list[LiveKey], shape: KeyShape) -> str:
@@ -404,16 +479,17 @@ class Comparer:
         runs: list[Runnable] = []
         states = []
         for command in node.cmds or ():
-            report, state, extra = self._command(file, line, table, live, command)
-            reports.append(report)
+            found, state, extra = self._command(file, line, table, live, command)
+            reports += found
             states.append(state)
             runs += extra
         seen = set(states)
         if seen == {"present"}:
             return Verdict(reports, "present", runs)
-        if seen <= {"present", "validate"}:
+        # "fixup": it stands, and a statement of its own (VALIDATE, ALTER CONSTRAINT) fixes it.
+        if seen <= {"present", "fixup"}:
             return Verdict(reports, "partial", runs)
-        if not seen & {"present", "validate"}:
+        if not seen & {"present", "fixup"}:
             return Verdict(
                 reports,
                 "missing" if "missing" in seen else "unchecked",
@@ -438,40 +514,43 @@ class Comparer:
         table: str,
         live: LiveTable,
         command: ast.AlterTableCmd,
-    ) -> tuple[ObjectReport, str, list[Runnable]]:
+    ) -> tuple[list[ObjectReport], str, list[Runnable]]:
         kind = command.subtype
         if kind == AlterTableType.AT_AddConstraint and command.def_.indexname:
-            return self._using_index(line, table, command.def_)
+            report, state, runs = self._using_index(line, table, command.def_)
+            return [report], state, runs
         if kind == AlterTableType.AT_AddConstraint:
             constraint = command.def_
             shape = constraint_shape(table, constraint)
             if shape is not None:
                 label = constraint.conname or shape.describe()
-                outcome, detail = self._key_outcome(table, constraint.conname, shape)
-                report = ObjectReport(line, "constraint", label, outcome, detail)
-                return report, "missing" if outcome == ObjectState.MISSING else "present", []
+                reports, outcome, runs = self._key(line, table, constraint.conname, shape, label)
+                state = {ObjectState.MISSING: "missing", ObjectState.ALTERED: "fixup"}
+                return reports, state.get(outcome, "present"), runs
         if kind == AlterTableType.AT_ValidateConstraint:
-            return self._validate(file, line, table, command.name)
+            report, state, runs = self._validate(file, line, table, command.name)
+            return [report], state, runs
         if kind == AlterTableType.AT_AddColumn:
             column: ast.ColumnDef = command.def_
             if column.colname not in live.columns:
                 return (
-                    ObjectReport(line, "column", f"{table}.{column.colname}", ObjectState.MISSING),
+                    [
+                        ObjectReport(
+                            line, "column", f"{table}.{column.colname}", ObjectState.MISSING
+                        )
+                    ],
                     "missing",
                     [],
                 )
-            reports = self._column(line, table, live, column)
-            report = (
-                reports[0]
-                if reports
-                else ObjectReport(line, "column", f"{table}.{column.colname}", ObjectState.PRESENT)
-            )
-            return report, "present", []
+            reports = self._column(line, table, live, column) or [
+                ObjectReport(line, "column", f"{table}.{column.colname}", ObjectState.PRESENT)
+            ]
+            return reports[:1], "present", []
         if kind == AlterTableType.AT_SetNotNull:
             found: LiveColumn | None = live.columns.get(command.name)
             outcome = ObjectState.PRESENT if found and found.not_null else ObjectState.MISSING
             report = ObjectReport(line, "not null", f"{table}.{command.name}", outcome)
-            return report, "present" if outcome == ObjectState.PRESENT else "missing", []
+            return [report], "present" if outcome == ObjectState.PRESENT else "missing", []
         report = ObjectReport(
             line,
             "statement",
@@ -479,7 +558,7 @@ class Comparer:
             ObjectState.UNCHECKED,
             "cannot be compared",
         )
-        return report, "unchecked", []
+        return [report], "unchecked", []
 
     def _using_index(
         self, line: int, table: str, constraint: ast.Constraint
@@ -543,4 +622,13 @@ class Comparer:
             ObjectState.EQUIVALENT,
             f"validating {match.name}, which stands not validated",
         )
-        return report, "validate", [Runnable(line, text)]
+        return report, "fixup", [Runnable(line, text)]
+
+
+def _needs_values(column: ast.ColumnDef) -> str | None:
+    """Why a column cannot be added to a table holding rows without a value per row."""
+    kinds = {c.contype for c in column.constraints or ()}
+    required = kinds & {ConstrType.CONSTR_NOTNULL, ConstrType.CONSTR_PRIMARY}
+    if required and ConstrType.CONSTR_DEFAULT not in kinds:
+        return "it is NOT NULL without a default, so every standing row would need a value"
+    return None

@@ -12,8 +12,9 @@ class ObjectState(Enum):
     PRESENT = "present"  # stands as the file writes it
     EQUIVALENT = "equivalent"  # stands under another name, same meaning
     MISSING = "missing"  # absent: it will be created
+    ALTERED = "altered"  # stands, differing only in what an ALTER fixes in place (deferrability)
     DIFFERENT = "different"  # stands, but not as the file says: blocks adoption
-    NOTE = "note"  # worth knowing, changes nothing (extra column, nullability)
+    NOTE = "note"  # worth knowing, changes nothing (extra column, an immediate duplicate key)
     UNCHECKED = "unchecked"  # cfbops cannot compare it (DO block, data change)
     EXTRA = "extra"  # a table no cfbops file knows
 
@@ -37,6 +38,7 @@ class ObjectReport:
     name: str
     outcome: ObjectState
     detail: str = ""
+    fix: str = ""  # SQL that resolves what the report names, when someone must run it
 
     def as_dict(self) -> dict:
         return {
@@ -45,6 +47,7 @@ class ObjectReport:
             "object": self.name,
             "outcome": self.outcome.value,
             "detail": self.detail,
+            "fix": self.fix or None,
         }
 
 

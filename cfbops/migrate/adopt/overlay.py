@@ -30,7 +30,9 @@ class Overlay:
             catalog.planned_schemas.add(node.schemaname)
         elif isinstance(node, ast.CreateStmt):
             name = qualified_name(node.relation)
-            if catalog.table(name) is not None:
+            standing = catalog.table(name)
+            if standing is not None:
+                self._assume_columns(standing, node)
                 return
             columns = {}
             parent = qualified_name(node.inhRelations[0]) if node.partbound else None
@@ -115,6 +117,22 @@ class Overlay:
             catalog.planned_relations.add(qualified_name(node.sequence))
         elif isinstance(node, ast.CreateFunctionStmt):
             catalog.planned_routines.add(".".join(n.sval for n in node.funcname))
+
+    def _assume_columns(self, live: LiveTable, node: ast.CreateStmt) -> None:
+        """A standing table gains the columns its file declares and it lacks (adoption adds
+        the nullable ones; the others block, so assuming them changes no outcome)."""
+        missing = [
+            element
+            for element in node.tableElts or ()
+            if isinstance(element, ast.ColumnDef) and element.colname not in live.columns
+        ]
+        for column in missing:
+            written = written_type(column.typeName)
+            live.columns[column.colname] = LiveColumn(
+                column.colname, self.catalog.type_oid(written), written, False
+            )
+        if missing:
+            self.catalog.planned_tables.setdefault(live.name, live)
 
     def _plan_key(
         self, table: str, name: str, shape: KeyShape, validated: bool, *, constraint: bool = True

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 import psycopg
 from pglast import ast
@@ -17,10 +18,13 @@ from psycopg import sql
 from cfbops.config import Settings
 from cfbops.db.connect import connection_lost
 from cfbops.migrate import history
-from cfbops.migrate.apply import AppliedFile, FailedFile, FileFailed, locate_error
+from cfbops.migrate.apply import AppliedFile, FailedFile, FileFailed, dropping_file, locate_error
+from cfbops.migrate.dependents.keeper import Keeper
+from cfbops.migrate.dependents.model import DependentsLost
 from cfbops.migrate.equivalence import Equivalent
 from cfbops.migrate.files import MigrationFile
 from cfbops.migrate.preflight import run_preflight
+from cfbops.migrate.rehearsal import Rehearsal, fix_for
 from cfbops.migrate.statements import Statement, needs_autocommit
 from cfbops.progress import TaskProgress
 
@@ -39,10 +43,20 @@ def _ms_since(started: float) -> int:
     return int((time.monotonic() - started) * 1000)
 
 
+@dataclass(frozen=True, slots=True)
+class Runner:
+    """How this run executes statements: the keeper of dependents for the transaction at
+    hand, and in a rehearsal the policy that plans instead of running."""
+
+    progress: TaskProgress
+    keeper: Keeper | None = None
+    rehearsal: Rehearsal | None = None
+
+
 def _statements(
     conn: psycopg.Connection,
     file: MigrationFile,
-    progress: TaskProgress,
+    runner: Runner,
     present: Mapping[int, Equivalent],
     only: set[int] | None = None,
 ) -> None:
@@ -51,17 +65,24 @@ def _statements(
             continue
         equivalent = present.get(index)
         if equivalent is not None:
-            if equivalent.validate:
+            if equivalent.validate and runner.rehearsal is None:
                 conn.execute(equivalent.validate_sql())
             continue
+        text: str | None = statement.text
+        if runner.rehearsal is not None:
+            text = runner.rehearsal.prepare(f"{file.display_path}:{statement.line}", statement)
+            if text is None:
+                continue
         started = time.monotonic()
         try:
-            conn.execute(statement.text.encode())
+            if runner.keeper is not None:
+                runner.keeper.before(file, statement)
+            conn.execute(text.encode())
         except psycopg.Error as exc:
             exc.cfbops_statement = statement  # type: ignore[attr-defined]
             raise
         if time.monotonic() - started >= SLOW_STATEMENT_S:
-            progress.note(
+            runner.progress.note(
                 f"{file.display_path}:{statement.line} took {time.monotonic() - started:.1f}s"
             )
 
@@ -87,12 +108,23 @@ def _drop_invalid_leftover(conn: psycopg.Connection, statement: Statement) -> No
         )
 
 
-def _failed(original: MigrationFile, ran: MigrationFile, exc: psycopg.Error) -> FailedFile:
+def _failed(
+    original: MigrationFile, ran: MigrationFile, exc: psycopg.Error | DependentsLost
+) -> FailedFile:
+    kind = original.kind.value
+    if isinstance(exc, DependentsLost):
+        where = exc.lost[0].dropped_by
+        line = int(where.rsplit(":", 1)[1]) if where.startswith(original.display_path) else None
+        return FailedFile(
+            original.version, original.name, kind, str(exc), line, lost=exc.lost,
+            fix=f"keep what it reads, or --drop-dependent {exc.lost[0].name}",
+        )  # fmt: skip
     if connection_lost(exc):
         raise exc  # the session is gone: exit 3, not a failed file
     line, message = locate_error(ran, exc)
     where = f"{original.display_path}:{line}: " if line else ""
-    return FailedFile(original.version, original.name, original.kind.value, where + message, line)
+    fix = fix_for(exc.sqlstate, exc.diag.message_hint)
+    return FailedFile(original.version, original.name, kind, where + message, line, fix=fix)
 
 
 def run_file(
@@ -100,11 +132,12 @@ def run_file(
     original: MigrationFile,
     ran: MigrationFile,
     record: Callable[[int], None],
-    progress: TaskProgress,
+    runner: Runner,
     present: Mapping[int, Equivalent] | None = None,
 ) -> AppliedFile:
     """Pre-flight `ran` (the part of `original` to run), run it and `record(ms)` in one
-    transaction; statement by statement when something in it cannot run in one."""
+    transaction; statement by statement when something in it cannot run in one. The
+    dependents its drops take are re-created in that transaction."""
     present = present or {}
     broken = tuple(c for c in run_preflight(conn, ran, skip=present) if not c.passed)
     if broken:
@@ -123,27 +156,33 @@ def run_file(
     together = set(range(len(ran.statements))) - alone
     if original.directives.no_transaction:
         alone, together = alone | together, set()
+    if runner.rehearsal is not None:  # one transaction; the policy plans what cannot run
+        alone, together = set(), set(range(len(ran.statements)))
+    alone_runner = Runner(runner.progress, None, runner.rehearsal)
     try:
         # Statements that cannot run in a transaction (index builds CONCURRENTLY on a table
         # that stands) first, each committing alone; if one fails, history is not written
         # and the next --adopt finds the built ones standing. Then the rest, all or nothing,
-        # with the history row.
+        # with the history row and the dependents its drops took.
         for index in sorted(alone):
             _drop_invalid_leftover(conn, ran.statements[index])
-        _statements(conn, ran, progress, present, only=alone)
+        _statements(conn, ran, alone_runner, present, only=alone)
         with conn.transaction():
-            _statements(conn, ran, progress, present, only=together)
+            _statements(conn, ran, runner, present, only=together)
+            if runner.keeper is not None:
+                runner.keeper.restore()
             record(_ms_since(started))
-    except psycopg.Error as exc:
+    except (psycopg.Error, DependentsLost) as exc:
         raise FileFailed(_failed(original, ran, exc)) from None
     kind = "adopted" if ran is not original else original.kind.value
     return AppliedFile(original.version, original.name, kind, _ms_since(started))
 
 
 def run_repeatables(
-    conn: psycopg.Connection, files: list[MigrationFile], progress: TaskProgress
+    conn: psycopg.Connection, files: list[MigrationFile], runner: Runner
 ) -> list[AppliedFile]:
-    """The repeatables in their order, in one transaction, each with its history row."""
+    """The repeatables in their order, in one transaction, each with its history row; the
+    dependents their drops took are re-created at its end."""
     applied: list[AppliedFile] = []
     current = files[0]
     try:
@@ -151,9 +190,15 @@ def run_repeatables(
             for file in files:
                 current = file
                 started = time.monotonic()
-                _statements(conn, file, progress, {})
+                _statements(conn, file, runner, {})
                 history.record(conn, file, duration_ms=_ms_since(started), success=True)
                 applied.append(AppliedFile(None, file.name, file.kind.value, _ms_since(started)))
-    except psycopg.Error as exc:
+            if runner.keeper is not None:
+                try:
+                    runner.keeper.restore()
+                except DependentsLost as exc:
+                    current = dropping_file(files, exc)
+                    raise
+    except (psycopg.Error, DependentsLost) as exc:
         raise FileFailed(_failed(current, current, exc)) from None
     return applied

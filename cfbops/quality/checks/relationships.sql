@@ -71,3 +71,19 @@ WHERE r.committed_to IS NOT NULL AND btrim(r.committed_to) <> ''
   AND NOT EXISTS (SELECT FROM ref.teams AS t WHERE t.school = r.committed_to)
 GROUP BY r.committed_to
 ORDER BY count(*) DESC, r.committed_to
+
+-- check: immediate_duplicate_foreign_keys
+-- severity: error
+-- message: {count} immediate (NOT DEFERRABLE) foreign keys duplicate a deferred key on the same columns and parent: a load that deletes and re-inserts parent rows in one transaction (dlt's merge) fails on them
+-- action: drop each with the statement in its sample's fix column (the deferred key keeps the same rows out, checked at commit) — see samples
+SELECT d.conrelid::regclass::text AS child_table,
+       d.conname AS deferred_key,
+       i.conname AS immediate_key,
+       d.confrelid::regclass::text AS parent_table,
+       format('ALTER TABLE %s DROP CONSTRAINT %I', i.conrelid::regclass, i.conname) AS fix
+FROM pg_catalog.pg_constraint AS d
+JOIN pg_catalog.pg_constraint AS i
+    ON i.conrelid = d.conrelid AND i.confrelid = d.confrelid AND i.contype = 'f'
+   AND i.conkey = d.conkey AND i.confkey = d.confkey AND NOT i.condeferrable
+WHERE d.contype = 'f' AND d.condeferrable AND d.conparentid = 0 AND i.conparentid = 0
+ORDER BY 1, 3
