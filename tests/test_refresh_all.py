@@ -19,10 +19,11 @@ from cfbops.marts.runner import preview_refresh, refresh_marts
 from cfbops.marts.scheduler import critical_path
 from tests.conftest import REPO, DatabaseUnderTest
 
-MART_COUNT = 22
+MART_COUNT = 23
 # The marts only other marts read: refreshed plainly inside the run that refreshes them.
 ONLY_MARTS_READ = {
     "marts.play_epa",
+    "marts.play_credits",
     "marts.athlete_game_epa",
     "marts.athlete_season_epa",
     "marts.player_game_epa",
@@ -213,7 +214,7 @@ def test_statuses_read_ok_with_the_layer_as_upstreams_do(db_conn) -> None:
 
     assert statuses == {upstream_name(name): f"OK (layer {depth[name] + 1})" for name in depth}
     assert statuses["_game_epa_calc"] == "OK (layer 1)"
-    assert statuses["scouting.player_mart"] == "OK (layer 4)"
+    assert statuses["scouting.player_mart"] == "OK (layer 5)"
 
 
 def test_an_unpopulated_mart_refreshes_plainly(db_conn) -> None:
@@ -259,6 +260,7 @@ def test_a_broken_helper_fails_its_callers_and_skips_exactly_their_dependents(db
             "marts.athlete_game_epa",
             "marts.athlete_season_epa",
             "marts.matchup_edges",
+            "marts.play_credits",
             "marts.player_game_epa",
             "marts.player_season_epa",
             "marts.team_style_profile",
