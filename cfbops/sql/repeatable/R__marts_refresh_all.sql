@@ -35,6 +35,108 @@ BEGIN
 END
 $$;
 
+-- What each materialized view reads, as cfbops's refresh reads it from the catalog
+-- (cfbops/marts/queries/mart_inputs.sql): tables, partitioned tables, foreign tables and
+-- other materialized views, followed through plain views, with the inputs declared in
+-- ops.mart_dependency where the database has it.
+CREATE OR REPLACE FUNCTION marts.mart_input_roots()
+RETURNS TABLE (mart oid, roots oid[])
+LANGUAGE plpgsql
+STABLE
+AS $$
+DECLARE
+    declared_marts   text[] := '{}';
+    declared_inputs  text[] := '{}';
+BEGIN
+    IF pg_catalog.to_regclass('ops.mart_dependency') IS NOT NULL THEN
+        EXECUTE 'SELECT coalesce(array_agg(mart), ''{}''), coalesce(array_agg(depends_on), ''{}'')'
+                ' FROM ops.mart_dependency'
+        INTO declared_marts, declared_inputs;
+    END IF;
+    RETURN QUERY
+    WITH RECURSIVE declared AS (
+        SELECT pg_catalog.to_regclass(d.m) AS m, pg_catalog.to_regclass(d.i) AS rel
+        FROM unnest(declared_marts, declared_inputs) AS d (m, i)
+    ),
+    reads (m, rel) AS (
+        SELECT c.oid, d.refobjid
+        FROM pg_catalog.pg_class AS c
+        JOIN pg_catalog.pg_rewrite AS r ON r.ev_class = c.oid
+        JOIN pg_catalog.pg_depend AS d
+            ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = r.oid
+           AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid <> c.oid
+        WHERE c.relkind = 'm'
+      UNION
+        SELECT declared.m::oid, declared.rel::oid
+        FROM declared
+        JOIN pg_catalog.pg_class AS c ON c.oid = declared.m::oid AND c.relkind = 'm'
+        WHERE declared.rel IS NOT NULL
+      UNION
+        SELECT reads.m, d.refobjid
+        FROM reads
+        JOIN pg_catalog.pg_class AS v ON v.oid = reads.rel AND v.relkind = 'v'
+        JOIN pg_catalog.pg_rewrite AS r ON r.ev_class = v.oid
+        JOIN pg_catalog.pg_depend AS d
+            ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = r.oid
+           AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid <> v.oid
+    )
+    SELECT reads.m, array_agg(DISTINCT c.oid ORDER BY c.oid)
+    FROM reads
+    JOIN pg_catalog.pg_class AS c ON c.oid = reads.rel
+    JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+    WHERE c.relkind IN ('r', 'p', 'm', 'f')
+      AND c.oid <> reads.m
+      AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+    GROUP BY reads.m;
+END
+$$;
+
+COMMENT ON FUNCTION marts.mart_input_roots() IS
+    'Per materialized view, the relations it reads (through plain views, and as ops.mart_dependency declares): the roots of its input signature.';
+
+-- The input signature cfbops's refresh keeps in ops.mart_refresh.inputs: per leaf relation
+-- under the roots (partitions included), its name, its change counters as they stand once
+-- the calling transaction commits, and its file node (as
+-- cfbops/marts/queries/input_signatures.sql reads them), so --stale knows what a refresh read.
+CREATE OR REPLACE FUNCTION marts.mart_input_signature(roots oid[])
+RETURNS jsonb
+LANGUAGE sql
+VOLATILE
+AS $$
+    WITH RECURSIVE leaves (oid) AS (
+        SELECT r FROM unnest(roots) AS r
+      UNION
+        SELECT i.inhrelid
+        FROM leaves
+        JOIN pg_catalog.pg_inherits AS i ON i.inhparent = leaves.oid
+    )
+    SELECT coalesce(
+        jsonb_object_agg(
+            c.oid::text,
+            jsonb_build_array(
+                n.nspname || '.' || c.relname,
+                pg_catalog.pg_stat_get_tuples_inserted(c.oid)
+                    + pg_catalog.pg_stat_get_tuples_updated(c.oid)
+                    + pg_catalog.pg_stat_get_tuples_deleted(c.oid)
+                    -- and this transaction's, which count once it commits: refresh_all()
+                    -- refreshes a mart's inputs in the same transaction before it
+                    + pg_catalog.pg_stat_get_xact_tuples_inserted(c.oid)
+                    + pg_catalog.pg_stat_get_xact_tuples_updated(c.oid)
+                    + pg_catalog.pg_stat_get_xact_tuples_deleted(c.oid),
+                c.relfilenode::bigint
+            )
+        ),
+        '{}'
+    )
+    FROM leaves
+    JOIN pg_catalog.pg_class AS c ON c.oid = leaves.oid
+    JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+    WHERE c.relkind IN ('r', 'm', 'f')
+$$;
+
+COMMENT ON FUNCTION marts.mart_input_signature(oid[]) IS
+    'The input signature of relations (their leaves: name, inserts + updates + deletes, file node), as cfbops keeps it in ops.mart_refresh.inputs.';
+
 CREATE OR REPLACE FUNCTION marts.refresh_all_report()
 RETURNS TABLE (
     view_name     text,
@@ -66,6 +168,12 @@ DECLARE
     not_fresh       text[] := '{}';  -- failed or skipped marts
     blocked_by      text[];
     started         timestamptz;
+    began           timestamptz := clock_timestamp();
+    input_marts     oid[] := '{}';
+    input_roots     jsonb := '{}';  -- mart oid -> its input roots, as JSON arrays
+    inputs          jsonb;
+    run_id          bigint;  -- its row in ops.refresh_run, when the history can be written
+    failed_any      boolean := false;
 BEGIN
     SELECT jsonb_agg(to_jsonb(p) ORDER BY p.depth DESC, p.view_name COLLATE "C"),
            array_agg(p.view_name)
@@ -73,6 +181,23 @@ BEGIN
     FROM marts.refresh_plan AS p;
     IF plans IS NULL THEN
         RETURN;
+    END IF;
+
+    -- The run goes into cfbops's refresh history, each mart with the input signature
+    -- taken just before its refresh, so that cfbops refresh --stale knows what this one
+    -- refreshed. A role that may refresh but not write ops still refreshes, unrecorded.
+    IF pg_catalog.to_regclass('ops.refresh_run') IS NOT NULL
+       AND pg_catalog.to_regclass('ops.mart_refresh') IS NOT NULL THEN
+        BEGIN
+            EXECUTE 'INSERT INTO ops.refresh_run (workers, mode, client) VALUES (1, ''auto'','
+                    ' ''marts.refresh_all()'') RETURNING run_id'
+            INTO run_id;
+            SELECT coalesce(jsonb_object_agg(r.mart::text, to_jsonb(r.roots)), '{}')
+            INTO input_roots
+            FROM marts.mart_input_roots() AS r;
+        EXCEPTION WHEN OTHERS THEN
+            run_id := NULL;
+        END;
     END IF;
 
     -- Each mart's recorded duration (its median, else its last), as cfbops's scheduler
@@ -140,6 +265,11 @@ BEGIN
                      || ', which failed or was skipped';
             status := format('ERROR (layer %s): skipped: %s', plan.depth + 1, error);
             not_fresh := not_fresh || plan.view_name;
+            IF run_id IS NOT NULL THEN
+                EXECUTE 'INSERT INTO ops.mart_refresh (mart, run_id, status, error, reason)'
+                        ' VALUES ($1, $2, ''skipped'', $3, ''marts.refresh_all()'')'
+                USING plan.view_name, run_id, error;
+            END IF;
             RETURN NEXT;
             CONTINUE;
         END IF;
@@ -156,6 +286,14 @@ BEGIN
             WHEN apps IS FALSE THEN 'plain'
             ELSE 'concurrent'
         END;
+        IF run_id IS NOT NULL THEN
+            PERFORM pg_catalog.pg_stat_clear_snapshot();
+            inputs := marts.mart_input_signature(ARRAY(
+                SELECT jsonb_array_elements_text(
+                    input_roots -> (format('%I.%I', plan.schema_name, plan.mart_name)::regclass::oid::text)
+                )::oid
+            ));
+        END IF;
         started := clock_timestamp();
         BEGIN
             IF refresh_mode = 'concurrent' THEN
@@ -171,10 +309,27 @@ BEGIN
             status := format('ERROR (layer %s): %s', plan.depth + 1, SQLERRM);
             error := SQLSTATE || ': ' || SQLERRM;
             not_fresh := not_fresh || plan.view_name;
+            failed_any := true;
         END;
         duration_ms := floor(extract(epoch FROM clock_timestamp() - started) * 1000)::bigint;
+        IF run_id IS NOT NULL THEN
+            EXECUTE 'INSERT INTO ops.mart_refresh (mart, run_id, status, mode, started_at,'
+                    ' duration_ms, error, reason, inputs) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)'
+            USING plan.view_name, run_id,
+                  CASE WHEN refreshed_at IS NULL THEN 'failed' ELSE 'refreshed' END,
+                  refresh_mode, started,
+                  extract(epoch FROM clock_timestamp() - started) * 1000, error,
+                  'marts.refresh_all()',
+                  CASE WHEN refreshed_at IS NULL THEN NULL ELSE inputs END;
+        END IF;
         RETURN NEXT;
     END LOOP;
+    IF run_id IS NOT NULL THEN
+        EXECUTE 'UPDATE ops.refresh_run SET status = $1, finished_at = clock_timestamp(),'
+                ' wall_ms = $2 WHERE run_id = $3'
+        USING CASE WHEN failed_any THEN 'failed' ELSE 'succeeded' END,
+              extract(epoch FROM clock_timestamp() - began) * 1000, run_id;
+    END IF;
 END
 $$;
 
