@@ -50,6 +50,8 @@ class PlannedMart:
     waits_for: tuple[str, ...]
     work_mem: str | None = None  # ops.mart_setting's; None keeps the server's
     mode_reason: str = ""  # why this mode (marts.modes.choose_mode)
+    analyze: bool = True  # False: same contents as at its last refresh, statistics hold
+    known_rows: int | None = None  # its rows at its last refresh by cfbops
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,10 +2,10 @@
 
 A mart starts as soon as every mart it waits for is refreshed and analyzed; among ready
 marts the one heading the longest remaining chain (by past durations) goes first, ties by
-name. Workers
-only REFRESH; one more connection runs each ANALYZE, so a worker moves straight on to the
-next ready mart. A failed mart skips exactly the marts that wait for it. Only the calling
-thread sees outcomes and reports them.
+name. Workers only REFRESH; one more connection runs each ANALYZE, so a worker moves
+straight on to the next ready mart. A mart whose inputs are those of its last refresh is
+not analyzed again (its statistics still hold). A failed mart skips exactly the marts that
+wait for it. Only the calling thread sees outcomes and reports them.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from cfbops.errors import CfbopsError
 from cfbops.marts.catalog import Mart, MartCatalog
 from cfbops.marts.models import AppliedMode, MartResult, MartStatus, PlannedMart, RefreshPlan
 from cfbops.marts.reader_watch import DEFAULT_READER_WAIT_S, ReaderWatch
-from cfbops.marts.steps import MartOutcome, analyze_mart, refresh_mart
+from cfbops.marts.steps import MartOutcome, analyze_mart, refresh_mart, with_rows
 
 OutcomeCallback = Callable[[MartOutcome], None]
 
@@ -134,9 +134,11 @@ def execute_plan(
                 raise outcome
             if step is Step.REFRESH:
                 idle += 1
-                if outcome.refreshed:
+                if outcome.refreshed and to_run[name].analyze:
                     analyses.put((name, _analyze_work(catalog.marts[name], outcome)))
                     continue
+                if outcome.refreshed:  # same contents as last time: its statistics hold
+                    outcome = with_rows(outcome, to_run[name].known_rows)
             on_outcome(outcome)
             settled += 1
             for other in [o for o, upstream in waiting.items() if name in upstream]:

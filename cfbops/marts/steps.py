@@ -127,6 +127,11 @@ def analyze_mart(conn: psycopg.Connection, mart: Mart, refreshed: MartOutcome) -
     return replace(refreshed, result=result)
 
 
+def with_rows(refreshed: MartOutcome, rows: int | None) -> MartOutcome:
+    """A refreshed mart not analyzed again: its rows as last counted."""
+    return replace(refreshed, result=replace(refreshed.result, rows=rows))
+
+
 def _refresh(conn: psycopg.Connection, mart: Mart, mode: AppliedMode) -> None:
     statement = (
         sql.SQL("REFRESH MATERIALIZED VIEW CONCURRENTLY {}")
