@@ -12,8 +12,8 @@ cursors drawn. The headless driver skips turning an update into terminal output;
 script does that work for every update (and throws the text away), so a press also pays
 what a real terminal's output would cost. Presses are spaced by --gap-ms (default 100).
 Only presses made while the refresh was still running count; the script says how many.
-Afterwards the refresh is stopped (its worker cancelled, the REFRESH in hand cancelled with
-pg_cancel_backend) so the script ends.
+Afterwards the refresh is stopped as the console's cancel key stops it (the REFRESH in hand
+cancelled with pg_cancel_backend, the run recorded cancelled) so the script ends.
 
 Prints: machine facts, presses counted, median, p95 and worst latency in ms. Target: worst
 <= 100 ms.
@@ -131,13 +131,10 @@ async def measure(url: str, presses: int, gap_ms: float, say) -> tuple[int, int]
                 f"{len(busy)} presses during the refresh (of {made} made): {_figures(busy)} "
                 "(target: worst <= 100 ms)"
             )
-        # Stop the refresh: its worker ends at the next mart once cancelled, and the mart
-        # in hand is cancelled in the server (again, until the worker has ended).
-        for worker in app.workers:
-            worker.cancel()
-        while _refreshing(app):
-            _cancel_refresh(url)
-            await asyncio.sleep(0.5)
+        # Stop the refresh as the cancel key does: its REFRESH statements cancelled in the
+        # server (sent again while it has not ended), the run recorded cancelled.
+        app.cancel("refresh")
+        await _until(lambda: not _refreshing(app), "the refresh to stop")
     return len(busy), made
 
 
@@ -161,15 +158,6 @@ def _refresh_sessions(url: str) -> int:
             " AND query ILIKE 'REFRESH MATERIALIZED VIEW%' AND state = 'active'"
         ).fetchone()
     return int(row[0]) if row else 0
-
-
-def _cancel_refresh(url: str) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(
-            "SELECT pg_cancel_backend(pid) FROM pg_stat_activity"
-            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            " AND query ILIKE 'REFRESH MATERIALIZED VIEW%' AND state = 'active'"
-        )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -57,10 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser(
         "demo",
         parents=[child_globals],
-        help="embedded database + demo data, then the console",
+        help="embedded database + demo data, then the console (--headless: without it)",
         description="Start the embedded server, create and migrate the cfbops_demo database, "
-        "seed it, refresh its marts and open the console on it. A configured database is "
-        "never touched.",
+        "seed it, refresh its marts and open the console on it; with --headless, stop before "
+        "the console (headless commands reach it with --database cfbops_demo). A configured "
+        "database is never touched.",
     )
     demo.add_argument(
         "--scale",
@@ -77,8 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "psql",
         parents=[child_globals],
+        # `cfbops psql --help` is psql's own help: this line is where cfbops says it.
         help="psql on the configured database (the connection in its environment); "
-        "arguments after 'psql' go to psql",
+        "arguments after 'psql' go to psql. With --read-only its sessions start read-only: "
+        "a guard, not a boundary (BEGIN READ WRITE lifts it); for one, connect as a "
+        "read-only role (docs/security.md)",
     )
     for command in all_commands():
         child = sub.add_parser(command.name, parents=[child_globals], help=command.help)
@@ -92,6 +96,7 @@ def load_settings_from(args: argparse.Namespace):
 
     return load_settings(
         database_url=args.database_url,
+        database=getattr(args, "database", None),
         config=args.config,
         home=args.home,
         read_only=args.read_only,
@@ -101,12 +106,17 @@ def load_settings_from(args: argparse.Namespace):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from cfbops.diagnostics import open_closed_standard_streams
+
+    open_closed_standard_streams()
     argv = list(sys.argv[1:] if argv is None else argv)
     as_json = "--json" in argv
+    # Secrets of the settings once loaded (a config file's URL): no error text carries them.
+    loaded_secrets: list[str | None] = []
     try:
         args = parse_arguments(argv)
         as_json = args.json
-        return _dispatch(args)
+        return _dispatch(args, loaded_secrets)
     except CfbopsError as error:
         from cfbops.headless import emit_error
 
@@ -134,6 +144,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from cfbops.diagnostics import say
 
         urls, secrets = _secrets_in_play(argv)
+        urls += loaded_secrets[:1]
+        secrets += loaded_secrets[1:]
         if "-v" in argv or "--verbose" in argv:
             sys.stderr.write(scrub_known_secrets(traceback.format_exc(), urls, secrets))
         line = f"cfbops: internal error: {type(error).__name__}: {error}"
@@ -159,20 +171,20 @@ def _opens_console(argv: Sequence[str]) -> bool:
     return _command_word_at(argv) is None and not asks_about_us
 
 
-def _secrets_in_play(argv: Sequence[str]) -> tuple[list[str], list[str]]:
+def _secrets_in_play(argv: Sequence[str]) -> tuple[list[str | None], list[str | None]]:
     """URLs and secrets this run was given, so no error text can carry them."""
-    urls = [os.environ.get("DATABASE_URL", ""), os.environ.get("CFBOPS_DATABASE_URL", "")]
+    urls: list[str | None] = [os.environ.get(n) for n in ("DATABASE_URL", "CFBOPS_DATABASE_URL")]
     for i, arg in enumerate(argv):
         if arg == "--database-url" and i + 1 < len(argv):
             urls.append(argv[i + 1])
         elif arg.startswith("--database-url="):
             urls.append(arg.partition("=")[2])
-    secrets = [os.environ.get(name, "") for name in ("PGPASSWORD", "CFBD_API_KEY")]
+    secrets: list[str | None] = [os.environ.get(n) for n in ("PGPASSWORD", "CFBD_API_KEY")]
     return urls, secrets
 
 
 # Global options that take a value, so the command word can be told from that value.
-_VALUED_GLOBALS = ("--database-url", "--config", "--home")
+_VALUED_GLOBALS = ("--database-url", "--database", "--config", "--home")
 
 
 def _command_word_at(argv: Sequence[str]) -> int | None:
@@ -202,21 +214,24 @@ def _require_terminal(what: str) -> None:
         )
 
 
-def _dispatch(args: argparse.Namespace) -> int:
+def _dispatch(args: argparse.Namespace, loaded_secrets: list[str | None]) -> int:
     settings = load_settings_from(args)
+    loaded_secrets[:] = [settings.database_url, settings.cfbd_api_key]
     if args.command == "psql":
         from cfbops.commands.psql import run_psql
 
         return run_psql(settings, args.psql_args)
     if args.command == "demo":
-        from cfbops.tui.launch import run_demo
-
         if settings.read_only:
             raise UsageError(
                 "demo writes its own database (migrate, seed, refresh), which --read-only "
                 "forbids; run cfbops demo without --read-only: it never touches a configured one"
             )
+        if args.headless:
+            return _headless_demo(settings, args)
         _require_terminal("the demo's console")
+        from cfbops.tui.launch import run_demo
+
         return run_demo(settings, scale=args.scale, fresh=args.fresh)
     if args.command is None:
         if args.headless:
@@ -230,6 +245,19 @@ def _dispatch(args: argparse.Namespace) -> int:
 
     with _sigterm_as_interrupt():
         outcome = args.run(settings, args, stderr_progress())
+    return emit(outcome, as_json=args.json)
+
+
+def _headless_demo(settings, args: argparse.Namespace) -> int:
+    """The demo's database prepared without the console (no terminal needed)."""
+    from cfbops.commands.demo import run_headless_demo
+    from cfbops.diagnostics import stderr_progress
+    from cfbops.headless import emit
+
+    with _sigterm_as_interrupt():
+        outcome = run_headless_demo(
+            settings, scale=args.scale, fresh=args.fresh, progress=stderr_progress()
+        )
     return emit(outcome, as_json=args.json)
 
 

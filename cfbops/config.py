@@ -12,6 +12,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from cfbops.config_values import (
+    check_api_key,
+    check_connect_timeout,
+    check_http_url,
+    check_path,
+    resolved,
+    series_list,
+)
 from cfbops.db.urls import check_database_url
 from cfbops.errors import ConfigError
 
@@ -19,6 +27,8 @@ CONFIG_FILE_NAME = "cfbops.toml"
 DEFAULT_CFBD_URL = "https://api.collegefootballdata.com"
 DEFAULT_KALSHI_URL = "https://api.elections.kalshi.com/trade-api/v2"
 DEFAULT_POLYMARKET_URL = "https://gamma-api.polymarket.com"
+# First-TD; anytime TD until 2026-02-08; anytime TD since, whose 1+ leg is the anytime one.
+DEFAULT_KALSHI_SERIES = ("KXNFLFIRSTTD", "KXNFLANYTD", "KXNFLTD")
 
 # libpq reads these itself; any of them set means "a database is configured".
 LIBPQ_TARGET_VARS = ("PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGSERVICE")
@@ -36,25 +46,29 @@ FILE_KEYS: dict[str, type] = {
     "sql_dir": str,
     "markets": bool,
     "kalshi_url": str,
+    "kalshi_series": list,
     "polymarket_url": str,
 }
 
 
 DURATION_FORM = (
     "a whole number of milliseconds, or a number with a unit: us, ms, s, min, h, d "
-    "(e.g. 500, 2s, 10min); 0 means no limit"
+    "(e.g. 500, 2s, 10min) up to 24 days; 0 means no limit"
 )
 _DURATION = re.compile(r"^(?P<amount>\d+(?:\.\d+)?)\s*(?P<unit>us|ms|s|min|h|d)?$")
+# PostgreSQL's timeouts are 32-bit counts of milliseconds (about 24.8 days).
+MAX_DURATION_MS = 2_147_483_647
 
 
 def parse_duration(text: str) -> float | None:
     """A PostgreSQL time setting in milliseconds, or None when PostgreSQL would refuse it
-    (negative, no number, an unknown unit)."""
+    (negative, no number, an unknown unit, more than about 24 days)."""
     match = _DURATION.match(text.strip())
     if match is None:
         return None
     scale = {"us": 0.001, "ms": 1, "s": 1000, "min": 60_000, "h": 3_600_000, "d": 86_400_000}
-    return float(match["amount"]) * scale[match["unit"] or "ms"]
+    milliseconds = float(match["amount"]) * scale[match["unit"] or "ms"]
+    return milliseconds if milliseconds <= MAX_DURATION_MS else None
 
 
 def default_sql_dir() -> Path:
@@ -87,12 +101,15 @@ class Settings:
     config_file: Path | None = None
     # Where database_url came from, in the words an error message should use.
     database_origin: str = ""
+    # --database: another database on the same server (the URL's, or the embedded one).
+    database_name: str | None = None
     # Migrations and repeatables: one place, so every command, status and the console agree.
     sql_dir: Path = field(default_factory=default_sql_dir)
     # `sync markets` is off unless switched on: the prices are optional extras.
     markets: bool = False
     kalshi_url: str = DEFAULT_KALSHI_URL
     polymarket_url: str = DEFAULT_POLYMARKET_URL
+    kalshi_series: tuple[str, ...] = DEFAULT_KALSHI_SERIES
 
     @property
     def embedded(self) -> bool:
@@ -180,6 +197,7 @@ def _read_table(path: Path, *, pyproject: bool) -> dict[str, Any]:
 def load_settings(
     *,
     database_url: str | None = None,
+    database: str | None = None,
     config: Path | None = None,
     home: Path | None = None,
     read_only: bool = False,
@@ -193,37 +211,77 @@ def load_settings(
     cwd = Path.cwd() if cwd is None else cwd
     config = config or _env_path(env, "CFBOPS_CONFIG")
     config_file, table = find_config_file(cwd, config)
+    values = _Values(env, table, config_file)
 
     url, source, origin = _resolve_database(database_url, env, table, config_file)
     if url is not None and source is not DatabaseSource.EMBEDDED:
         check_database_url(url, origin)
-    home_value = home or _env_path(env, "CFBOPS_HOME") or _file_path(table, "home", config_file)
-    sql_dir_value = (
-        sql_dir or _env_path(env, "CFBOPS_SQL_DIR") or _file_path(table, "sql_dir", config_file)
-    )
+    home_value = home or values.path("home")
+    sql_dir_value = sql_dir or values.path("sql_dir")
     return Settings(
         database_url=url,
         database_source=source,
-        home=(home_value or default_home()).expanduser().resolve(),
+        home=resolved((home_value or default_home()).expanduser(), "home"),
         read_only=read_only or _env_bool(env, "CFBOPS_READ_ONLY") or bool(table.get("read_only")),
         verbose=verbose,
-        cfbd_api_key=env.get("CFBD_API_KEY") or table.get("cfbd_api_key"),
-        cfbd_url=env.get("CFBOPS_CFBD_URL") or table.get("cfbd_url") or DEFAULT_CFBD_URL,
+        cfbd_api_key=values.api_key(),
+        cfbd_url=values.http_url("cfbd_url", DEFAULT_CFBD_URL),
         connect_timeout=_connect_timeout(env, table, config_file),
         lock_timeout=_duration_setting(env, table, config_file, "lock_timeout", "2s"),
         statement_timeout=_duration_setting(env, table, config_file, "statement_timeout", "0"),
         config_file=config_file,
         database_origin=origin,
-        sql_dir=sql_dir_value.expanduser().resolve() if sql_dir_value else default_sql_dir(),
+        database_name=_database_name(database),
+        sql_dir=resolved(sql_dir_value.expanduser(), "sql_dir")
+        if sql_dir_value
+        else default_sql_dir(),
         # An explicit CFBOPS_MARKETS=0 switches off what the file switched on.
         markets=_env_bool(env, "CFBOPS_MARKETS")
         if env.get("CFBOPS_MARKETS", "").strip()
         else bool(table.get("markets")),
-        kalshi_url=env.get("CFBOPS_KALSHI_URL") or table.get("kalshi_url") or DEFAULT_KALSHI_URL,
-        polymarket_url=env.get("CFBOPS_POLYMARKET_URL")
-        or table.get("polymarket_url")
-        or DEFAULT_POLYMARKET_URL,
+        kalshi_url=values.http_url("kalshi_url", DEFAULT_KALSHI_URL),
+        polymarket_url=values.http_url("polymarket_url", DEFAULT_POLYMARKET_URL),
+        kalshi_series=values.series(),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Values:
+    """One setting from CFBOPS_<KEY> or else the config file, checked, its origin named."""
+
+    env: Mapping[str, str]
+    table: Mapping[str, Any]
+    config_file: Path | None
+
+    def _raw(self, key: str, env_name: str | None = None) -> tuple[Any, str] | None:
+        name = env_name or f"CFBOPS_{key.upper()}"
+        if self.env.get(name):
+            return self.env[name], name
+        if self.table.get(key) not in (None, ""):
+            return self.table[key], f"{key} in config file {self.config_file}"
+        return None
+
+    def http_url(self, key: str, default: str) -> str:
+        found = self._raw(key)
+        return check_http_url(*found) if found else default
+
+    def path(self, key: str) -> Path | None:
+        """A path; a relative one in the config file is relative to that file."""
+        found = self._raw(key)
+        if found is None:
+            return None
+        path = check_path(*found)
+        if not found[1].startswith("CFBOPS_") and not path.is_absolute() and self.config_file:
+            path = self.config_file.parent / path
+        return path
+
+    def api_key(self) -> str | None:
+        found = self._raw("cfbd_api_key", "CFBD_API_KEY")
+        return check_api_key(*found) if found else None
+
+    def series(self) -> tuple[str, ...]:
+        found = self._raw("kalshi_series")
+        return series_list(*found) if found else DEFAULT_KALSHI_SERIES
 
 
 def _resolve_database(
@@ -240,6 +298,14 @@ def _resolve_database(
     if table.get("database_url"):
         return table["database_url"], DatabaseSource.CONFIG_FILE, f"database_url in {config_file}"
     return None, DatabaseSource.EMBEDDED, ""
+
+
+def _database_name(name: str | None) -> str | None:
+    if name is None:
+        return None
+    if not name.strip() or "\x00" in name:
+        raise ConfigError(f"--database {name!r} is not a database name (e.g. cfbops_demo)")
+    return name
 
 
 def _duration_setting(
@@ -268,29 +334,17 @@ def _connect_timeout(
 ) -> int:
     from_env = _env_int(env, "CFBOPS_CONNECT_TIMEOUT")
     value = from_env if from_env is not None else table.get("connect_timeout", 10)
-    if value < 0:
-        origin = (
-            "CFBOPS_CONNECT_TIMEOUT"
-            if from_env is not None
-            else f"connect_timeout in config file {config_file}"
-        )
-        raise ConfigError(f"{origin}={value} must be 0 (wait forever) or more seconds")
-    return value
+    origin = (
+        "CFBOPS_CONNECT_TIMEOUT"
+        if from_env is not None
+        else f"connect_timeout in config file {config_file}"
+    )
+    return check_connect_timeout(value, origin)
 
 
 def _env_path(env: Mapping[str, str], name: str) -> Path | None:
     value = env.get(name)
     return Path(value) if value else None
-
-
-def _file_path(table: Mapping[str, Any], key: str, config_file: Path | None) -> Path | None:
-    value = table.get(key)
-    if not value:
-        return None
-    path = Path(value).expanduser()
-    if not path.is_absolute() and config_file is not None:
-        path = config_file.parent / path
-    return path
 
 
 def _env_bool(env: Mapping[str, str], name: str) -> bool:

@@ -52,3 +52,9 @@ class BudgetExhausted(CfbopsError):
     """The API budget is spent, or the request would overrun it."""
 
     exit_code = ExitCode.BUDGET
+
+
+class OperationCancelled(CfbopsError):
+    """Someone asked the running operation to stop (the console's cancel); it stopped."""
+
+    exit_code = ExitCode.FAILED

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from cfbops.config import Settings
+from cfbops.db.connect import require_writable
 from cfbops.errors import CfbopsError, ExitCode
 from cfbops.progress import ProgressCallback, TaskProgress, ignore_progress
 
@@ -147,6 +148,7 @@ def run_nightly(
     steps: tuple[tuple[str, Step], ...] = STEPS,
 ) -> NightlyRun:
     """Run every step in order; each one's failure is recorded, never raised."""
+    require_writable(settings, "nightly")  # every step but the last writes
     if season is None:
         from cfbops.nfl.nflverse import current_season
 

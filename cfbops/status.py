@@ -12,6 +12,7 @@ from cfbops.backfill.overview import BackfillOverview, backfill_overview
 from cfbops.cfbd.meter import BudgetMeter, budget_meter
 from cfbops.config import Settings
 from cfbops.db.connect import DatabaseTarget, connect, resolve_target, server_version
+from cfbops.db.ops_objects import BACKFILL_OBJECTS, BUDGET_OBJECTS, objects_exist
 from cfbops.marts.overview import MartsOverview, marts_overview
 from cfbops.migrate.files import load_migrations
 from cfbops.migrate.history import AppliedMigration, applied_migrations
@@ -48,7 +49,8 @@ class MigrationSummary:
 
 @dataclass(frozen=True, slots=True)
 class StatusSnapshot:
-    """Sections whose issue has not landed yet are None ("not available")."""
+    """A section is None when this database lacks its tables (an older schema): "not
+    available — arrives with `cfbops --headless migrate`"."""
 
     database: DatabaseIdentity
     migrations: MigrationSummary | None = None
@@ -84,9 +86,9 @@ def summarize_migrations(
 
 
 def collect_status(settings: Settings, sql_dir: Path | None = None) -> StatusSnapshot:
-    """Read-only: every section the console shows, from one connection."""
+    """Every section the console shows, from one read-only session (reading never writes)."""
     target = resolve_target(settings)
-    with connect(settings, target=target, application_name="cfbops status") as conn:
+    with connect(settings, target=target, application_name="cfbops status", read_only=True) as conn:
         return status_on(conn, target, sql_dir or settings.sql_dir)
 
 
@@ -119,10 +121,6 @@ def _budget_sections(
 ) -> tuple[BudgetMeter | None, BackfillOverview | None]:
     """The ledger's meter (status never spends a request, not even /info) and the backfill
     jobs; None on a database whose migrations have not made their tables yet."""
-    has_tables = conn.execute(
-        "SELECT to_regclass('ops.cfbd_months') IS NOT NULL"
-        " AND to_regclass('ops.backfill_jobs') IS NOT NULL"
-    ).fetchone()
-    if not (has_tables and has_tables[0]):
+    if not objects_exist(conn, (*BUDGET_OBJECTS, *BACKFILL_OBJECTS)):
         return None, None
     return budget_meter(conn), backfill_overview(conn)

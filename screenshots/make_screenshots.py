@@ -2,41 +2,40 @@
 
     python screenshots/make_screenshots.py [--home DIR] [--scale tiny]
 
-Prepares the demo database on the embedded server under --home (as `cfbops demo` does), spends
-a few calls of a play-stats backfill against the local CFBD stand-in (so the budget pane has a
-ledger and a job in progress), runs the checks, then opens the console headless at 80x24 and
-120x40 and exports each first complete paint as SVG next to this script.
+Prepares the demo database on the embedded server under --home as `cfbops demo` does (its
+warm-up runs the checks and spends a few calls of a play-stats backfill against the local CFBD
+stand-in, so every pane has content), then opens the console headless at 80x24 and 120x40 and
+exports each first complete paint as SVG next to this script.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import dataclasses
-import secrets
 import tempfile
 from pathlib import Path
 
-from cfbops.backfill.queue import Kind
-from cfbops.backfill.runner import run_backfill
 from cfbops.config import DatabaseSource, Settings
-from cfbops.demo.cfbd_standin import running_standin
 from cfbops.demo.prepare import prepare_demo
-from cfbops.quality.session import check_database
 from cfbops.tui.app import CfbopsApp
 
 HERE = Path(__file__).resolve().parent
 SIZES = ((80, 24), (120, 40))
-# A budget cap well under the season's games: the job stays part-done, as one mid-way looks.
-BACKFILL_CALLS = 25
 
 
-async def export(settings: Settings, size: tuple[int, int], path: Path) -> None:
+async def export(settings: Settings, size: tuple[int, int], path: Path, keys: str = "") -> None:
+    """The first complete paint, or the screen `keys` open from it."""
     app = CfbopsApp(settings)
     async with app.run_test(size=size) as pilot:
         while app.polls < 1:
             await pilot.pause(0.05)
         await pilot.pause()
+        if keys:
+            screens = len(app.screen_stack)
+            await pilot.press(*keys)
+            while len(app.screen_stack) == screens:
+                await pilot.pause(0.05)
+            await pilot.pause()
         path.write_text(app.export_screenshot(), encoding="utf-8")
 
 
@@ -50,15 +49,13 @@ def main() -> None:
     base = Settings(database_url=None, database_source=DatabaseSource.EMBEDDED, home=home)
     # Fresh every time, so the pictures show this seed and these steps only.
     demo = prepare_demo(base, args.scale, fresh=True).settings
-    assert demo.database_url is not None
-    key = secrets.token_urlsafe(16)
-    with running_standin(demo.database_url, api_key=key) as standin:
-        cfbd = dataclasses.replace(demo, cfbd_url=standin.url, cfbd_api_key=key)
-        run_backfill(cfbd, Kind.PLAY_STATS, 2024, 2025, max_calls=BACKFILL_CALLS)
-    check_database(demo)
     for width, height in SIZES:
         path = args.out / f"dashboard-{width}x{height}.svg"
         asyncio.run(export(demo, (width, height), path))
+        print(path)
+    for name, keys in (("activity", "L"), ("help", "?")):
+        path = args.out / f"{name}-120x40.svg"
+        asyncio.run(export(demo, (120, 40), path, keys))
         print(path)
 
 

@@ -52,6 +52,13 @@ def test_the_demo_database_is_migrated_seeded_and_refreshed(
     assert demo.marts_refreshed == MART_COUNT
     plays, epa_rows = plays_and_mart_rows(demo.settings)
     assert plays > 0 and epa_rows > 0
+    # Every pane of the console has content on first open: checks run, a backfill begun.
+    status = collect_status(demo.settings)
+    assert status.quality is not None and status.quality.last_run_id is not None
+    assert status.budget is not None and status.budget.used == 25
+    assert status.backfill is not None
+    (job,) = status.backfill.jobs
+    assert 0 < job.done < job.total
 
 
 def test_the_console_names_the_demo_database_as_embedded(

@@ -152,3 +152,21 @@ def test_a_too_long_home_is_refused_naming_the_limit(tmp_path: Path) -> None:
 
 def test_server_stop_of_a_home_without_a_server_is_harmless(tmp_path: Path) -> None:
     assert EmbeddedServer(tmp_path / "never-made").stop() is False
+
+
+def test_a_restart_keeps_the_port_its_clients_left_in_time_wait(scratch_dir: Path) -> None:
+    import psycopg
+
+    from tests.conftest import TEST_SERVER_SETTINGS
+
+    server = EmbeddedServer(scratch_dir / "home", extra_settings=TEST_SERVER_SETTINGS)
+    try:
+        address = server.ensure_running()
+        # A client connected when the server stops: the server closes first, and its end of
+        # the connection waits in TIME-WAIT on the server's port.
+        with psycopg.connect(address.url(), autocommit=True) as conn:
+            conn.execute("SELECT 1")
+            server.stop()
+        assert server.ensure_running().port == address.port
+    finally:
+        server.stop()

@@ -214,6 +214,12 @@ CORPUS: list[tuple[str, str, set[str]]] = [
     ("no-explicit-transaction",
      "ALTER TABLE core.games ADD COLUMN venue_id int;",
      set()),
+    ("session-wide-set",
+     "SET search_path = nfl;\nCREATE TABLE first_td_notes (id int);",
+     {"prefer-set-local"}),
+    ("set-local",
+     "SET LOCAL search_path = nfl;\nCREATE TABLE first_td_notes (id int);",
+     set()),
     ("new-table-indexed-and-keyed",
      "CREATE TABLE nfl.first_td (game_id int NOT NULL, player_id int NOT NULL, week int);\n"
      "CREATE INDEX first_td_player_idx ON nfl.first_td (player_id);\n"
@@ -466,9 +472,14 @@ def test_violation_as_dict_has_the_spec_lint_keys() -> None:
     }
 
 
-def test_renames_and_robustness_warn_and_the_rest_are_errors() -> None:
+def test_renames_robustness_and_session_sets_warn_and_the_rest_are_errors() -> None:
     warnings = {name for name, rule in RULES.items() if rule.severity == RuleSeverity.WARNING}
-    assert warnings == {"renaming-column", "renaming-table", "prefer-robust-stmts"}
+    assert warnings == {
+        "renaming-column",
+        "renaming-table",
+        "prefer-robust-stmts",
+        "prefer-set-local",
+    }
 
 
 @pytest.mark.parametrize(
@@ -532,3 +543,15 @@ def test_lint_core_imports_no_ui_library() -> None:
     )
     root = Path(__file__).resolve().parents[1]
     subprocess.run([sys.executable, "-c", code], check=True, cwd=root)
+
+
+def test_a_plain_set_is_a_warning_whose_fix_is_set_local() -> None:
+    (violation,) = lint_sql("SET statement_timeout = '1ms';\n", "V0001__timeout.sql")
+
+    assert (violation.rule, violation.severity) == ("prefer-set-local", RuleSeverity.WARNING)
+    assert violation.fix.startswith("SET LOCAL statement_timeout")
+
+
+def test_set_transaction_and_reset_change_no_session() -> None:
+    text = "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE;\nRESET search_path;\n"
+    assert lint_sql(text, "V0001__fine.sql") == []

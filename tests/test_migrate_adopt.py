@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from cfbops.config import default_sql_dir
 from cfbops.db.connect import connect
 from cfbops.db.locks import advisory_lock
 from cfbops.migrate.adopt.adoption import adopt, adoption_plan
@@ -511,3 +512,52 @@ def test_a_failing_adopt_says_exactly_what_stands(db: DatabaseUnderTest, tmp_pat
         "--database-url", db.url, "--headless", "migrate", "--adopt", "--sql-dir", str(sql_dir)
     )
     assert again.returncode == 1 and "No pending versioned file" in again.stdout
+
+
+def test_a_database_cfbops_built_whose_history_was_lost_is_adopted_whole(
+    migrated_db: DatabaseUnderTest,
+) -> None:
+    # Every file's objects stand as cfbops wrote them: CHECKs the catalog keeps as
+    # `x >= a AND x <= b`, a file that drops a failed build's leftover before building it.
+    with migrated_db.connect() as conn:
+        conn.execute("DROP SCHEMA ops CASCADE")
+    result = adopt(migrated_db.settings, sql_dir=default_sql_dir())
+    assert result.ok, result.failed or [d for f in result.blocked for d in f.differences]
+    assert not result.blocked
+    with migrated_db.connect() as conn:
+        assert (
+            conn.execute(
+                "SELECT count(*) FROM ops.schema_history WHERE kind = 'adopted'"
+            ).fetchone()[0]
+            >= 7
+        )
+
+
+def test_adopt_keeps_a_dependent_or_drops_it_only_when_named(
+    db: DatabaseUnderTest, tmp_path: Path
+) -> None:
+    _build(db)
+    with db.connect() as conn:  # the warehouse's own view of the count, and one on it
+        conn.execute(
+            "CREATE VIEW core.game_count AS"
+            " SELECT count(*) AS games, count(DISTINCT season) AS seasons FROM core.games;"
+            " CREATE VIEW core.seasons_seen AS SELECT seasons FROM core.game_count"
+        )
+    files = {
+        **FILES,
+        "repeatable/R__core_game_count.sql": """
+            DROP VIEW IF EXISTS core.game_count CASCADE;
+            CREATE VIEW core.game_count AS SELECT count(*) AS games FROM core.games;
+        """,
+    }
+    base = ("--database-url", db.url, "--headless", "migrate", "--adopt", "--sql-dir")
+    sql_dir = str(write_migrations(tmp_path / "sql", files))
+    refused = run_cli(*base, sql_dir)
+    assert refused.returncode == 1
+    assert "view core.seasons_seen (not created by any cfbops file)" in refused.stdout
+    assert "it reads core.game_count.seasons, which the new definition lacks" in refused.stdout
+    accepted = run_cli(*base, sql_dir, "--drop-dependent", "core.seasons_seen")
+    assert accepted.returncode == 0, accepted.stdout
+    assert "Dropped on request (--drop-dependent): core.seasons_seen" in accepted.stdout
+    with db.connect() as conn:
+        assert conn.execute("SELECT to_regclass('core.seasons_seen')").fetchone() == (None,)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from market_standins import (
+    KALSHI_UNLISTED,
     Fault,
     StandIn,
     kalshi_key,
@@ -46,7 +47,7 @@ def db(migrated_db: DatabaseUnderTest) -> DatabaseUnderTest:
 
 @pytest.fixture
 def kalshi():
-    stand_in = StandIn()
+    stand_in = StandIn(missing=KALSHI_UNLISTED)
     stand_in.pages["/markets", "KXNFLFIRSTTD|"] = {
         "markets": [
             kalshi_market(EVENT, "Travis Kelce", "0.1200", "0.1400"),
@@ -150,7 +151,7 @@ def test_both_payload_shapes_parse_into_one_snapshot(settings, db_conn):
         ("polymarket", "first_td", "Travis Kelce", "KC", 0.2, 400),
     ]
     by_source = {s.source: s for s in result.sources}
-    assert by_source["kalshi"].pages == 3
+    assert by_source["kalshi"].pages == 4  # KXNFLTD, not listed then, answered one page
     assert by_source["kalshi"].passed_over == {"no usable price": 1}
     assert by_source["polymarket"].pages == 2
     assert by_source["polymarket"].passed_over == {"outcomes or prices do not decode": 1}
@@ -203,7 +204,7 @@ def test_a_polymarket_failure_after_kalshi_read_stores_nothing(settings, polymar
 
 def test_settled_markets_are_stored_as_outcomes_once(settings, kalshi, db_conn):
     kalshi.pages["/markets", "KXNFLANYTD|"]["markets"].append(
-        kalshi_market(ANY_EVENT, "Xavier Worthy", "0", "0", status="settled", result="yes")
+        kalshi_market(ANY_EVENT, "Xavier Worthy", "0", "0", status="finalized", result="yes")
     )
 
     sync_markets(settings, now=SNAPSHOT, sleep=lambda s: None)

@@ -103,15 +103,15 @@ def test_seed_refuses_a_database_holding_data_it_did_not_create(
 
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1
-    assert "did not create" in result.stderr and "--force" in result.stderr
+    assert "did not load" in result.stderr and "--replace" in result.stderr
     assert db_conn.execute("SELECT name FROM ref.conferences").fetchall() == [("Real League",)]
     assert seed_runs(db_conn) == []
 
 
-def test_force_replaces_data_the_seed_did_not_create(db: DatabaseUnderTest, db_conn) -> None:
+def test_replace_replaces_data_the_seed_did_not_create(db: DatabaseUnderTest, db_conn) -> None:
     load_foreign_data(db_conn)
 
-    result = seed_database(db.settings, "tiny", force=True)
+    result = seed_database(db.settings, "tiny", replace=True)
 
     assert result.replaced
     names = {row[0] for row in db_conn.execute("SELECT name FROM ref.conferences")}
@@ -150,15 +150,32 @@ def test_a_failing_seed_leaves_the_earlier_data_as_it_was(db: DatabaseUnderTest,
     assert len(seed_runs(db_conn)) == 1
 
 
-def test_seed_leaves_planner_statistics_uncollected(db: DatabaseUnderTest, db_conn) -> None:
+def test_seed_analyzes_every_table_it_loaded(db: DatabaseUnderTest, db_conn) -> None:
     seed_database(db.settings, "tiny")
 
-    analyzed = db_conn.execute(
-        "SELECT relname FROM pg_stat_user_tables"
-        " WHERE schemaname IN ('ref', 'core', 'stats', 'betting', 'recruiting', 'ratings')"
-        "   AND last_analyze IS NOT NULL"
+    never_analyzed = db_conn.execute(
+        "SELECT schemaname || '.' || relname FROM pg_stat_user_tables"
+        " WHERE schemaname || '.' || relname = ANY(%s) AND last_analyze IS NULL",
+        (list(SEEDED_TABLES),),
     ).fetchall()
-    assert analyzed == []
+    assert never_analyzed == []
+
+
+def test_seed_refuses_rows_added_by_hand_since_the_last_seed(
+    db: DatabaseUnderTest, db_conn
+) -> None:
+    db_conn.execute(
+        "INSERT INTO ref.conferences (id, name, classification, _dlt_load_id, _dlt_id)"
+        " VALUES (9001, 'Added By Hand', 'fbs', '1769621234.123456', 'Xt1bLaR3x3ESbQ')"
+    )
+
+    result = run_cli("--headless", "--database-url", db.url, "seed", "--scale", "tiny")
+
+    assert result.returncode == 2
+    assert "ref.conferences" in result.stderr and "--replace" in result.stderr
+    names = {row[0] for row in db_conn.execute("SELECT name FROM ref.conferences")}
+    assert "Added By Hand" in names
+    assert len(seed_runs(db_conn)) == 1
 
 
 def test_json_output_names_scale_rows_and_seconds(db: DatabaseUnderTest) -> None:

@@ -131,3 +131,27 @@ def test_demo_read_only_refuses_before_writing_anything(scratch_dir: Path) -> No
     assert len(result.stderr.strip().splitlines()) == 1
     assert "--read-only" in result.stderr
     assert not home.exists()
+
+
+def test_headless_demo_prepares_its_database_and_every_command_can_reach_it(home: Path) -> None:
+    prepared = run_cli("--home", str(home), "--headless", "demo", "--scale", "tiny", "--json")
+    assert prepared.returncode == 0, prepared.stderr
+    demo = json.loads(prepared.stdout)
+    assert (demo["database"], demo["seeded"], demo["reach_with"]) == (
+        "cfbops_demo",
+        True,
+        "--database cfbops_demo",
+    )
+
+    status = run_cli("--home", str(home), "--database", "cfbops_demo", "--headless", "status")
+    url = server(home, "url", "--show-password", "--database", "cfbops_demo")
+    games = run_cli(
+        "--home", str(home), "--database", "cfbops_demo", "psql", "-X", "-A", "-t",
+        "-c", "SELECT count(*) > 0 FROM core.games",
+    )  # fmt: skip
+
+    assert status.returncode == 0 and "/cfbops_demo" in status.stdout
+    assert "0 pending" in status.stdout
+    with psycopg.connect(url.stdout.strip(), connect_timeout=10) as conn:
+        assert conn.execute("SELECT current_database()").fetchone()[0] == "cfbops_demo"
+    assert games.returncode == 0 and games.stdout.strip() == "t"

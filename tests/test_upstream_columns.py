@@ -1,5 +1,5 @@
 """Every mart and view cfbops defines under a name upstream also uses keeps upstream's
-columns (UPSTREAM.md §H.3): its Sprint 5 columns first, by name, in order and of the same
+columns: its Sprint 5 columns first, by name, in order and of the same
 type family, then HEAD's additions, then cfbops's own; a column the data cannot fill is
 kept, typed, and its comment says why."""
 
@@ -28,7 +28,7 @@ SELECT t.typcategory::text || coalesce(e.typcategory::text, '')
 FROM pg_type AS t LEFT JOIN pg_type AS e ON e.oid = t.typelem AND t.typcategory = 'A'
 WHERE t.oid = to_regtype(%s)
 """
-# UPSTREAM.md's short names for PostgreSQL's types
+# The short names upstream's column lists use for PostgreSQL's types
 SHORT_TYPES = {"varchar": "character varying", "float8": "double precision"}
 
 

@@ -145,7 +145,9 @@ def test_an_internal_error_never_carries_a_password(
 
     url = f"postgresql://u:{SECRET}@127.0.0.1/db"
 
-    def a_bug(args: object) -> int:  # stands in for any unforeseen failure quoting the URL
+    def a_bug(
+        args: object, loaded: object
+    ) -> int:  # stands in for any unforeseen failure quoting the URL
         raise RuntimeError(f"boom while using {url}")
 
     monkeypatch.setattr(cli, "_dispatch", a_bug)

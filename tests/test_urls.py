@@ -28,6 +28,15 @@ from tests.conftest import run_cli
         # urlsplit cannot parse an unclosed IPv6 bracket: the whole userinfo goes.
         ("postgresql://u:hunter2@[::1/db", "postgresql://****@[::1/db"),
         ("", ""),
+        # libpq reads # and ? in the userinfo as part of the password; urllib does not.
+        ("postgresql://u:pw#x@h:5432/db", "postgresql://u:****@h:5432/db"),
+        ("postgresql://u:pw?x@h:5432/db", "postgresql://u:****@h:5432/db"),
+        # An unencoded @ or / in the password: libpq would read part of it as a host,
+        # port or database, so everything up to the last @ goes.
+        ("postgresql://u:pw@x@h:5432/db", "postgresql://****@h:5432/db"),
+        ("postgresql://u:pw/x@h:5432/db", "postgresql://****@h:5432/db"),
+        # libpq rejects it: `password=ab&cd` may be one password, so the rest of the query goes.
+        ("postgresql://u@h/db?password=ab&cd", "postgresql://****@h/db?password=****"),
     ],
 )
 def test_redact_url_hides_every_password(url: str, shown: str) -> None:

@@ -13,7 +13,7 @@ from cfbops.commands.migrate_report import (
     lost_document,
 )
 from cfbops.config import Settings
-from cfbops.errors import ExitCode, UsageError
+from cfbops.errors import UsageError
 from cfbops.migrate.adopt.adoption import AdoptResult, adopt, adoption_plan
 from cfbops.migrate.adopt.model import FileAdoption, ObjectReport
 from cfbops.migrate.adopt.model import ObjectState as Found
@@ -47,7 +47,7 @@ def run_adopt(
     return Outcome(
         adopt_document(result),
         adopt_text(result, planned=args.plan),
-        ExitCode.OK if result.ok else ExitCode.FAILED,
+        result.exit_code,
     )
 
 
@@ -119,22 +119,21 @@ def _object_lines(report: ObjectReport) -> list[str]:
 
 def stands_text(result: AdoptResult) -> str:
     """After a failed --adopt: exactly what of it stands."""
-    done = [a for a in result.applied]
-    adopted = {a.version for a in done} | set(result.adopted)
-    files = [f for f in result.files if f.file.version in adopted]
-    if not files and not done:
+    recorded = {a.version for a in result.applied if a.version} | set(result.adopted)
+    versions = [f.file.version for f in result.files if f.file.version in recorded]
+    repeatables = [a for a in result.applied if a.version is None]
+    if not versions and not repeatables:
         return "Nothing was changed."
-    versions = ", ".join(f"V{f.file.version}" for f in files)
-    repeatables = [a.name for a in done if a.version is None]
-    text = f"Stands, recorded in ops.schema_history: {versions or 'no versioned file'}"
+    listed = ", ".join(f"V{v}" for v in versions) or "no versioned file"
+    text = f"Stands, recorded in ops.schema_history: {listed}"
     if repeatables:
         text += f" and {len(repeatables)} repeatable file(s)"
-    text += (
-        f". Nothing of {result.failed.name if result.failed else 'the failed file'} or after it "
-        "was applied (indexes built CONCURRENTLY before it stand). Fix it and run "
-        "migrate --adopt again: it compares what is still pending and carries on."
+    failed = result.failed.name if result.failed else "the failed file"
+    return text + (
+        f". Nothing of {failed} or after it was applied (indexes built CONCURRENTLY before it "
+        "stand). Fix it and run migrate --adopt again: it compares what is still pending and "
+        "carries on."
     )
-    return text
 
 
 def adopt_text(result: AdoptResult, *, planned: bool) -> str:

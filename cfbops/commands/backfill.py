@@ -13,6 +13,12 @@ from cfbops.commands.arguments import positive_int, season_range
 from cfbops.commands.base import Command, Outcome
 from cfbops.config import Settings
 from cfbops.db.connect import connect
+from cfbops.db.ops_objects import (
+    BACKFILL_OBJECTS,
+    NOT_AVAILABLE,
+    NOT_AVAILABLE_DOCUMENT,
+    objects_exist,
+)
 from cfbops.errors import UsageError
 from cfbops.headless import render_table
 from cfbops.progress import ProgressCallback
@@ -48,7 +54,9 @@ def run(settings: Settings, args: argparse.Namespace, progress: ProgressCallback
     if args.action == "status":
         if args.seasons or args.max_calls:
             raise UsageError("backfill status takes no --seasons or --max-calls")
-        with connect(settings, application_name="cfbops backfill status") as conn:
+        with connect(settings, application_name="cfbops backfill status", read_only=True) as conn:
+            if not objects_exist(conn, BACKFILL_OBJECTS):
+                return Outcome(dict(NOT_AVAILABLE_DOCUMENT, jobs=[]), f"backfill {NOT_AVAILABLE}")
             overview = backfill_overview(conn)
         return Outcome(document=overview.as_dict(), text=overview_text(overview))
     if args.action == "pause":

@@ -8,6 +8,12 @@ from cfbops.cfbd.meter import BudgetMeter, budget_meter, reconcile_with_api
 from cfbops.commands.base import Command, Outcome
 from cfbops.config import Settings
 from cfbops.db.connect import connect
+from cfbops.db.ops_objects import (
+    BUDGET_OBJECTS,
+    NOT_AVAILABLE,
+    NOT_AVAILABLE_DOCUMENT,
+    objects_exist,
+)
 from cfbops.progress import ProgressCallback
 
 
@@ -21,6 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(settings: Settings, args: argparse.Namespace, progress: ProgressCallback) -> Outcome:
     with connect(settings, application_name="cfbops budget") as conn:
+        if not objects_exist(conn, BUDGET_OBJECTS):
+            return Outcome(dict(NOT_AVAILABLE_DOCUMENT), f"budget {NOT_AVAILABLE}")
         note = "" if args.no_api else _reconcile(conn, settings)
         meter = budget_meter(conn, note=note)
     return Outcome(document=meter.as_dict(), text=meter_text(meter))

@@ -41,6 +41,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--until", metavar="DATE", help="last day of the mute, YYYY-MM-DD")
     parser.add_argument("--reason", metavar="TEXT", help="why the check is muted")
     parser.add_argument(
+        "--unmute", metavar="NAME", help="end a check's mute today (its history is kept)"
+    )
+    parser.add_argument(
         "--statement-timeout",
         metavar="DURATION",
         type=duration,
@@ -68,6 +71,7 @@ def run(settings: Settings, args: argparse.Namespace, progress: ProgressCallback
         contract_path=args.contract,
         statement_timeout=args.statement_timeout,
         mute=mute,
+        unmute=args.unmute,
         progress=progress,
     )
     return Outcome(document=result.as_dict(), text=run_text(result), exit_code=result.exit_code)
@@ -86,6 +90,9 @@ def list_outcome() -> Outcome:
 
 def run_text(result: QualityRun) -> str:
     lines: list[str] = []
+    if result.unmuted:
+        was = result.unmuted
+        lines.append(f"unmuted {was.check} (was muted until {was.until.isoformat()}: {was.reason})")
     if result.mute:
         lines.append(
             f"muted {result.mute.check} until {result.mute.until.isoformat()}: {result.mute.reason}"

@@ -47,18 +47,23 @@ def run(settings: Settings, args: argparse.Namespace, progress: ProgressCallback
     path: Path = args.contract or default_contract_path(settings)
     if not path.is_file() and not args.write:
         raise UsageError(f"no contract file at {path}; pass --contract FILE, or --write one")
-    text = path.read_text(encoding="utf-8") if path.is_file() else "# Schema contract\n"
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
     contract = parse_contract(text)
-    if not contract and (not args.write or text.strip()):
+    if not contract and not (args.write and not text.strip()):
         # An empty file, the README, a cut-off page: a contract that records nothing would
-        # pass every check and protect no consumer.
+        # pass every check and protect no consumer; --write writes one only into a new or
+        # empty file, never into a page that is something else.
         what = "is empty" if not text.strip() else "records no api view"
+        way_out = (
+            "--write rewrites a contract: give a new or empty file"
+            if args.write
+            else "pass --contract FILE, or write one with contract --write"
+        )
         raise UsageError(
             f"{path} {what}: a schema contract has a '## api.<view>' section per view with "
-            "'| `column` | `type` |' rows; pass --contract FILE"
-            + (", or write one with contract --write" if not args.write else "")
-            + ("" if not args.write else "; --write rewrites a contract, give a new or empty file")
+            f"'| `column` | `type` |' rows; {way_out}"
         )
+    text = text if text.strip() else "# Schema contract\n"
     with connect(settings, application_name="cfbops contract") as conn:
         catalog = catalog_columns(conn)
         families = type_families(conn, contract_types(contract, catalog))

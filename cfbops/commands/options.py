@@ -30,6 +30,13 @@ def global_options(*, suppress: bool) -> argparse.ArgumentParser:
         help="PostgreSQL URL (default: DATABASE_URL, config file, or embedded)",
     )
     group.add_argument(
+        "--database",
+        metavar="NAME",
+        default=default,
+        help="another database on the same server, e.g. the demo's: --database cfbops_demo "
+        "(default: the one the URL names; cfbops on the embedded server)",
+    )
+    group.add_argument(
         "--config",
         metavar="FILE",
         type=Path,
@@ -47,7 +54,9 @@ def global_options(*, suppress: bool) -> argparse.ArgumentParser:
         "--read-only",
         action="store_true",
         default=flag_default,
-        help="open every session with default_transaction_read_only=on",
+        help="open every session with default_transaction_read_only=on; every writing "
+        "command refuses up front (exit 2). A guard, not a boundary: in cfbops psql, "
+        "BEGIN READ WRITE lifts it; connect as a read-only role for one (docs/security.md)",
     )
     group.add_argument(
         "--json",

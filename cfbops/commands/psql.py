@@ -85,12 +85,30 @@ def find_psql() -> Path:
     return Path(found)
 
 
+def _require_reachable(target, connect_timeout: int) -> None:
+    """Connect once first, so an unreachable server is one line and exit 3, as for every
+    command (psql itself would exit 2). No check of cfbops's own tables: psql is how a
+    person mends them."""
+    import psycopg
+
+    from cfbops.db.connect import describe_connect_failure, describe_unparsable_target
+    from cfbops.errors import DatabaseUnreachable
+
+    try:
+        psycopg.connect(target.conninfo, connect_timeout=connect_timeout).close()
+    except psycopg.OperationalError as exc:
+        raise DatabaseUnreachable(describe_connect_failure(target, exc)) from None
+    except psycopg.ProgrammingError as exc:
+        raise ConfigError(describe_unparsable_target(target, exc)) from None
+
+
 def run_psql(settings: Settings, psql_args: Sequence[str]) -> int:
     """Replace this process with psql connected to the settings' database."""
     from cfbops.db.connect import resolve_target
 
     psql = find_psql()
     target = resolve_target(settings)
+    _require_reachable(target, settings.connect_timeout)
     env = psql_environment(target.conninfo, os.environ, read_only=settings.read_only)
     sys.stdout.flush()
     sys.stderr.flush()

@@ -31,9 +31,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"random seed: the same scale and seed give the same data (default {DEFAULT_SEED})",
     )
     parser.add_argument(
+        "--replace",
         "--force",
+        dest="replace",
         action="store_true",
-        help="replace data that an earlier seed did not create",
+        help="replace rows the seed did not load (a warehouse's, or rows added by hand since "
+        "the last seed); without it such a database is refused",
     )
     add_sql_dir_argument(parser)
 
@@ -43,7 +46,7 @@ def run(settings: Settings, args: argparse.Namespace, progress: ProgressCallback
         settings,
         args.scale,
         seed=args.seed,
-        force=args.force,
+        replace=args.replace,
         sql_dir=settings.sql_dir,
         progress=progress,
     )

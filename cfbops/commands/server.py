@@ -24,12 +24,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="url: print the password too (the only place cfbops prints one)",
     )
-    parser.add_argument(
-        "--database",
-        metavar="NAME",
-        default=DATABASE,
-        help=f"url: the database to name (default {DATABASE}; the demo's is cfbops_demo)",
-    )
 
 
 def run(settings: Settings, args: argparse.Namespace, progress: ProgressCallback) -> Outcome:
@@ -44,7 +38,8 @@ def run(settings: Settings, args: argparse.Namespace, progress: ProgressCallback
     if args.action in ("start", "url"):
         was_running = server.is_running()
         address = server.ensure_running()
-        url = address.url(args.database)
+        # The global --database names another (the demo's: cfbops_demo).
+        url = address.url(settings.database_name or DATABASE)
         shown = url if args.show_password else redact_url(url)
         if args.action == "url":
             return Outcome({"url": shown}, shown)

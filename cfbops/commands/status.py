@@ -7,11 +7,11 @@ import argparse
 from cfbops.commands.base import Command, Outcome
 from cfbops.commands.migrate import add_sql_dir_argument
 from cfbops.config import Settings
+from cfbops.db.ops_objects import NOT_AVAILABLE, NOT_AVAILABLE_DOCUMENT
 from cfbops.headless import jsonable
 from cfbops.progress import ProgressCallback
 from cfbops.status import StatusSnapshot, collect_status
 
-NOT_AVAILABLE = "not available"
 SECTIONS = ("migrations", "budget", "backfill", "marts", "quality")
 
 
@@ -28,7 +28,7 @@ def status_document(snapshot: StatusSnapshot) -> dict:
     document: dict = {"database": jsonable(snapshot.database)}
     for section in SECTIONS:
         value = getattr(snapshot, section)
-        document[section] = jsonable(value) if value is not None else {"available": False}
+        document[section] = jsonable(value) if value is not None else NOT_AVAILABLE_DOCUMENT
     return document
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from cfbops.commands.arguments import season_list, seconds
 from cfbops.commands.base import Command, Outcome
@@ -39,6 +40,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="extend",
         help="e.g. 2025, 2019-2022 or 2019,2021 (default: the current season)",
     )
+    nfl.add_argument(
+        "--from",
+        dest="source_dir",
+        metavar="DIR",
+        type=Path,
+        help="read nflverse's parquet files in DIR (games.parquet, roster_SEASON.parquet) "
+        "instead of downloading through nflreadpy",
+    )
     add_wait_argument(nfl)
     markets = targets.add_parser(
         "markets",
@@ -60,7 +69,9 @@ def run_nfl(settings: Settings, args: argparse.Namespace, progress: ProgressCall
 
     # --seasons 2019-2020 2022: one list per value, flattened.
     seasons = [s for group in args.seasons or [] for s in group] or [current_season()]
-    result = sync_nfl(settings, seasons, wait_s=args.wait, progress=progress)
+    result = sync_nfl(
+        settings, seasons, wait_s=args.wait, progress=progress, source_dir=args.source_dir
+    )
     return Outcome(document=result.as_dict(), text=nfl_text(result))
 
 
@@ -113,6 +124,12 @@ def markets_text(result) -> str:
         ),
     ]
     for s in result.sources:
+        if s.series:
+            answered = ", ".join(
+                f"{a.series} {a.markets} markets" if a.markets else f"{a.series} none"
+                for a in s.series
+            )
+            lines.append(f"{s.source} series: {answered}")
         for reason, count in sorted(s.passed_over.items()):
             lines.append(f"{s.source}: {count} passed over: {reason}")
     lines.append("value picks (sources 5+ points apart): SELECT * FROM nfl.market_value_picks")

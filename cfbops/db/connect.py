@@ -8,11 +8,14 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import psycopg
+from psycopg.conninfo import make_conninfo
 
 from cfbops.db.embedded import EmbeddedServer
-from cfbops.db.urls import password_of, redact_url, scrub
+from cfbops.db.ops_objects import verify_ops_objects
+from cfbops.db.urls import libpq_reason, redact_url, scrub_url_secrets
 from cfbops.errors import ConfigError, DatabaseUnreachable, OperationFailed, UsageError
 
 APPLICATION_NAME = "cfbops"
@@ -24,6 +27,9 @@ CONNECTION_CHECK_INTERVAL = "1s"
 # SQLSTATE classes that mean the session itself is gone: 08 connection exception,
 # 57P01-57P05 administrator shutdown, crash, cannot connect now, idle timeouts.
 _LOST_SQLSTATE_PREFIXES = ("08", "57P")
+# libpq refusing a parameter's value before any connection (sslmode=bogus, port 99999):
+# a configuration error, not an unreachable server.
+_BAD_OPTION_VALUE = "connection is bad: invalid "
 
 
 class ConnectionSettings(Protocol):
@@ -41,6 +47,8 @@ class ConnectionSettings(Protocol):
     def read_only(self) -> bool: ...
     @property
     def connect_timeout(self) -> int: ...
+    @property
+    def database_name(self) -> str | None: ...
 
 
 def require_writable(settings: ConnectionSettings, what: str) -> None:
@@ -66,25 +74,66 @@ class DatabaseTarget:
 
 
 @cache
-def _embedded_target(home: Path) -> DatabaseTarget:
+def _embedded_target(home: Path, database: str | None) -> DatabaseTarget:
     server = EmbeddedServer(home)
     address = server.ensure_running()
     return DatabaseTarget(
-        address.url(), embedded=True, origin="the embedded server", log_file=server.log_file
+        address.url(database),
+        embedded=True,
+        origin="the embedded server",
+        log_file=server.log_file,
     )
 
 
-def resolve_target(settings: ConnectionSettings) -> DatabaseTarget:
-    """The configured database, or the embedded server (started if it is not running)."""
+def with_database(conninfo: str, database: str) -> str:
+    """The same server and user, another database: a URL keeps its form, anything else
+    (key=value, or empty for libpq's PG* variables) gets dbname."""
+    if "://" in conninfo:
+        parts = urlsplit(conninfo)
+        return urlunsplit(parts._replace(path="/" + quote(database, safe="")))
+    return make_conninfo(conninfo, dbname=database)
+
+
+def resolve_target(settings: ConnectionSettings, *, fresh: bool = False) -> DatabaseTarget:
+    """The configured database, or the embedded server (started if it is not running);
+    --database picks another database on the same server.
+
+    `fresh`: where the embedded server listens now, read again and without starting it (a
+    client reconnecting after the server was restarted, perhaps on another port)."""
+    server = EmbeddedServer(settings.home) if settings.embedded else None
     if settings.database_url is not None:
+        url = settings.database_url
+        if settings.database_name:
+            url = with_database(url, settings.database_name)
         # A URL with the embedded source names a database on the embedded server (the demo).
+        if server is not None and fresh:
+            url = with_port(url, server.current_address().port)
         return DatabaseTarget(
-            settings.database_url,
+            url,
             embedded=settings.embedded,
             origin=settings.database_origin_text,
-            log_file=EmbeddedServer(settings.home).log_file if settings.embedded else None,
+            log_file=server.log_file if server is not None else None,
         )
-    return _embedded_target(settings.home)
+    if fresh:
+        server = EmbeddedServer(settings.home)
+        return DatabaseTarget(
+            server.current_address().url(settings.database_name),
+            embedded=True,
+            origin="the embedded server",
+            log_file=server.log_file,
+        )
+    return _embedded_target(settings.home, settings.database_name)
+
+
+def with_port(conninfo: str, port: int) -> str:
+    """`conninfo` (a URL or libpq keywords) pointing at `port`, in the form it came in."""
+    if "://" in conninfo:
+        parts = urlsplit(conninfo)
+        userinfo, at, hostport = parts.netloc.rpartition("@")
+        host = hostport.rsplit(":", 1)[0] if not hostport.endswith("]") else hostport
+        netloc = f"{userinfo}{at}{host}:{port}"
+        return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    return psycopg.conninfo.make_conninfo(conninfo, port=str(port))
 
 
 def connect(
@@ -93,10 +142,16 @@ def connect(
     autocommit: bool = True,
     application_name: str = APPLICATION_NAME,
     target: DatabaseTarget | None = None,
+    read_only: bool = False,
 ) -> psycopg.Connection:
-    """A connection to the settings' database, failing with one line and exit code 3."""
+    """A connection to the settings' database, failing with one line and exit code 3.
+
+    Read-only (every transaction of the session) under --read-only or when `read_only` asks
+    for it: readers never write. A database whose `ops` objects stand in a shape cfbops did
+    not make is refused (exit 2) before anything is read or changed."""
     target = target or resolve_target(settings)
-    options = "-c default_transaction_read_only=on" if settings.read_only else None
+    read_only = read_only or settings.read_only
+    options = "-c default_transaction_read_only=on" if read_only else None
     try:
         conn = psycopg.connect(
             target.conninfo,
@@ -106,11 +161,20 @@ def connect(
             **({"options": options} if options else {}),
         )
     except psycopg.OperationalError as exc:
+        if str(exc).startswith(_BAD_OPTION_VALUE):
+            raise ConfigError(describe_unparsable_target(target, exc)) from None
         raise DatabaseUnreachable(describe_connect_failure(target, exc)) from None
     except psycopg.ProgrammingError as exc:
         # libpq could not parse the string at all, and its message quotes it, password and all.
         raise ConfigError(describe_unparsable_target(target, exc)) from None
     _watch_client(conn)
+    try:
+        verify_ops_objects(conn)
+    except BaseException:
+        conn.close()
+        raise
+    if not conn.autocommit:
+        conn.rollback()  # the caller starts from a clean transaction
     return conn
 
 
@@ -163,7 +227,9 @@ def one_line_database_errors(failure: str) -> Iterator[None]:
 
 def describe_connect_failure(target: DatabaseTarget, exc: BaseException) -> str:
     """One line naming the database (redacted), what failed, and what to do."""
-    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    # Scrubbed before lines are joined: a password may hold a tab or a newline.
+    raw = scrub_url_secrets(str(exc), target.conninfo)
+    lines = [line.strip() for line in raw.splitlines() if line.strip()]
     reason = " ".join(lines) if lines else type(exc).__name__
     reason = reason.removeprefix("connection failed:").replace("FATAL:  ", "").strip()
     if target.embedded:
@@ -177,18 +243,16 @@ def describe_connect_failure(target: DatabaseTarget, exc: BaseException) -> str:
     else:
         hint = f"check that the server is running and {target.origin} is right"
     message = f"cannot connect to {target.display_url}: {reason}; {hint}"
-    return scrub(message, password_of(target.conninfo))
+    return scrub_url_secrets(message, target.conninfo)
 
 
 def describe_unparsable_target(target: DatabaseTarget, exc: BaseException) -> str:
     """One line naming the (redacted) connection string libpq rejected, and what to do."""
-    reason = " ".join(line.strip() for line in str(exc).splitlines() if line.strip())
-    reason = reason.replace(target.conninfo, target.display_url)
-    message = (
+    reason = libpq_reason(target.conninfo, exc)
+    return (
         f"the database URL {target.display_url} is not a valid connection string: {reason}; "
-        "fix DATABASE_URL (or --database-url), e.g. postgresql://USER@HOST:5432/DB"
+        f"fix {target.origin}, e.g. postgresql://USER@HOST:5432/DB"
     )
-    return scrub(message, password_of(target.conninfo))
 
 
 def server_version(conn: psycopg.Connection) -> str:

@@ -186,6 +186,19 @@ class EmbeddedServer:
                 self._write_state(state)
         return address
 
+    def current_address(self) -> ServerAddress:
+        """Where the server listens now, without starting it: DatabaseUnreachable (exit 3)
+        when it is not running. What a client that lost its connection asks before
+        reconnecting: a restart may have moved the server to another port."""
+        postmaster = self.postmaster() if self.home.is_dir() else None
+        state = self._read_state()
+        if postmaster is None or not postmaster.ready or "password" not in state:
+            raise DatabaseUnreachable(
+                f"the embedded server under {_shorten(str(self.home))} is not running; start it"
+                " with cfbops --headless server start"
+            )
+        return ServerAddress("127.0.0.1", postmaster.port, SUPERUSER, state["password"], DATABASE)
+
     def stop(self) -> bool:
         """Stop the server if it runs (fast shutdown); True if it was running."""
         if not self.home.is_dir():

@@ -16,6 +16,7 @@ from datetime import datetime
 
 import psycopg
 
+from cfbops.db.connect import ConnectionSettings, connect
 from cfbops.errors import LockBusy
 
 # Migrations and mart refreshes share one lock: a refresh never overlaps a migration.
@@ -23,7 +24,8 @@ OPERATIONS_LOCK = "cfbops.operations"
 DEFAULT_WAIT_S = 60.0
 
 HOLDER_SQL = """
-SELECT a.pid, a.application_name, a.backend_start, a.state, left(a.query, 200)
+SELECT a.pid, a.application_name, a.backend_start, a.state,
+       extract(epoch FROM clock_timestamp() - a.backend_start)::float8
 FROM pg_locks l
 JOIN pg_stat_activity a ON a.pid = l.pid
 WHERE l.locktype = 'advisory' AND l.granted
@@ -39,11 +41,20 @@ class LockHolder:
     application_name: str
     since: datetime | None
     state: str | None
+    held_s: float | None = None  # how long its session has been up (it took the lock since)
 
     def describe(self) -> str:
         since = f" since {self.since:%Y-%m-%d %H:%M:%S %Z}".rstrip() if self.since else ""
         name = self.application_name or "unnamed client"
-        return f"pid {self.pid} ({name}){since}"
+        how = ", ".join(
+            part
+            for part in (
+                self.state or "",
+                f"session up {self.held_s:.0f}s" if self.held_s is not None else "",
+            )
+            if part
+        )
+        return f"pid {self.pid} ({name}){since}" + (f" [{how}]" if how else "")
 
 
 def lock_key(name: str) -> int:
@@ -68,7 +79,15 @@ def lock_holder(conn: psycopg.Connection, name: str) -> LockHolder | None:
     row = conn.execute(HOLDER_SQL, {"hi": hi, "lo": lo}).fetchone()
     if row is None:
         return None
-    return LockHolder(pid=row[0], application_name=row[1] or "", since=row[2], state=row[3])
+    return LockHolder(
+        pid=row[0], application_name=row[1] or "", since=row[2], state=row[3], held_s=row[4]
+    )
+
+
+def operations_lock_holder(settings: ConnectionSettings) -> LockHolder | None:
+    """Who holds the operations lock now (read-only; None when it is free)."""
+    with connect(settings, application_name="cfbops lock check") as conn:
+        return lock_holder(conn, OPERATIONS_LOCK)
 
 
 def try_lock(conn: psycopg.Connection, name: str) -> bool:

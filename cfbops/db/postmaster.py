@@ -70,7 +70,11 @@ def reap(pid: int) -> None:
 
 
 def port_is_free(port: int) -> bool:
+    """Whether a server could listen on `port` now. With SO_REUSEADDR, as PostgreSQL binds its
+    own socket: a port whose last connections linger in TIME-WAIT (the server just stopped)
+    is free to it, so a restart keeps its port and its clients' URLs."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:

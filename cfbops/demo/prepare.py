@@ -7,22 +7,30 @@ server under the cfbops home (or on the server `server_url` names, for tests).
 from __future__ import annotations
 
 import dataclasses
+import secrets
 from dataclasses import dataclass
 
 import psycopg
 from psycopg import sql
 
+from cfbops.backfill.control import suggested_seasons
+from cfbops.backfill.queue import Kind
+from cfbops.backfill.runner import run_backfill
 from cfbops.config import DatabaseSource, Settings, default_sql_dir
 from cfbops.db.connect import connect
 from cfbops.db.embedded import EmbeddedServer
+from cfbops.demo.cfbd_standin import running_standin
 from cfbops.demo.seed import latest_seed, seed_database
 from cfbops.errors import OperationFailed
-from cfbops.marts.models import MartStatus
+from cfbops.marts.models import MartStatus, RefreshMode
 from cfbops.marts.runner import refresh_marts
 from cfbops.migrate.apply import migrate
 from cfbops.progress import ProgressCallback, TaskProgress, ignore_progress
+from cfbops.quality.session import check_database
 
 DEMO_DATABASE = "cfbops_demo"
+# The warm-up backfill's calls: a few, so the job stays part-done as one mid-way looks.
+WARM_UP_CALLS = 25
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +43,8 @@ class DemoDatabase:
     marts_refreshed: int
     # Marts the warm start left alone: their inputs had not changed since their last refresh.
     marts_fresh: int = 0
+    # The database's name on its server (headless commands reach it with --database NAME).
+    database: str = DEMO_DATABASE
 
 
 def prepare_demo(
@@ -60,6 +70,7 @@ def prepare_demo(
             else str(psycopg.conninfo.make_conninfo(admin_url, dbname=database))
         ),
         database_source=DatabaseSource.EMBEDDED,
+        database_name=None,  # the URL names the demo's database already
         read_only=False,
     )
     result = migrate(demo, sql_dir=default_sql_dir(), progress=progress)
@@ -71,13 +82,44 @@ def prepare_demo(
         previous = latest_seed(conn)
     seeded = previous is None or previous.scale != scale
     if seeded:
-        seed_database(demo, scale, progress=progress)
+        # Its own database: rows a backfill or a grade added go with the old scale.
+        seed_database(demo, scale, replace=True, progress=progress)
         task.step(f"seeded at scale {scale}")
     else:
         task.step(f"already seeded at scale {scale} (--fresh starts over)")
     refreshed, fresh_marts = _refresh_stale_marts(demo, progress)
     task.step(f"{refreshed} marts refreshed, {fresh_marts} already fresh")
-    return DemoDatabase(demo, scale, seeded, refreshed, fresh_marts)
+    warm_up_panes(demo, progress)
+    return DemoDatabase(demo, scale, seeded, refreshed, fresh_marts, database=database)
+
+
+def warm_up_panes(settings: Settings, progress: ProgressCallback = ignore_progress) -> None:
+    """So every pane of the console has something on first open: the checks run once (the
+    quality pane), and a short play-stats backfill against the local CFBD stand-in (the
+    budget pane's meter, calls a day and a job part-done). Done once: a warm start finds
+    them stored and does neither again."""
+    with connect(settings, application_name="cfbops demo") as conn:
+        checked, backfilled = conn.execute(
+            "SELECT to_regclass('ops.check_run') IS NOT NULL"
+            " AND EXISTS (SELECT 1 FROM ops.check_run),"
+            " EXISTS (SELECT 1 FROM ops.backfill_jobs)"
+        ).fetchone()
+    if not checked:
+        check_database(settings, progress=progress)
+    if not backfilled:
+        seasons = suggested_seasons(settings)
+        if seasons is not None:
+            key = secrets.token_urlsafe(16)  # this warm-up's only: never shown, never stored
+            assert settings.database_url is not None
+            with running_standin(settings.database_url, api_key=key) as standin:
+                cfbd = dataclasses.replace(settings, cfbd_url=standin.url, cfbd_api_key=key)
+                run_backfill(
+                    cfbd,
+                    Kind.PLAY_STATS,
+                    *seasons,
+                    max_calls=WARM_UP_CALLS,
+                    progress=progress,
+                )
 
 
 def _create_database(admin_url: str, database: str, *, drop_first: bool) -> bool:
@@ -92,10 +134,23 @@ def _create_database(admin_url: str, database: str, *, drop_first: bool) -> bool
         return True
 
 
+# Nobody reads the demo's marts before its console opens: a plain refresh skips the
+# duplicate-row sort CONCURRENTLY needs (play_epa: seconds against a quarter of a minute at
+# small), and two workers use both cores of a small machine.
+WARM_UP_MODE = RefreshMode.PLAIN
+WARM_UP_WORKERS = 2
+
+
 def _refresh_stale_marts(settings: Settings, progress: ProgressCallback) -> tuple[int, int]:
     """Through the refresh engine, as `refresh --stale` does: a warm start refreshes only what
     changed, and every run lands in the refresh history the console's marts pane reads."""
-    run = refresh_marts(settings, stale_only=True, progress=progress)
+    run = refresh_marts(
+        settings,
+        stale_only=True,
+        mode=WARM_UP_MODE,
+        workers=WARM_UP_WORKERS,
+        progress=progress,
+    )
     broken = [f"{v.name}: {v.error}" for v in run.views if v.status is MartStatus.FAILED]
     if broken:
         raise OperationFailed("demo marts failed to refresh: " + "; ".join(broken))

@@ -1,9 +1,10 @@
 """Load the demo dataset into a migrated database, replacing what an earlier seed loaded.
 
-The seed never touches data it did not create: a database whose raw tables hold rows
-without an `ops.seed_runs` row is refused unless forced. The old rows go and the new
-ones arrive in one transaction, so a failed or interrupted seed leaves the database as
-it was. Marts are left as they are; refresh them afterwards.
+The seed never touches data it did not load: a database whose tables hold rows no seed
+recorded (a real warehouse, or rows added by hand since the last seed) is refused unless
+`replace`. The old rows go and the new ones arrive in one transaction, so a failed or
+interrupted seed leaves the database as it was; then the loaded tables are analyzed, so the
+planner knows their sizes. Marts are left as they are; refresh them afterwards.
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ def seed_database(
     scale: str,
     *,
     seed: int = DEFAULT_SEED,
-    force: bool = False,
+    replace: bool = False,
     sql_dir: Path | None = None,
     progress: ProgressCallback = ignore_progress,
     wait_s: float | None = 60.0,
@@ -80,15 +81,9 @@ def seed_database(
     with connect(settings, application_name="cfbops seed") as conn:
         with advisory_lock(conn, OPERATIONS_LOCK, wait_s=wait_s):
             require_migrated(conn, sql_dir or default_sql_dir())
-            previous = latest_seed(conn)
             holding = tables_with_rows(conn)
-            if holding and previous is None and not force:
-                raise UsageError(
-                    "the database holds data cfbops seed did not create ("
-                    + ", ".join(holding[:3])
-                    + (", …" if len(holding) > 3 else "")
-                    + " have rows); seed only an empty database, or pass --force to replace it"
-                )
+            if holding and not replace:
+                refuse_foreign_rows(conn, holding)
             started = time.monotonic()
             with conn.transaction():
                 conn.execute("SET LOCAL statement_timeout = 0")
@@ -98,6 +93,7 @@ def seed_database(
                 rows = count_rows(conn)
                 seconds = round(time.monotonic() - started, 3)
                 conn.execute(RECORD_RUN_SQL, (chosen.name, seed, Jsonb(rows), seconds))
+            analyze_seeded_tables(conn)
     return SeedResult(
         chosen.name,
         seed,
@@ -106,6 +102,40 @@ def seed_database(
         replaced=bool(holding),
         file_seconds={name: round(s, 3) for name, s in generated.file_seconds.items()},
     )
+
+
+def refuse_foreign_rows(conn: psycopg.Connection, holding: list[str]) -> None:
+    """Raise a usage error unless every table holds exactly what the last seed loaded."""
+    previous = latest_seed(conn)
+    if previous is None:
+        raise UsageError(
+            "the database holds data cfbops seed did not load ("
+            + _listed(holding)
+            + " have rows); seed only an empty database, or pass --replace to replace it"
+        )
+    now = count_rows(conn)
+    changed = [
+        f"{name} {now[name]:,} rows, {previous.rows.get(name, 0):,} seeded"
+        for name in SEEDED_TABLES
+        if now[name] != previous.rows.get(name, 0)
+    ]
+    if changed:
+        raise UsageError(
+            "the database holds rows the last seed did not load ("
+            + _listed(changed)
+            + "); pass --replace to delete them with the demo data"
+        )
+
+
+def _listed(items: list[str]) -> str:
+    return ", ".join(items[:3]) + (", …" if len(items) > 3 else "")
+
+
+def analyze_seeded_tables(conn: psycopg.Connection) -> None:
+    """Planner statistics for what the seed loaded: without them a mart's plan can take a
+    minute where it takes a second."""
+    tables = sql.SQL(", ").join(_table(name) for name in SEEDED_TABLES)
+    conn.execute(sql.SQL("ANALYZE {}").format(tables))
 
 
 def require_migrated(conn: psycopg.Connection, sql_dir: Path) -> None:
@@ -124,8 +154,7 @@ def require_migrated(conn: psycopg.Connection, sql_dir: Path) -> None:
 
 
 def applied_migrations_exist(conn: psycopg.Connection) -> bool:
-    row = conn.execute("SELECT to_regclass('ops.schema_history') IS NOT NULL").fetchone()
-    return bool(row and row[0]) and bool(applied_migrations(conn))
+    return bool(applied_migrations(conn))  # empty when there is no history at all
 
 
 def latest_seed(conn: psycopg.Connection) -> SeedRun | None:

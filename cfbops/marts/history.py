@@ -6,25 +6,12 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import psycopg
 
-from cfbops.config import default_sql_dir
-from cfbops.errors import OperationFailed
+from cfbops.db.ops_objects import REFRESH_OBJECTS, ensure_objects, objects_exist
 from cfbops.marts.models import AppliedMode, MartResult, MartStatus, RefreshPlan, RunStatus
-
-# The migrations that own these tables; the refresh runs them too until migrations have.
-HISTORY_MIGRATION = "V0200__refresh_history.sql"
-HOLDER_MIGRATION = "V0230__refresh_run_holder.sql"
-HISTORY_OBJECTS = (
-    "ops.refresh_run",
-    "ops.mart_refresh",
-    "ops.mart_dependency",
-    "ops.mart_setting",
-    "ops.mart_last_refresh",
-)
 
 # A mart refreshed in under this many milliseconds is never called slow: 3 ms after a
 # 1 ms median is scheduling noise, and the table would show "0.0s" for both.
@@ -70,48 +57,25 @@ class LastRefresh:
     regression: bool
 
 
-def history_migration_file(name: str = HISTORY_MIGRATION) -> Path:
-    """One of the history's files in sql/migrations of the project's migrations."""
-    path = default_sql_dir() / "migrations" / name
-    if not path.is_file():
-        raise OperationFailed(f"cannot find {path}; reinstall cfbops from its repository")
-    return path
-
-
 def history_exists(conn: psycopg.Connection) -> bool:
-    row = conn.execute(
-        "SELECT bool_and(to_regclass(name) IS NOT NULL) FROM unnest(%s::text[]) AS name",
-        (list(HISTORY_OBJECTS),),
-    ).fetchone()
-    return bool(row and row[0])
-
-
-def _holder_column_exists(conn: psycopg.Connection) -> bool:
-    row = conn.execute(
-        "SELECT 1 FROM pg_attribute WHERE attrelid = 'ops.refresh_run'::regclass "
-        "AND attname = 'pid' AND NOT attisdropped"
-    ).fetchone()
-    return row is not None
+    return objects_exist(conn, REFRESH_OBJECTS)
 
 
 def ensure_history_schema(conn: psycopg.Connection) -> None:
-    """Create the ops history tables if any part is missing (the migrations' files, idempotent)."""
-    if history_exists(conn) and _holder_column_exists(conn):
-        return
-    with conn.transaction():
-        for name in (HISTORY_MIGRATION, HOLDER_MIGRATION):
-            conn.execute(history_migration_file(name).read_text(encoding="utf-8"))
+    """Writers only: create the refresh history's tables (and its later columns) if missing."""
+    ensure_objects(conn, REFRESH_OBJECTS)
 
 
 def start_run(conn: psycopg.Connection, plan: RefreshPlan, workers: int) -> int:
     """Record a run held by this session (its pid holds the operations lock)."""
     row = conn.execute(
         """
-        INSERT INTO ops.refresh_run (selection, stale_only, workers, mode, client, pid)
-        VALUES (%s, %s, %s, %s, current_setting('application_name'), pg_backend_pid())
+        INSERT INTO ops.refresh_run
+            (selection, stale_only, workers, mode, client, pid, planned)
+        VALUES (%s, %s, %s, %s, current_setting('application_name'), pg_backend_pid(), %s)
         RETURNING run_id
         """,
-        (list(plan.selection), plan.stale_only, workers, plan.mode.value),
+        (list(plan.selection), plan.stale_only, workers, plan.mode.value, len(plan.to_refresh)),
     ).fetchone()
     assert row is not None
     return int(row[0])

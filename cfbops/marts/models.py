@@ -36,6 +36,7 @@ class RunStatus(Enum):
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     INTERRUPTED = "interrupted"
+    CANCELLED = "cancelled"  # stopped on request (the console's cancel)
 
 
 @dataclass(frozen=True, slots=True)

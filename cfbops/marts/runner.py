@@ -13,6 +13,7 @@ from dataclasses import replace
 import psycopg
 
 from cfbops.config import Settings
+from cfbops.db.cancel import Cancellation
 from cfbops.db.connect import connect, one_line_database_errors, require_writable
 from cfbops.db.locks import DEFAULT_WAIT_S, OPERATIONS_LOCK, LockHolder, advisory_lock
 from cfbops.errors import UsageError
@@ -53,19 +54,23 @@ def refresh_marts(
     statement_timeout: str | None = None,
     progress: ProgressCallback = ignore_progress,
     lock_wait_s: float = DEFAULT_READER_WAIT_S,
+    cancellation: Cancellation | None = None,
 ) -> RefreshRun:
     """Refresh the selected marts in dependency order; every considered mart is reported.
 
     Holds the operations lock for the whole run (LockBusy, exit 4, when another run or a
     migration keeps it past `wait_s`). A failed mart skips exactly its descendants. A
     plainly refreshed mart never keeps a reader outside the run waiting past `lock_wait_s`.
+    `cancellation.cancel()` from another thread stops the run (OperationCancelled), its
+    REFRESH statements cancelled and the run recorded 'cancelled'.
     """
     if lock_wait_s < 0:
         raise UsageError(f"--lock-wait must be 0 or more seconds, not {lock_wait_s:g}")
     if workers < 1:
         raise UsageError(f"--workers must be at least 1, not {workers}")
     require_writable(settings, "refresh")
-    lock_reporter = _lock_reporter(progress)
+    cancellation = cancellation or Cancellation("the refresh")
+    lock_reporter = _lock_reporter(cancellation.guard(progress))
     with (
         one_line_database_errors("refresh could not run"),
         connect(settings, application_name="cfbops refresh") as conn,
@@ -74,6 +79,7 @@ def refresh_marts(
             began = time.monotonic()
             ensure_history_schema(conn)
             mark_dead_runs(conn)
+            cancellation.check()
             catalog = read_catalog(conn)
             plan = plan_refresh(
                 conn,
@@ -85,7 +91,16 @@ def refresh_marts(
             )
             run_id = start_run(conn, plan, workers)
             results = _run_plan(
-                settings, conn, catalog, plan, run_id, workers, began, progress, lock_wait_s
+                settings,
+                conn,
+                catalog,
+                plan,
+                run_id,
+                workers,
+                began,
+                progress,
+                lock_wait_s,
+                cancellation,
             )
             wall_ms = (time.monotonic() - began) * 1000
             failed = any(r.status is MartStatus.FAILED for r in results)
@@ -135,11 +150,13 @@ def _run_plan(
     began: float,
     progress: ProgressCallback,
     lock_wait_s: float,
+    cancellation: Cancellation,
 ) -> tuple[MartResult, ...]:
     settled: dict[str, MartResult] = {}
     total = len(plan.to_refresh)
 
     def on_outcome(outcome: MartOutcome) -> None:
+        cancellation.check()  # a mart the cancel cut short is not recorded as failed
         result = outcome.result
         record_mart(conn, run_id, result, outcome.inputs)
         settled[result.name] = result
@@ -157,10 +174,12 @@ def _run_plan(
             on_outcome=on_outcome,
             reader_wait_s=lock_wait_s,
             run_pids=(conn.info.backend_pid,),
+            cancellation=cancellation,
         )
     except BaseException:
+        status = RunStatus.CANCELLED if cancellation.cancelled else RunStatus.INTERRUPTED
         with contextlib.suppress(psycopg.Error):
-            finish_run(conn, run_id, RunStatus.INTERRUPTED, (time.monotonic() - began) * 1000)
+            finish_run(conn, run_id, status, (time.monotonic() - began) * 1000)
         raise
     for planned in plan.marts:
         if not planned.refresh:

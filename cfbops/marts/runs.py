@@ -10,6 +10,7 @@ import psycopg
 
 from cfbops.db.locks import OPERATIONS_LOCK, lock_key_parts
 from cfbops.marts.history import FinishedRun, history_exists, run_views
+from cfbops.queries import package_sql
 
 # A run is dead when it says 'running' but its backend no longer holds the lock. The pid is
 # read through to_jsonb so that a history older than the pid column still reads (as dead).
@@ -28,10 +29,14 @@ SET status = 'abandoned', finished_at = clock_timestamp()
 WHERE {_DEAD}
 """
 
-# The last run that ended by itself, and every run after it (running, dead or abandoned).
+# The last run that ended by itself, and every run after it (running, dead or abandoned),
+# with how many marts each planned (read through to_jsonb: null before V0296) and settled.
 RECENT_RUNS_SQL = f"""
 SELECT r.run_id, r.started_at, r.finished_at, r.status, r.client,
-       (to_jsonb(r) ->> 'pid')::int AS pid, {_DEAD} AS dead, clock_timestamp()
+       (to_jsonb(r) ->> 'pid')::int AS pid, {_DEAD} AS dead, clock_timestamp(),
+       (to_jsonb(r) ->> 'planned')::int AS planned,
+       (SELECT count(*) FROM ops.mart_refresh m
+        WHERE m.run_id = r.run_id AND m.status <> 'fresh')::int AS settled
 FROM ops.refresh_run r
 WHERE r.run_id >= (
     SELECT coalesce(max(run_id), 0) FROM ops.refresh_run
@@ -50,11 +55,21 @@ class RunRecord:
     finished_at: datetime | None
     client: str | None
     pid: int | None
+    planned: int | None = None  # marts the run set out to refresh (unknown before V0296)
+    settled: int = 0  # of them, refreshed, failed or skipped so far
+    refreshing: tuple[str, ...] = ()  # the marts its workers have in hand now
 
     def describe(self) -> str:
         who = f" by {self.client}" if self.client else ""
         pid = f" (pid {self.pid})" if self.pid else ""
-        return f"run {self.run_id}{who}{pid} since {self.started_at:%Y-%m-%d %H:%M:%S}"
+        text = f"run {self.run_id}{who}{pid} since {self.started_at:%Y-%m-%d %H:%M:%S}"
+        if self.status != "running":
+            return text
+        if self.planned is not None:
+            text += f", {self.settled}/{self.planned} marts"
+        if self.refreshing:
+            text += ", refreshing " + ", ".join(self.refreshing)
+        return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,19 +93,23 @@ def mark_dead_runs(conn: psycopg.Connection) -> int:
 
 
 def recent_runs(conn: psycopg.Connection) -> RecentRuns:
-    """Read-only: dead runs read as abandoned whether or not they could be marked so."""
+    """Read-only: a dead run reads as abandoned; only the next writer (a refresh) marks it."""
     if not history_exists(conn):
         return RecentRuns(None, None, ())
-    if not _read_only(conn):
-        mark_dead_runs(conn)
     hi, lo = lock_key_parts(OPERATIONS_LOCK)
     records: list[RunRecord] = []
-    for run_id, started, finished, status, client, pid, dead, now in conn.execute(
+    for run_id, started, finished, status, client, pid, dead, now, planned, settled in conn.execute(
         RECENT_RUNS_SQL, {"hi": hi, "lo": lo}
     ):
         if dead:
             status, finished = "abandoned", finished or now
-        records.append(RunRecord(run_id, status, started, finished, client, pid))
+        refreshing: tuple[str, ...] = ()
+        if status == "running":
+            marts = conn.execute(package_sql("cfbops.marts", "refreshing_marts"))
+            refreshing = tuple(row[0] for row in marts if row[0])
+        records.append(
+            RunRecord(run_id, status, started, finished, client, pid, planned, settled, refreshing)
+        )
     ended = next((r for r in records if r.status != "running"), None)
     last = None
     if ended is not None:
@@ -100,8 +119,3 @@ def recent_runs(conn: psycopg.Connection) -> RecentRuns:
     running = next((r for r in records if r.status == "running"), None)
     abandoned = tuple(r for r in records if r.status == "abandoned")
     return RecentRuns(last, running, abandoned)
-
-
-def _read_only(conn: psycopg.Connection) -> bool:
-    row = conn.execute("SHOW transaction_read_only").fetchone()
-    return bool(row and row[0] == "on")

@@ -20,6 +20,7 @@ from enum import Enum
 import psycopg
 
 from cfbops.config import Settings
+from cfbops.db.cancel import Cancellation
 from cfbops.db.connect import connect
 from cfbops.errors import CfbopsError
 from cfbops.marts.catalog import Mart, MartCatalog
@@ -48,11 +49,14 @@ class _Lane(threading.Thread):
         step: Step,
         inbox: queue.Queue[tuple[str, Work] | None],
         done: queue.Queue[Report],
+        cancellation: Cancellation,
     ) -> None:
         super().__init__(daemon=True, name=f"cfbops-{step.value}")
         self.settings = settings
         self.step = step
+        self.cancellation = cancellation
         self.conn = open_worker_connection(settings, step)
+        cancellation.attach(self.conn)
         self.inbox = inbox
         self.done = done
 
@@ -60,14 +64,18 @@ class _Lane(threading.Thread):
         while (item := self.inbox.get()) is not None:
             name, work = item
             try:
+                self.cancellation.check()
                 if self.conn.closed or self.conn.broken:
+                    self.cancellation.detach(self.conn)
                     self.conn = open_worker_connection(self.settings, self.step)
+                    self.cancellation.attach(self.conn)
                 outcome: MartOutcome | BaseException = work(self.conn)
             except CfbopsError as error:  # could not reconnect: this mart fails, others go on
                 outcome = MartOutcome(MartResult(name, MartStatus.FAILED, error=str(error)), None)
             except BaseException as error:
                 outcome = error
             self.done.put((self.step, name, outcome))
+        self.cancellation.detach(self.conn)
         with contextlib.suppress(psycopg.Error):
             self.conn.close()
 
@@ -89,6 +97,7 @@ def execute_plan(
     on_outcome: OutcomeCallback,
     reader_wait_s: float = DEFAULT_READER_WAIT_S,
     run_pids: Collection[int] = (),
+    cancellation: Cancellation | None = None,
 ) -> None:
     """Refresh the plan's marts on `workers` connections, reporting each outcome as it lands.
 
@@ -111,12 +120,13 @@ def execute_plan(
     analyses: queue.Queue[tuple[str, Work] | None] = queue.Queue()
     done: queue.Queue[Report] = queue.Queue()
     lanes: list[_Lane] = []
+    cancellation = cancellation or Cancellation("the refresh")
     inboxes: list[queue.Queue[tuple[str, Work] | None]] = []
     try:
         for step, inbox in [(Step.ANALYZE, analyses)] + [(Step.REFRESH, refreshes)] * min(
             workers, len(to_run)
         ):
-            lane = _Lane(settings, step, inbox, done)
+            lane = _Lane(settings, step, inbox, done, cancellation)
             lane.start()
             lanes.append(lane)
             inboxes.append(inbox)

@@ -11,8 +11,10 @@ import psycopg
 from psycopg import sql
 
 from cfbops.config import Settings
+from cfbops.db.cancel import Cancellation
 from cfbops.db.connect import connect, connection_lost, require_writable
 from cfbops.db.locks import OPERATIONS_LOCK, LockHolder, advisory_lock
+from cfbops.db.ops_objects import ENGINE_OBJECTS, ensure_objects
 from cfbops.errors import ExitCode, UsageError
 from cfbops.migrate import history, statement_marks
 from cfbops.migrate.blockers import Blocker, BlockerWatch
@@ -35,9 +37,11 @@ from cfbops.migrate.lock_attempts import (
 )
 from cfbops.migrate.preflight import PreflightResult
 from cfbops.migrate.rehearsal import fix_for
+from cfbops.migrate.session import SessionBaseline, capture_session, restore_session
 from cfbops.migrate.state import MigrationState, migration_state
 from cfbops.migrate.statement_runs import PreflightFailed, check_before, execute, execute_alone
 from cfbops.migrate.statements import Statement
+from cfbops.migrate.swap import plan_swap, short_lock_tries, swap_in
 from cfbops.migrate.transaction_modes import refuse_mixed_files, runs_in_transaction
 from cfbops.progress import ProgressCallback, TaskProgress, ignore_progress
 
@@ -123,7 +127,12 @@ class MigrateResult:
             return f"migrate failed at {self.failed.name}: {self.failed.error}"
         if not self.applied:
             return "Nothing to migrate: the database is up to date."
-        return f"migrate applied {len(self.applied)} file(s)"
+        text = f"migrate applied {len(self.applied)} file(s)"
+        if self.dependents.recreated:
+            text += f"; kept {len(self.dependents.recreated)} object(s) cfbops does not own"
+        if self.dependents.dropped:
+            text += f"; dropped {len(self.dependents.dropped)} on request (--drop-dependent)"
+        return text
 
 
 class FileFailed(Exception):
@@ -147,6 +156,7 @@ def migrate(
     drop_dependent: tuple[str, ...] = (),
     progress: ProgressCallback = ignore_progress,
     sleep: Callable[[float], None] = time.sleep,
+    cancellation: Cancellation | None = None,
 ) -> MigrateResult:
     """Apply pending versioned files in order, then changed repeatables, under the lock.
 
@@ -154,22 +164,29 @@ def migrate(
     for up to `lock_wait_s` seconds per file (then the file fails with its blockers named).
     What a DROP … CASCADE would take that no file of the run re-creates is saved and
     re-created in the same transaction, unless `drop_dependent` names it.
+    `cancellation.cancel()` from another thread cancels the statement in hand (its file
+    fails and rolls back) and stops before the next step.
     """
     require_writable(settings, "migrate")
+    cancellation = cancellation or Cancellation("the migration")
+    progress = cancellation.guard(progress)
     versioned, repeatable = load_migrations(sql_dir)
     for file in versioned + repeatable:
         _ = file.statements  # parse everything first: a syntax error stops the run before any SQL
     reporter = TaskProgress(progress, "migrate")
-    with connect(settings, application_name="cfbops migrate") as conn:
+    with (
+        connect(settings, application_name="cfbops migrate") as conn,
+        cancellation.watching(conn),
+    ):
         _prepare_session(conn, settings, attempt_lock_timeout)
+        session = capture_session(conn)  # what each file's SETs are undone to
 
         def waiting(holder: LockHolder | None, left: float) -> None:
             who = holder.describe() if holder else "another session"
             reporter.note(f"waiting for the migration lock held by {who} ({left:.0f}s left)")
 
         with advisory_lock(conn, OPERATIONS_LOCK, wait_s=wait_s, on_wait=waiting):
-            history.ensure_history(conn)
-            statement_marks.ensure_marks(conn)
+            ensure_objects(conn, ENGINE_OBJECTS)
             baselined = _baseline(conn, versioned, baseline) if baseline else ()
             accepted = _accept(conn, versioned, accept_drift)
             state = migration_state(conn, versioned, repeatable)
@@ -189,6 +206,7 @@ def migrate(
                     retry,
                     (baselined, accepted),
                     drop_dependent,
+                    session,
                 )
 
 
@@ -241,6 +259,7 @@ def _run(
     retry: LockRetry,
     done_before: tuple[tuple, tuple],
     drop_dependent: tuple[str, ...],
+    session: SessionBaseline,
 ) -> MigrateResult:
     baselined, accepted = done_before
     todo = list(state.pending_versioned)
@@ -260,7 +279,7 @@ def _run(
             # Any repeatable may run again (the state is read again after these files), so
             # what a drop takes is kept only when no file of the project re-creates it.
             keeper = _keeper_for(conn, todo + files[1], drop_dependent, carry)
-            applied.append(_apply_versioned(conn, file, retry, earlier, keeper, kept))
+            applied.append(_apply_versioned(conn, file, retry, session, earlier, keeper, kept))
             progress.step(f"V{file.version} {file.name} applied in {applied[-1].duration_ms} ms")
         if todo and not left_behind:
             # A versioned file may have dropped a repeatable's objects (DROP … CASCADE):
@@ -270,7 +289,7 @@ def _run(
             progress.total = len(todo) + len(repeatables)
         if repeatables:
             keeper = _keeper_for(conn, repeatables, drop_dependent, carry)
-            applied += _apply_repeatables(conn, repeatables, retry, keeper, kept)
+            applied += _apply_repeatables(conn, repeatables, retry, session, keeper, kept)
             progress.step(
                 f"{len(repeatables)} repeatable file(s) applied", advance=len(repeatables)
             )
@@ -328,6 +347,7 @@ def _apply_versioned(
     conn: psycopg.Connection,
     file: MigrationFile,
     retry: LockRetry,
+    session: SessionBaseline,
     earlier: list[list[Statement]] | None = None,
     new_keeper: Callable[[], Keeper] | None = None,
     kept: KeptReport | None = None,
@@ -354,10 +374,12 @@ def _apply_versioned(
                     check_before(conn, file, statement, created)
                     keeper.before(file, statement)
                     execute(conn, file, statement, index, retry)
+                restore_session(conn, session)
                 keeper.restore()
                 history.record(conn, file, duration_ms=_ms_since(started), success=True)
         else:
             execute_alone(conn, file, retry, present, keeper)
+            restore_session(conn, session)
             history.record(conn, file, duration_ms=_ms_since(started), success=True)
             statement_marks.clear_marks(conn, file)
         return keeper.report
@@ -365,7 +387,9 @@ def _apply_versioned(
     try:
         report, attempts = retry.run(file.display_path, once)
     except (psycopg.Error, PreflightFailed, LockWaitExhausted, DependentsLost) as exc:
-        if not transactional:
+        if not connection_lost(exc):
+            # Kept (the transaction rolled back already): the file reads `failed`, not merely
+            # pending, until a later run applies it.
             history.record(conn, file, duration_ms=_ms_since(started), success=False)
         raise FileFailed(_failure(conn, file, exc, transactional)) from None
     if kept is not None:
@@ -384,6 +408,7 @@ def _apply_repeatables(
     conn: psycopg.Connection,
     files: list[MigrationFile],
     retry: LockRetry,
+    session: SessionBaseline,
     new_keeper: Callable[[], Keeper] | None = None,
     kept: KeptReport | None = None,
 ) -> list[AppliedFile]:
@@ -396,24 +421,47 @@ def _apply_repeatables(
         durations.clear()
         keeper = new_keeper()
         with conn.transaction():
-            for file in files:
-                started = time.monotonic()
-                try:
-                    for index, statement in enumerate(file.statements, start=1):
-                        keeper.before(file, statement)
-                        execute(conn, file, statement, index, retry)
-                except psycopg.Error as exc:
-                    if isinstance(exc, RETRYABLE):
-                        raise
-                    raise FileFailed(_failure(conn, file, exc, True)) from None
-                except DependentsLost as exc:
-                    raise FileFailed(_failure(conn, file, exc, True)) from None
-                durations[file.key] = _ms_since(started)
-                history.record(conn, file, duration_ms=durations[file.key], success=True)
+            swap = plan_swap(conn, files)
             try:
-                keeper.restore()
+                swap.open(conn)  # marts fill beside the live ones: readers go on
+                swap.keep_ahead(conn, keeper, files)
+            except psycopg.Error as exc:
+                if isinstance(exc, RETRYABLE):
+                    raise
+                file = getattr(exc, "cfbops_file", files[0])
+                raise FileFailed(_failure(conn, file, exc, True)) from None
             except DependentsLost as exc:
                 raise FileFailed(_failure(conn, dropping_file(files, exc), exc, True)) from None
+
+            def in_place() -> None:
+                durations.clear()
+                for file in files:
+                    started = time.monotonic()
+                    try:
+                        for index, statement in enumerate(file.statements, start=1):
+                            text = swap.in_place(file, index - 1, statement)
+                            if text is None:
+                                continue
+                            keeper.before(file, statement)
+                            execute(conn, file, statement, index, retry, text)
+                    except psycopg.Error as exc:
+                        if isinstance(exc, RETRYABLE):
+                            raise
+                        raise FileFailed(_failure(conn, file, exc, True)) from None
+                    except DependentsLost as exc:
+                        raise FileFailed(_failure(conn, file, exc, True)) from None
+                    restore_session(conn, session)
+                    short_lock_tries(conn)  # the session's own timeout is restored above
+                    durations[file.key] = _ms_since(started)
+                    history.record(conn, file, duration_ms=durations[file.key], success=True)
+                try:
+                    keeper.restore()
+                except DependentsLost as exc:
+                    failed = _failure(conn, dropping_file(files, exc), exc, True)
+                    raise FileFailed(failed) from None
+                swap.close(conn)
+
+            swap_in(conn, retry, keeper, in_place)
         return keeper.report
 
     try:

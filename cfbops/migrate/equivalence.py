@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import psycopg
 from pglast import ast, parse_sql
-from pglast.enums import A_Expr_Kind, AlterTableType, ConstrType
+from pglast.enums import A_Expr_Kind, AlterTableType, BoolExprType, ConstrType
 from pglast.stream import RawStream
 from psycopg import sql
 
@@ -101,6 +101,21 @@ def _without_literal_casts(node: ast.Node) -> ast.Node:
             and all(isinstance(e, ast.A_Const) for e in arg.elements or ())
         ):
             return arg
+    # … and `x BETWEEN a AND b` as `x >= a AND x <= b`.
+    if isinstance(node, ast.A_Expr) and node.kind == A_Expr_Kind.AEXPR_BETWEEN:
+        low, high = node.rexpr
+
+        def compared(operator: str, bound: ast.Node) -> ast.A_Expr:
+            return ast.A_Expr(
+                kind=A_Expr_Kind.AEXPR_OP,
+                name=(ast.String(sval=operator),),
+                lexpr=node.lexpr,
+                rexpr=bound,
+            )
+
+        return ast.BoolExpr(
+            boolop=BoolExprType.AND_EXPR, args=(compared(">=", low), compared("<=", high))
+        )
     # The catalog stores `x IN (a, b)` as `x = ANY (ARRAY[a, b])` and `NOT IN` as `<> ALL`;
     # a list of one as a plain `x = a` (`x <> a`).
     if isinstance(node, ast.A_Expr) and node.kind == A_Expr_Kind.AEXPR_IN:

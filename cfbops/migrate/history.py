@@ -7,32 +7,8 @@ from datetime import datetime
 
 import psycopg
 
+from cfbops.db.ops_objects import objects_exist
 from cfbops.migrate.files import MigrationFile
-
-# The engine creates its own bookkeeping before any migration can run.
-HISTORY_DDL = """
-CREATE SCHEMA IF NOT EXISTS ops;
-CREATE TABLE IF NOT EXISTS ops.schema_history (
-    installed_rank bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    version text,
-    name text NOT NULL,
-    kind text NOT NULL CHECK (kind IN ('versioned', 'repeatable', 'baseline', 'adopted')),
-    checksum text NOT NULL,
-    applied_at timestamptz NOT NULL DEFAULT now(),
-    applied_by text NOT NULL DEFAULT current_user,
-    duration_ms bigint NOT NULL DEFAULT 0,
-    success boolean NOT NULL
-);
-CREATE UNIQUE INDEX IF NOT EXISTS schema_history_one_success_per_version
-    ON ops.schema_history (version) WHERE success AND kind IN ('versioned', 'baseline', 'adopted');
-CREATE TABLE IF NOT EXISTS ops.accepted_drift (
-    version text NOT NULL,
-    old_checksum text NOT NULL,
-    new_checksum text NOT NULL,
-    accepted_at timestamptz NOT NULL DEFAULT now(),
-    accepted_by text NOT NULL DEFAULT current_user
-);
-"""
 
 APPLIED_SQL = """
 SELECT DISTINCT ON (coalesce(version, 'R__' || name))
@@ -65,15 +41,8 @@ class AppliedMigration:
         return self.version if self.version is not None else f"R__{self.name}"
 
 
-def ensure_history(conn: psycopg.Connection) -> None:
-    """Create `ops.schema_history` if this database has none yet."""
-    with conn.transaction():
-        conn.execute(HISTORY_DDL)
-
-
 def history_exists(conn: psycopg.Connection) -> bool:
-    row = conn.execute("SELECT to_regclass('ops.schema_history') IS NOT NULL").fetchone()
-    return bool(row and row[0])
+    return objects_exist(conn, ("ops.schema_history",))
 
 
 def applied_migrations(conn: psycopg.Connection) -> dict[str, AppliedMigration]:

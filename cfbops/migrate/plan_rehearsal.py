@@ -10,7 +10,7 @@ import psycopg
 
 from cfbops.config import Settings
 from cfbops.db.connect import connect
-from cfbops.migrate import history
+from cfbops.db.ops_objects import ENGINE_OBJECTS, ensure_objects
 from cfbops.migrate.adopt.run import Runner, prepare_session, run_file, run_repeatables
 from cfbops.migrate.apply import FailedFile, FileFailed
 from cfbops.migrate.dependents.keeper import Keeper
@@ -18,6 +18,7 @@ from cfbops.migrate.dependents.model import LostDependent
 from cfbops.migrate.equivalence import present_equivalents
 from cfbops.migrate.files import MigrationFile
 from cfbops.migrate.rehearsal import Rehearsal
+from cfbops.migrate.session import capture_session
 from cfbops.progress import TaskProgress, ignore_progress
 
 READ_ONLY_NOTE = (
@@ -52,19 +53,20 @@ def rehearse_run(
     failed: FailedFile | None = None
     with connect(settings, application_name="cfbops plan") as conn:
         prepare_session(conn, settings)
+        session = capture_session(conn)  # what each file's SETs are undone to
         with conn.transaction():
-            history.ensure_history(conn)
+            ensure_objects(conn, ENGINE_OBJECTS)
             try:
                 for file in versioned:
                     earlier = [f.statements for f in versioned if f.sort_key < file.sort_key]
                     present = present_equivalents(conn, file.statements, earlier)
-                    runner = Runner(progress, Keeper(conn, run, drop_dependent, populate=False),
-                                    rehearsal)  # fmt: skip
+                    keeper = Keeper(conn, run, drop_dependent, populate=False)
+                    runner = Runner(progress, keeper, rehearsal, session)
                     run_file(conn, file, file, _no_record, runner, present)
                     kept += [s.label for s in runner.keeper.report.recreated]
                 if repeatables:
                     keeper = Keeper(conn, repeatables, drop_dependent, populate=False)
-                    run_repeatables(conn, repeatables, Runner(progress, keeper, rehearsal))
+                    run_repeatables(conn, repeatables, Runner(progress, keeper, rehearsal, session))
                     kept += [s.label for s in keeper.report.recreated]
             except FileFailed as stopped:
                 failed = stopped.failure

@@ -57,6 +57,7 @@ class Rehearsal:
         """The SQL to run for `statement` (`text` when the caller rewrote it), or None when
         the rehearsal only plans it."""
         node = statement.node
+        rewritten = text is not None and text != statement.text
         text = text if text is not None else statement.text
         if isinstance(node, ast.CreateStmt):
             self.created.add(qualified_name(node.relation))
@@ -64,7 +65,8 @@ class Rehearsal:
             self.created.add(qualified_name(node.view))
         elif isinstance(node, ast.CreateTableAsStmt):
             self.created.add(qualified_name(node.into.rel))
-            return _unfilled(node)
+            # Built ahead (unfilled) by the swap, it is only moved into place here.
+            return text if rewritten else _unfilled(node)
         elif isinstance(node, ast.RefreshMatViewStmt):
             return self._plan(where, "refresh")
         elif isinstance(node, ast.IndexStmt):

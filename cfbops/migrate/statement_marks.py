@@ -15,23 +15,6 @@ import psycopg
 from cfbops.migrate.files import MigrationFile
 from cfbops.migrate.statements import Statement
 
-MARKS_DDL = """
-CREATE SCHEMA IF NOT EXISTS ops;
-CREATE TABLE IF NOT EXISTS ops.statement_progress (
-    file_key text NOT NULL,
-    statement int NOT NULL,
-    statement_sha256 text NOT NULL,
-    line int NOT NULL,
-    done_at timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (file_key, statement)
-);
-"""
-
-
-def ensure_marks(conn: psycopg.Connection) -> None:
-    with conn.transaction():
-        conn.execute(MARKS_DDL)
-
 
 def done_statements(conn: psycopg.Connection, file: MigrationFile) -> set[int]:
     """1-based numbers of the file's statements already committed by an earlier run."""

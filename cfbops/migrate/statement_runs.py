@@ -101,11 +101,13 @@ def execute(
     statement: Statement,
     index: int,
     retry: LockRetry,
+    text: str | None = None,
 ) -> None:
+    """Run `statement` (or `text`, what it became), timed; an error names the statement."""
     started = time.monotonic()
     retry.statement_started()
     try:
-        conn.execute(statement.text.encode())
+        conn.execute((statement.text if text is None else text).encode())
     except psycopg.Error as exc:
         exc.cfbops_statement = statement  # type: ignore[attr-defined]
         raise

@@ -17,6 +17,7 @@ import psycopg
 
 from cfbops.config import Settings
 from cfbops.db.connect import connect, require_writable
+from cfbops.errors import UsageError
 from cfbops.nfl.matching import (
     Identity,
     Match,
@@ -140,6 +141,23 @@ class _Pick:
         return tuple(team_code(side) or side for side in (self.home_team, self.away_team))
 
 
+def weeks_of(season: int) -> tuple[int, int]:
+    """(regular-season weeks, last week) as nflverse numbers them: 18 regular weeks from
+    2021 (17 before), then the four postseason rounds as the next four weeks."""
+    regular = 18 if season >= 2021 else 17
+    return regular, regular + 4
+
+
+def require_week_of(season: int, week: int) -> None:
+    """One line (exit 2) for a week the season does not have."""
+    regular, last = weeks_of(season)
+    if not 1 <= week <= last:
+        raise UsageError(
+            f"--week {week} is not a week of the {season} season: its weeks are 1–{last} "
+            f"({regular} regular, then the postseason as {regular + 1}–{last}); e.g. --week 1"
+        )
+
+
 def grade_picks(
     settings: Settings,
     season: int | None = None,
@@ -150,6 +168,8 @@ def grade_picks(
     """Grade every ungraded pick of the season's (or week's) finished games."""
     require_writable(settings, "grade")
     season = current_season() if season is None else season
+    if week is not None:
+        require_week_of(season, week)
     with connect(settings) as conn:
         return grade_with(conn, season, week, progress=progress)
 

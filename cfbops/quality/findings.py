@@ -10,7 +10,8 @@ from typing import Any
 from cfbops.config import Settings
 from cfbops.db.connect import connect, one_line_database_errors
 from cfbops.errors import UsageError
-from cfbops.quality.history import history_exists
+from cfbops.quality.history import Mute, history_exists
+from cfbops.quality.mutes import current_mute
 
 LATEST_RESULT_SQL = """
 SELECT c.run_id, r.finished_at, c.family, c.severity, c.outcome, c.state, c.count, c.total,
@@ -44,8 +45,12 @@ class FindingDetail:
     action: str  # the fix hint
     sample: tuple[dict[str, Any], ...]
     error: str | None
-    muted: bool
+    mute: Mute | None  # the mute standing today (set or lifted since the run shows at once)
     failing_since: datetime | None  # the first run of the current failing streak
+
+    @property
+    def muted(self) -> bool:
+        return self.mute is not None
 
 
 def finding_detail(settings: Settings, check: str) -> FindingDetail:
@@ -55,10 +60,11 @@ def finding_detail(settings: Settings, check: str) -> FindingDetail:
         connect(settings, application_name="cfbops finding detail") as conn,
     ):
         row = conn.execute(LATEST_RESULT_SQL, (check,)).fetchone() if history_exists(conn) else None
+        mute = current_mute(conn, check)
     if row is None:
         raise UsageError(f"check {check!r} has no stored result; run the checks first (c)")
     (run_id, at, family, severity, outcome, state, count, total, message, action) = row[:10]
-    sample, error, muted, since = row[10:]
+    sample, error, _muted_then, since = row[10:]
     return FindingDetail(
         check=check,
         run_id=run_id,
@@ -73,6 +79,6 @@ def finding_detail(settings: Settings, check: str) -> FindingDetail:
         action=action or "",
         sample=tuple(sample or ()),
         error=error,
-        muted=muted,
+        mute=mute,
         failing_since=since,
     )

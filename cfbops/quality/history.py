@@ -6,17 +6,13 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import psycopg
 from psycopg.types.json import Jsonb
 
-from cfbops.config import default_sql_dir
-from cfbops.errors import OperationFailed
+from cfbops.db.ops_objects import QUALITY_OBJECTS, ensure_objects, objects_exist
+from cfbops.errors import UsageError
 from cfbops.quality.models import CheckOutcome, CheckResult, FindingState
-
-HISTORY_MIGRATION = "V0260__quality_findings.sql"
-HISTORY_OBJECTS = ("ops.check_run", "ops.check_result", "ops.check_mute")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,22 +23,12 @@ class Mute:
 
 
 def history_exists(conn: psycopg.Connection) -> bool:
-    row = conn.execute(
-        "SELECT bool_and(to_regclass(name) IS NOT NULL) FROM unnest(%s::text[]) AS name",
-        (list(HISTORY_OBJECTS),),
-    ).fetchone()
-    return bool(row and row[0])
+    return objects_exist(conn, QUALITY_OBJECTS)
 
 
 def ensure_history_schema(conn: psycopg.Connection) -> None:
-    """Create the history tables from their migration file (idempotent) if any is missing."""
-    if history_exists(conn):
-        return
-    path: Path = default_sql_dir() / "migrations" / HISTORY_MIGRATION
-    if not path.is_file():
-        raise OperationFailed(f"cannot find {path}; reinstall cfbops from its repository")
-    with conn.transaction():
-        conn.execute(path.read_text(encoding="utf-8"))
+    """Writers only: create the check history's tables if any is missing."""
+    ensure_objects(conn, QUALITY_OBJECTS)
 
 
 def last_outcomes(conn: psycopg.Connection, checks: Iterable[str]) -> dict[str, CheckOutcome]:
@@ -79,6 +65,19 @@ def add_mute(conn: psycopg.Connection, check: str, until: date, reason: str) -> 
         (check, until, reason),
     )
     return Mute(check, until, reason)
+
+
+def lift_mute(conn: psycopg.Connection, check: str) -> Mute:
+    """End a check's standing mute today; the mute stays in the history, closed by a row that
+    expired yesterday (the newest row decides). One line when nothing is muted."""
+    mute = active_mutes(conn).get(check)
+    if mute is None:
+        raise UsageError(f"{check} is not muted: nothing to unmute")
+    conn.execute(
+        "INSERT INTO ops.check_mute (check_name, until, reason) VALUES (%s, current_date - 1, %s)",
+        (check, f"unmuted (was muted until {mute.until.isoformat()}: {mute.reason})"),
+    )
+    return mute
 
 
 def with_states(

@@ -19,12 +19,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from functools import cache
-from pathlib import Path
+from importlib import resources
 
 from cfbops.errors import UsageError
 from cfbops.quality.models import Check, Severity
 
-CHECKS_DIR = Path(__file__).resolve().parent / "checks"
+# Package data, read through importlib.resources like every file cfbops ships.
+CHECKS_DIR = resources.files("cfbops.quality").joinpath("checks")
 _KEY_LINE = re.compile(r"^--\s*(check|severity|threshold|total|summary|message|action):\s*(.*)$")
 _KEYS = ("severity", "threshold", "total", "summary", "message", "action")
 
@@ -76,8 +77,10 @@ def all_checks() -> tuple[Check, ...]:
     from cfbops.quality.python_checks import PYTHON_CHECKS
 
     checks: list[Check] = []
-    for path in sorted(CHECKS_DIR.glob("*.sql")):
-        checks.extend(parse_family(path.stem, path.read_text(encoding="utf-8")))
+    families = sorted((f for f in CHECKS_DIR.iterdir() if f.name.endswith(".sql")), key=str)
+    for family in families:
+        name = family.name.removesuffix(".sql")
+        checks.extend(parse_family(name, family.read_text(encoding="utf-8")))
     checks.extend(PYTHON_CHECKS)
     names = [c.name for c in checks]
     duplicated = sorted({n for n in names if names.count(n) > 1})
@@ -106,10 +109,8 @@ def select_checks(
 
 
 def require_check(name: str) -> Check:
-    """The check `--mute` names, or one line saying it does not exist."""
+    """The check `--mute` or `--unmute` names, or one line saying it does not exist."""
     for check in all_checks():
         if check.name == name:
             return check
-    raise UsageError(
-        f"no check named {name!r} to mute (cfbops --headless check --list names every check)"
-    )
+    raise UsageError(f"no check named {name!r} (cfbops --headless check --list names every check)")

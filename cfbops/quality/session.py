@@ -23,6 +23,7 @@ from cfbops.quality.history import (
     ensure_history_schema,
     history_exists,
     last_outcomes,
+    lift_mute,
     record_run,
     with_states,
 )
@@ -41,6 +42,8 @@ class QualityRun:
     wall_ms: float
     run_id: int | None  # None under --read-only: nothing was stored
     mute: Mute | None = None
+    # The mute --unmute ended (None when the run unmuted nothing).
+    unmuted: Mute | None = None
 
     @property
     def findings(self) -> tuple[CheckResult, ...]:
@@ -97,6 +100,7 @@ class QualityRun:
             "run_id": self.run_id,
             "wall_ms": round(self.wall_ms, 1),
             "mute": dataclasses.asdict(self.mute) if self.mute else None,
+            "unmuted": dataclasses.asdict(self.unmuted) if self.unmuted else None,
         }
 
 
@@ -122,6 +126,7 @@ def check_database(
     contract_path: Path | None = None,
     statement_timeout: str = DEFAULT_CHECK_TIMEOUT,
     mute: tuple[str, date, str] | None = None,
+    unmute: str | None = None,
     progress: ProgressCallback | None = None,
 ) -> QualityRun:
     """Run the selected checks, compare with the last run, store the run (unless read-only)."""
@@ -131,11 +136,20 @@ def check_database(
         if not mute[2].strip():
             raise UsageError("--reason is empty; say why the check is muted")
         require_writable(settings, "check --mute")
+    if unmute is not None:
+        if mute is not None:
+            raise UsageError("--mute and --unmute go one at a time")
+        require_check(unmute)
+        require_writable(settings, "check --unmute")
     context = CheckContext(contract_path=contract_path or default_contract_path(settings))
     target = resolve_target(settings)
     started = time.perf_counter()
     reader_settings = dataclasses.replace(settings, read_only=True)
     with connect(reader_settings, target=target, application_name=APPLICATION_NAME) as reader:
+        if unmute is not None and unmute not in (
+            active_mutes(reader) if history_exists(reader) else {}
+        ):
+            raise UsageError(f"{unmute} is not muted: nothing to unmute")
         results = run_checks(
             reader, checks, context, statement_timeout=statement_timeout, progress=progress
         )
@@ -148,8 +162,9 @@ def check_database(
             mutes = active_mutes(conn) if stored else {}
             return QualityRun(with_states(results, previous, mutes), wall_ms, None)
         ensure_history_schema(conn)
+        lifted = lift_mute(conn, unmute) if unmute is not None else None
         added = add_mute(conn, *mute) if mute is not None else None
         previous = last_outcomes(conn, names)
         stated = with_states(results, previous, active_mutes(conn))
         run_id = record_run(conn, list(selectors), stated, wall_ms, APPLICATION_NAME)
-    return QualityRun(stated, wall_ms, run_id, added)
+    return QualityRun(stated, wall_ms, run_id, added, lifted)

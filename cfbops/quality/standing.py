@@ -10,10 +10,14 @@ import psycopg
 from cfbops.quality.history import history_exists
 
 # Failed checks (new or still open) and those the last run saw resolved, worst first. `since`
-# is when the finding last appeared as new: how long it has stood.
+# is when the finding last appeared as new: how long it has stood. Muted is as of now (a mute
+# set or lifted since the run shows at once).
 STANDING_SQL = """
 WITH last AS (SELECT max(run_id) AS run_id FROM ops.check_run)
-SELECT c.check_name, c.severity, c.count, c.state, c.muted, c.message,
+SELECT c.check_name, c.severity, c.count, c.state,
+       coalesce((SELECT m.until >= current_date FROM ops.check_mute AS m
+                 WHERE m.check_name = c.check_name ORDER BY m.mute_id DESC LIMIT 1), false),
+       c.message,
        (SELECT r.finished_at
         FROM ops.check_result AS n JOIN ops.check_run AS r USING (run_id)
         WHERE n.check_name = c.check_name AND n.state = 'new' AND n.run_id <= c.run_id

@@ -1,46 +1,42 @@
-"""The console's actions, mixed into the App: apply migrations, refresh, run checks, start
-and pause a backfill, and the drill-downs. Each database call runs in a thread worker that
-calls the same core function as the headless command and only posts messages; the handlers
-here, on the event loop, own what the screen shows."""
+"""The console's writing actions, an App on the reading side: apply migrations, refresh, run
+checks, start and pause a backfill. Each runs in a thread worker that calls the same core
+function as the headless command and only posts messages; the handlers here, on the event
+loop, own what the screen shows."""
 
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer
 from textual.worker import get_current_worker
 
 from cfbops.config import Settings
-from cfbops.errors import CfbopsError
+from cfbops.db.cancel import Cancellation
+from cfbops.errors import CfbopsError, OperationCancelled
 from cfbops.progress import Progress, ProgressCallback
 from cfbops.tui.action_bar import ActionBar
-from cfbops.tui.action_catalog import ACTIONS_BY_NAME, CONSOLE_ACTIONS
-from cfbops.tui.messages import ActionFinished, ActionProgress, DrillDownReady
+from cfbops.tui.action_catalog import ACTIONS_BY_NAME, CONSOLE_ACTIONS, WRITING_ACTIONS
+from cfbops.tui.messages import ActionFinished, ActionProgress
 from cfbops.tui.palette import ConsolePalette
+from cfbops.tui.reads import ConsoleReads, first_line
 
-# The core (migrate, refresh, backfill, checks: pglast, httpx…) and the screens are imported
-# where an action first needs them, so the console's first paint does not wait for them.
 if TYPE_CHECKING:
     from cfbops.migrate.plan import MigrationPlan
     from cfbops.tui.screens.backfill import BackfillRequest
-    from cfbops.tui.screens.confirm import ConfirmScreen
+    from cfbops.tui.screens.confirm import ConfirmScreen, TypedConfirmScreen
 
-# The App's BINDINGS take these in (a mixin's own BINDINGS are not merged by Textual).
-ACTION_BINDINGS: list[BindingType] = [
-    Binding(a.key, a.action, a.title, show=a.key != "enter", tooltip=a.help)
-    for a in CONSOLE_ACTIONS
-    if a.key
-]
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().split("\n", 1)[0]
-    return text or type(exc).__name__
+# The workers that change the database (or spend the budget), each with its cancel switch.
+WORKING_GROUPS = ("migrate", "refresh", "check", "backfill")
+# How often, and how many times, a cancel is sent again while its action has not ended: a
+# statement that began just after one went out is reached by the next.
+CANCEL_AGAIN_S = 1.0
+CANCEL_TRIES = 10
 
 
 class RunResult(Protocol):
@@ -56,22 +52,52 @@ def _outcome(result: RunResult) -> tuple[str, bool]:
     return result.summary(), result.ok
 
 
+SESSION_LOG_LINES = 500
+_CANCEL_SAYS = {
+    "refresh": "The marts in hand are cancelled in the server; the run is recorded cancelled.",
+    "migrate": "The statement in hand is cancelled; its file rolls back (recorded failed).",
+    "check": "The check in hand is cancelled; the run is not stored.",
+    "backfill": "The runner stops claiming games; the games in hand go back to the queue.",
+}
+
+
 class ActionCancelled(Exception):
     """Raised from a progress callback to end an action whose worker was cancelled."""
 
 
-class ConsoleActions:
-    """Mixed into the App, which provides `settings` and `read_only`."""
+class ConsoleActions(ConsoleReads):
+    """The writing actions, each guarded by the catalog's `writes` flag under --read-only."""
 
-    settings: Settings
-    read_only: bool
     COMMANDS: ClassVar[set[Any]] = App.COMMANDS | {ConsolePalette}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(a.key, a.action, a.title, show=a.show, tooltip=a.help)
+        for a in CONSOLE_ACTIONS
+        if a.key
+    ]
+
+    def __init__(self, settings: Settings, *, read_only: bool = False) -> None:
+        super().__init__(settings, read_only=read_only)
+        # Every action's outcome this session, oldest first.
+        self.finished_actions: list[ActionFinished] = []
+        # The job this console's backfill worker runs (what `p` pauses).
+        self.backfill_job: str | None = None
+        # The running actions' cancel switches, by worker group.
+        self.cancellations: dict[str, Cancellation] = {}
+        # This session's activity: each action's steps and outcome, as the activity shows it.
+        self.session_log: list[str] = []
+        self._last_logged: dict[str, str] = {}
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Under --read-only the writing keys are shown dimmed and do nothing.
+        if self.read_only and action in WRITING_ACTIONS:
+            return None
+        return True
 
     # -- the writing actions -------------------------------------------------------------
 
     def action_apply_migrations(self) -> None:
         if not self._refused("apply_migrations") and not self._busy("migrate"):
-            self.load_plan(apply=True)
+            self.load_plan_to_apply()
 
     def action_refresh_stale(self) -> None:
         self._start_refresh("refresh_stale", (), stale_only=True)
@@ -84,72 +110,97 @@ class ConsoleActions:
 
         if self._refused("refresh_selected") or self._busy("refresh"):
             return
-        initial = self._selected("marts") or ""
+        initial = self.selected("marts") or ""
 
         def chosen(selectors: tuple[str, ...] | None) -> None:
             if selectors:
                 self._start_refresh("refresh_selected", selectors, stale_only=False)
 
-        self.app_push(SelectorPrompt(initial), chosen)
+        self.push_screen(SelectorPrompt(initial), chosen)
 
     def action_run_checks(self) -> None:
         # Under --read-only the checks still run, on a read-only session, and store nothing,
         # as `check --read-only` does.
         if not self._busy("check"):
-            self.check_worker()
+            self.check_worker(self._switch("check"))
 
     def action_backfill(self) -> None:
         if not self._refused("backfill"):
-            self.load_backfill(self._selected("budget"))
+            self.load_backfill(self.selected("budget"))
 
     def action_pause_backfill(self) -> None:
         if not self._refused("pause_backfill"):
             self.pause_worker()
 
-    # -- drill-downs -------------------------------------------------------------------------
+    def action_cancel_action(self) -> None:
+        from cfbops.tui.screens.confirm import ConfirmScreen
 
-    def action_migration_plan(self) -> None:
-        self.load_plan(apply=False)
+        running = self.running_groups()
+        if not running:
+            self.notify("nothing is running", severity="warning")
+            return
+        group = running[-1]
+        bar = self._action_bar().running_line(group)
 
-    def action_budget_ledger(self) -> None:
-        self.load_ledger()
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.cancel(group)
 
-    def action_drill_down(self) -> None:
-        pane = self._focused_pane_id()
-        selected = self._selected(pane) if pane else None
-        if pane == "migrations":
-            self.load_plan(apply=False, selected=selected)
-        elif pane == "budget":
-            if selected:
-                self.load_backfill(selected)
-            else:
-                self.load_ledger()
-        elif pane == "marts" and selected:
-            self.load_mart(selected)
-        elif pane == "quality" and selected:
-            self.load_finding(selected)
-        else:
-            self.notify("Pick a pane (1-4) and a row first, then enter.", severity="warning")
+        self.push_screen(
+            ConfirmScreen(
+                f"Cancel the running {group}?",
+                [bar, "", _CANCEL_SAYS.get(group, "")],
+            ),
+            answer,
+        )
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        # Enter on a pane's table; tables inside drill-downs have nothing below them.
-        if event.data_table.screen is self.screen_stack[0]:  # type: ignore[attr-defined]
-            event.stop()
-            self.action_drill_down()
+    def action_activity(self) -> None:
+        self.load_activity()
+
+    # -- acting where you read ---------------------------------------------------------------
+
+    def finding_answered(self, check: str, answer: str | None) -> None:
+        """The finding's screen closed with "mute" or "unmute" (or nothing)."""
+        from cfbops.tui.screens.mute import MuteForm
+
+        if answer is None or self._refused("mute_finding"):
+            return
+        if answer == "unmute":
+            self.mute_worker(check, None)
+            return
+
+        def muted(given: tuple[date, str] | None) -> None:
+            if given is not None:
+                self.mute_worker(check, given)
+
+        self.push_screen(MuteForm(check), muted)
+
+    def mart_answered(self, selectors: tuple[str, ...] | None) -> None:
+        """The mart's screen closed asking for a refresh of it (and its descendants)."""
+        if selectors:
+            self._start_refresh("refresh_selected", selectors, stale_only=False)
+
+    def action_copy_selected(self) -> None:
+        pane = self.focused_pane_id()
+        key = self.selected(pane) if pane else None
+        if key is None:
+            self.notify("pick a pane (1-4) and a row first, then y", severity="warning")
+            return
+        self.copy_to_clipboard(key)
+        self.notify(f"copied {key}")
 
     # -- workers: they call the core and post messages, nothing else ---------------------
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
-    def load_plan(self, *, apply: bool, selected: str | None = None) -> None:
+    def load_plan_to_apply(self) -> None:
         from cfbops.migrate.plan import migration_plan
-        from cfbops.tui.screens.migration_plan import MigrationPlanScreen
 
-        plan = self._read(
+        plan = self.read(
             "the migration plan", lambda: migration_plan(self.settings, self.settings.sql_dir)
         )
         if plan is None:
             return
-        if apply and plan.drifted:
+        if plan.drifted:
             versions = ", ".join(f"V{f.version}" for f in plan.drifted)
             self.post_message(
                 ActionFinished(
@@ -159,60 +210,22 @@ class ConsoleActions:
                     ok=False,
                 )
             )
-            return
-        if apply and not plan.files:
+        elif not plan.files:
             self.post_message(
                 ActionFinished("migrate", "Nothing to migrate: the database is up to date.")
             )
-            return
-        if apply:
-            self.post_message(DrillDownReady(lambda: self._confirmation(plan), self._confirmed))
-            return
-
-        def then(apply_now: bool | None) -> None:
-            if apply_now:
-                self.action_apply_migrations()
-
-        self.post_message(
-            DrillDownReady(lambda: MigrationPlanScreen(plan, selected=selected), then)
-        )
-
-    @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
-    def load_mart(self, name: str) -> None:
-        from cfbops.marts.detail import mart_detail
-        from cfbops.tui.screens.mart import MartScreen
-
-        detail = self._read("the mart", lambda: mart_detail(self.settings, name))
-        if detail is not None:
-            self.post_message(DrillDownReady(lambda: MartScreen(detail)))
-
-    @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
-    def load_finding(self, check: str) -> None:
-        from cfbops.quality.findings import finding_detail
-        from cfbops.tui.screens.finding import FindingScreen
-
-        detail = self._read("the finding", lambda: finding_detail(self.settings, check))
-        if detail is not None:
-            self.post_message(DrillDownReady(lambda: FindingScreen(detail)))
-
-    @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
-    def load_ledger(self) -> None:
-        from cfbops.cfbd.calls import recent_calls
-        from cfbops.tui.screens.ledger import LedgerScreen
-
-        calls = self._read("the ledger", lambda: recent_calls(self.settings))
-        if calls is not None:
-            self.post_message(DrillDownReady(lambda: LedgerScreen(calls)))
+        else:
+            self.show(lambda: self._confirmation(plan), self._confirmed)
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load_backfill(self, job: str | None = None) -> None:
         from cfbops.backfill.control import backfill_estimate
         from cfbops.tui.screens.backfill import BackfillScreen
 
-        request = self._request_for(job)
+        request = self.request_for(job)
         if request is None:
             return
-        estimate = self._read(
+        estimate = self.read(
             "the backfill estimate",
             lambda: backfill_estimate(
                 self.settings,
@@ -222,49 +235,123 @@ class ConsoleActions:
                 max_calls=request.max_calls,
             ),
         )
-        self.post_message(
-            DrillDownReady(
-                lambda: BackfillScreen(self.settings, request, estimate), self._start_backfill
-            )
-        )
+        self.show(lambda: BackfillScreen(self.settings, request, estimate), self._start_backfill)
 
     @work(thread=True, exclusive=True, group="migrate", exit_on_error=False)
-    def migrate_worker(self) -> None:
+    def migrate_worker(self, cancellation: Cancellation) -> None:
         from cfbops.migrate.apply import migrate
 
         self._perform(
             "migrate",
             lambda progress: _outcome(
-                migrate(self.settings, sql_dir=self.settings.sql_dir, progress=progress)
+                migrate(
+                    self.settings,
+                    sql_dir=self.settings.sql_dir,
+                    progress=progress,
+                    cancellation=cancellation,
+                )
             ),
-            stoppable=False,  # a migration is never cut between its files by a closing App
+            cancellation,
         )
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
-    def refresh_worker(self, selectors: Sequence[str], stale_only: bool) -> None:
+    def refresh_worker(
+        self, selectors: Sequence[str], stale_only: bool, cancellation: Cancellation
+    ) -> None:
         from cfbops.marts.runner import refresh_marts
 
         self._perform(
             "refresh",
             lambda progress: _outcome(
-                refresh_marts(self.settings, selectors, stale_only=stale_only, progress=progress)
+                refresh_marts(
+                    self.settings,
+                    selectors,
+                    stale_only=stale_only,
+                    progress=progress,
+                    cancellation=cancellation,
+                )
             ),
+            cancellation,
         )
 
     @work(thread=True, exclusive=True, group="check", exit_on_error=False)
-    def check_worker(self) -> None:
+    def check_worker(self, cancellation: Cancellation) -> None:
         from cfbops.quality.session import check_database
 
-        settings = dataclasses.replace(
-            self.settings, read_only=self.read_only or self.settings.read_only
-        )
+        settings = dataclasses.replace(self.settings, read_only=self.read_only)
         self._perform(
             "check",
             lambda progress: _outcome(check_database(settings, progress=progress)),
+            cancellation,
         )
 
+    @work(thread=True, group="cancel", exit_on_error=False)
+    def cancel_worker(self, group: str, cancellation: Cancellation, statements: bool) -> None:
+        """Cancel now, and again while the action has not ended (see CANCEL_AGAIN_S)."""
+        for _ in range(CANCEL_TRIES):
+            try:
+                if statements:
+                    cancellation.cancel(self.settings)
+                else:
+                    cancellation.stop_after_step()
+            except CfbopsError as exc:
+                self.post_message(ActionFinished("cancel", f"cancel: {exc}", ok=False))
+                return
+            time.sleep(CANCEL_AGAIN_S)
+            if self.cancellations.get(group) is not cancellation:
+                return
+
+    @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
+    def load_activity(self) -> None:
+        from cfbops.activity import recent_activity
+        from cfbops.tui.screens.activity import ActivityScreen
+
+        history = self.read("the activity history", lambda: recent_activity(self.settings))
+        session = list(self.session_log)
+        self.show(lambda: ActivityScreen(session, history))
+
+    @work(thread=True, exclusive=True, group="mute", exit_on_error=False)
+    def mute_worker(self, check: str, given: tuple[date, str] | None) -> None:
+        from cfbops.quality.mutes import mute_check, unmute_check
+
+        def mute(_: ProgressCallback) -> tuple[str, bool]:
+            if given is None:
+                lifted = unmute_check(self.settings, check)
+                if lifted is None:
+                    return f"{check} was not muted", True
+                return f"unmuted {check} (was muted until {lifted.until:%Y-%m-%d})", True
+            done = mute_check(self.settings, check, *given)
+            return f"muted {check} until {done.until:%Y-%m-%d}: {done.reason}", True
+
+        self._perform("mute", mute)
+        self.call_from_thread(self.load_finding, check)
+
+    @work(thread=True, exclusive=True, group="lock", exit_on_error=False)
+    def lock_check_worker(self, what: str, start: Callable[[], None]) -> None:
+        """Start `what` at once when the operations lock is free; else say who holds it and
+        ask (the run would wait for it, then give up)."""
+        from cfbops.db.locks import DEFAULT_WAIT_S, operations_lock_holder
+        from cfbops.tui.screens.confirm import ConfirmScreen
+
+        holder = self.read("the operations lock", lambda: operations_lock_holder(self.settings))
+        if holder is None:
+            self.call_from_thread(start)
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                start()
+
+        lines = [
+            f"held by {holder.describe()}",
+            f"the {what} waits up to {DEFAULT_WAIT_S:.0f} s for it, then gives up",
+        ]
+        question = f"Another run holds the operations lock: start the {what} anyway?"
+        # Built on the event loop (in `show`), never in this worker.
+        self.show(lambda: ConfirmScreen(question, lines), answer)
+
     @work(thread=True, exclusive=True, group="backfill", exit_on_error=False)
-    def backfill_worker(self, request: BackfillRequest) -> None:
+    def backfill_worker(self, request: BackfillRequest, cancellation: Cancellation) -> None:
         from cfbops.backfill.runner import DEFAULT_CONCURRENCY, run_backfill
 
         self._perform(
@@ -280,6 +367,7 @@ class ConsoleActions:
                     progress=progress,
                 )
             ),
+            cancellation,
         )
 
     @work(thread=True, exclusive=True, group="pause", exit_on_error=False)
@@ -297,92 +385,121 @@ class ConsoleActions:
     # -- handlers: on the event loop ------------------------------------------------------
 
     def on_action_progress(self, message: ActionProgress) -> None:
-        if self.screen_stack:  # type: ignore[attr-defined]  (empty while the App closes)
+        step = message.progress
+        if step.message and self._last_logged.get(message.action) != step.message:
+            self._last_logged[message.action] = step.message
+            self._log(f"{message.action}: {step.message}")
+        if self.screen_stack:  # empty while the App closes
             self._action_bar().show_progress(message.action, message.progress)
 
     def on_action_finished(self, message: ActionFinished) -> None:
         self.finished_actions.append(message)
-        if not self.screen_stack:  # type: ignore[attr-defined]
+        self._last_logged.pop(message.action, None)
+        self._log(f"{message.action} {'done' if message.ok else 'FAILED'}: {message.summary}")
+        if not self.screen_stack:
             return
-        self._action_bar().show_outcome(message.summary)
-        self.notify(  # type: ignore[attr-defined]
+        self._action_bar().show_outcome(message.action, message.summary)
+        self.notify(
             message.summary,
             title=message.action,
             severity="information" if message.ok else "error",
             timeout=10,
         )
 
-    def on_drill_down_ready(self, message: DrillDownReady) -> None:
-        self.app_push(message.build(), message.on_result)
-
     # -- helpers -----------------------------------------------------------------------------
 
-    @property
-    def finished_actions(self) -> list[ActionFinished]:
-        """Every action's outcome this session, oldest first."""
-        return self.__dict__.setdefault("_finished_actions", [])
+    def _log(self, line: str) -> None:
+        self.session_log.append(f"{time.strftime('%H:%M:%S')} {line}")
+        del self.session_log[:-SESSION_LOG_LINES]
 
-    def app_push(self, screen: Any, callback: Callable[[Any], None] | None = None) -> None:
-        self.push_screen(screen, callback)  # type: ignore[attr-defined]
+    def running_groups(self) -> list[str]:
+        """The working actions running now, in the order they started."""
+        return [g for g in self.cancellations if self.worker_running(g)]
+
+    def cancel(self, group: str, *, statements: bool = True) -> None:
+        """Stop the running `group` (its statements cancelled in the server, or with
+        `statements=False` after the step in hand)."""
+        cancellation = self.cancellations.get(group)
+        if cancellation is not None and not cancellation.cancelled:
+            self._log(f"{group}: cancel asked")
+            self.cancel_worker(group, cancellation, statements)
+
+    def _switch(self, group: str) -> Cancellation:
+        cancellation = Cancellation(f"the {group}")
+        self.cancellations[group] = cancellation
+        return cancellation
 
     def _refused(self, action: str) -> bool:
-        """The catalog's `writes` flag decides: a writing action is refused under read-only."""
-        entry = ACTIONS_BY_NAME[action]
-        if not entry.writes or not (self.read_only or self.settings.read_only):
+        """The catalog's `writes` flag decides: a writing action is refused under read-only
+        (actions of a drill-down, not in the catalog, all write)."""
+        entry = ACTIONS_BY_NAME.get(action)
+        if (entry is not None and not entry.writes) or not self.read_only:
             return False
+        what = entry.help.split(" (")[0].lower() if entry else action.replace("_", " ")
         self.notify(
-            f"read-only: {entry.help.split(' (')[0].lower()} would write to the database, "
-            "so nothing was run "
+            f"read-only: {what} would write to the database, so nothing was run "
             "(start cfbops without --read-only to do it)",
             title="refused",
             severity="warning",
         )
         return True
 
+    def worker_running(self, group: str) -> bool:
+        return any(w.group == group and not w.is_finished for w in self.workers)
+
     def _busy(self, group: str) -> bool:
-        running = any(
-            w.group == group and not w.is_finished
-            for w in self.workers  # type: ignore[attr-defined]
-        )
+        running = self.worker_running(group)
         if running:
             self.notify(f"a {group} is already running; wait for it to finish", severity="warning")
         return running
 
     def _start_refresh(self, action: str, selectors: Sequence[str], *, stale_only: bool) -> None:
-        if not self._refused(action) and not self._busy("refresh"):
-            self.refresh_worker(tuple(selectors), stale_only)
+        if self._refused(action) or self._busy("refresh"):
+            return
 
-    def _confirmation(self, plan: MigrationPlan) -> ConfirmScreen:
-        from cfbops.tui.screens.confirm import ConfirmScreen
+        def start() -> None:
+            if not self._busy("refresh"):
+                self.refresh_worker(tuple(selectors), stale_only, self._switch("refresh"))
+
+        self.lock_check_worker("refresh", start)
+
+    def _confirmation(self, plan: MigrationPlan) -> ConfirmScreen | TypedConfirmScreen:
+        """y for a clean plan; a plan with lint errors asks for the version to be typed."""
+        from cfbops.tui.screens.confirm import ConfirmScreen, TypedConfirmScreen
         from cfbops.tui.screens.migration_plan import summary_line
 
         files = [f"  {f.file.display_path}" for f in plan.files]
-        return ConfirmScreen(
-            f"Apply {len(plan.files)} pending migration file(s)?",
-            [summary_line(plan), *files],
+        question = f"Apply {len(plan.files)} pending migration file(s)?"
+        erring = [f for f in plan.files if any(v.severity.value == "error" for v in f.lint)]
+        if not erring:
+            return ConfirmScreen(question, [summary_line(plan), *files])
+        first = erring[0].file
+        expected = f"V{first.version}" if first.version else first.name
+        warning = (
+            f"{len(erring)} file(s) have lint errors (first: {first.display_path}):"
+            " applying may lock tables or fail part-way; see the plan (enter on the file)"
         )
+        return TypedConfirmScreen(question, [summary_line(plan), warning, *files], expected)
 
     def _confirmed(self, yes: bool | None) -> None:
-        if yes and not self._refused("apply_migrations") and not self._busy("migrate"):
-            self.migrate_worker()
+        if not yes or self._refused("apply_migrations") or self._busy("migrate"):
+            return
+
+        def start() -> None:
+            if not self._busy("migrate"):
+                self.migrate_worker(self._switch("migrate"))
+
+        self.lock_check_worker("migration", start)
 
     def _start_backfill(self, request: BackfillRequest | None) -> None:
         from cfbops.backfill.control import job_name
 
         if request is None or self._refused("backfill") or self._busy("backfill"):
             return
-        self.__dict__["_backfill_job"] = job_name(request.kind, request.first, request.last)
-        self.backfill_worker(request)
+        self.backfill_job = job_name(request.kind, request.first, request.last)
+        self.backfill_worker(request, self._switch("backfill"))
 
-    def _console_backfill(self) -> str | None:
-        """The job this console's backfill worker runs, while it runs."""
-        running = any(
-            w.group == "backfill" and not w.is_finished
-            for w in self.workers  # type: ignore[attr-defined]
-        )
-        return self.__dict__.get("_backfill_job") if running else None
-
-    def _request_for(self, job: str | None) -> BackfillRequest | None:
+    def request_for(self, job: str | None) -> BackfillRequest | None:
         """The backfill form's first values: the selected job's, or the seasons still to load."""
         from cfbops.backfill.control import suggested_seasons
         from cfbops.backfill.queue import Kind
@@ -393,9 +510,9 @@ class ConsoleActions:
             first, _, last = seasons.partition("-")
             if kind in {k.value for k in Kind} and first.isdigit():
                 return BackfillRequest(Kind(kind), int(first), int(last or first), None)
-        seasons = self._read("the seasons to load", lambda: suggested_seasons(self.settings))
+        seasons = self.read("the seasons to load", lambda: suggested_seasons(self.settings))
         if seasons is None:
-            self.post_message(  # type: ignore[attr-defined]
+            self.post_message(
                 ActionFinished(
                     "backfill", "nothing to backfill: no completed game lacks play stats"
                 )
@@ -403,68 +520,41 @@ class ConsoleActions:
             return None
         return BackfillRequest(Kind.PLAY_STATS, seasons[0], seasons[1], None)
 
-    def _read(self, what: str, read: Callable[[], Any]) -> Any:
-        """Run a read in a worker; a failure is one line in a notification, never a crash."""
-        try:
-            return read()
-        except CfbopsError as exc:
-            self.post_message(ActionFinished("read", f"{what}: {exc}", ok=False))  # type: ignore[attr-defined]
-        except Exception as exc:  # the console stays up whatever a read meets
-            self.post_message(  # type: ignore[attr-defined]
-                ActionFinished("read", f"{what} could not be read: {_first_line(exc)}", ok=False)
-            )
-        return None
+    def _console_backfill(self) -> str | None:
+        """The job this console's backfill worker runs, while it runs."""
+        return self.backfill_job if self.worker_running("backfill") else None
 
     def _perform(
         self,
         action: str,
         run: Callable[[ProgressCallback], tuple[str, bool]],
-        *,
-        stoppable: bool = True,
+        cancellation: Cancellation | None = None,
     ) -> None:
         worker = get_current_worker()
+        cancellation = cancellation or Cancellation(f"the {action}")
 
         def progress(step: Progress) -> None:
-            # The App is closing: stop at the next step (a refresh records the run as
-            # interrupted, a backfill gives its game back) rather than keep the process alive.
-            if stoppable and worker.is_cancelled:
+            # Cancelled (the cancel key, or quitting): stop at the next step (a refresh is
+            # recorded cancelled, a backfill gives its game back).
+            if worker.is_cancelled:
                 raise ActionCancelled(action)
-            self.post_message(ActionProgress(action, step))  # type: ignore[attr-defined]
+            cancellation.check()
+            self.post_message(ActionProgress(action, step))
 
+        self.post_message(ActionProgress(action, Progress(action, 0, None, "starting…")))
         try:
             summary, ok = run(progress)
         except ActionCancelled:
             return
+        except OperationCancelled:
+            summary, ok = f"{action} cancelled", False
         except CfbopsError as exc:
             summary, ok = f"{action}: {exc}", False
         except Exception as exc:  # the console stays up whatever an action meets
-            summary, ok = f"{action} failed: {_first_line(exc)}", False
-        self.post_message(ActionFinished(action, summary, ok))  # type: ignore[attr-defined]
-
-    def _focused_pane_id(self) -> str | None:
-        widget = self.focused  # type: ignore[attr-defined]
-        while widget is not None:
-            if widget.id in {"migrations", "budget", "marts", "quality"}:
-                return widget.id
-            widget = widget.parent
-        return None
-
-    def _selected(self, pane_id: str) -> str | None:
-        """The pane's selected row (its `selected_key`), if that pane is on the screen."""
-        panes = self.screen_stack[0].query(f"#{pane_id}")  # type: ignore[attr-defined]
-        if not panes:
-            return None
-        return getattr(panes.first(), "selected_key", None)
+            summary, ok = f"{action} failed: {first_line(exc)}", False
+        if cancellation.cancelled and "cancelled" not in summary:
+            summary, ok = f"{action} cancelled: {summary}", False
+        self.post_message(ActionFinished(action, summary, ok))
 
     def _action_bar(self) -> ActionBar:
-        base = self.screen_stack[0]  # type: ignore[attr-defined]
-        found = base.query(ActionBar)
-        if found:
-            return found.first()
-        bar = ActionBar(id="action-bar")
-        footers = base.query(Footer)
-        if footers:
-            base.mount(bar, before=footers.first())
-        else:
-            base.mount(bar)
-        return bar
+        return self.screen_stack[0].query_one(ActionBar)

@@ -12,7 +12,7 @@ import time
 from typing import ClassVar, Protocol
 
 from textual import on, work
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid
 from textual.reactive import Reactive
@@ -21,12 +21,14 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from cfbops.config import Settings
-from cfbops.tui.actions import ACTION_BINDINGS, ConsoleActions
+from cfbops.tui.action_bar import ActionBar
+from cfbops.tui.actions import ConsoleActions
 from cfbops.tui.data import Clock, ConsoleSnapshot, SourceUnavailable, StatusSource, utc_now
 from cfbops.tui.footer import ConsoleFooter
 from cfbops.tui.messages import ConnectionLost, SnapshotReady
 from cfbops.tui.panes import BudgetPane, MartsPane, MigrationsPane, QualityPane
 from cfbops.tui.panes.base import Pane
+from cfbops.tui.reads import PANE_IDS
 from cfbops.tui.repaint import set_text
 
 # Seconds between the end of one poll and the start of the next.
@@ -35,7 +37,6 @@ POLL_INTERVAL_S = 2.0
 HANGUP_GRACE_S = 5.0
 # After an unexpected failure, wait as long as the longest reconnect backoff.
 MAX_RETRY_S = 15.0
-PANE_IDS = ("migrations", "budget", "marts", "quality")
 
 
 class SnapshotSource(Protocol):
@@ -50,13 +51,45 @@ class DashboardScreen(Screen[None]):
     # Textual repaints the whole screen when the focus moves; the panes that gain and lose
     # it repaint themselves (their focus styles), so a pane switch redraws only those two.
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    # A short terminal (24 lines) gets equal rows and compact panes (console.tcss).
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-short"), (32, "-tall")]
 
 
-class CfbopsApp(ConsoleActions, App[None]):
+class Banner(Static):
+    """The lost-connection line: its state and countdown first, the reason after; enter
+    shows the whole error."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "show_error", "Full error")]
+
+    def __init__(self) -> None:
+        super().__init__("", id="banner", markup=False)
+        self.reason = ""
+        self.detail = ""
+        self.retry_at = 0.0
+
+    def lost(self, reason: str, detail: str, retry_in_s: float) -> None:
+        # Focusable only while shown: enter on it opens the whole error.
+        self.can_focus = True
+        self.reason, self.detail = reason, detail
+        self.retry_at = time.monotonic() + retry_in_s
+        self.tick()
+
+    def tick(self) -> None:
+        left = max(self.retry_at - time.monotonic(), 0.0)
+        when = f"retrying in {left:.0f} s" if left >= 0.5 else "retrying now"
+        set_text(self, f"reconnecting · {when} · {self.reason} (enter: the full error)")
+
+    def action_show_error(self) -> None:
+        from cfbops.tui.screens.base import TextScreen
+
+        lines = self.detail.splitlines() or [self.reason]
+        self.app.push_screen(TextScreen("The connection error, in full", lines))
+
+
+class CfbopsApp(ConsoleActions):
     TITLE = "cfbops"
     CSS_PATH = "console.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit"),
         Binding("1", "focus_pane('migrations')", "Migrations", show=False),
         Binding("2", "focus_pane('budget')", "Budget", show=False),
         Binding("3", "focus_pane('marts')", "Marts", show=False),
@@ -64,8 +97,10 @@ class CfbopsApp(ConsoleActions, App[None]):
         Binding("tab", "focus_next", "Next pane", show=False),
         Binding("shift+tab", "focus_previous", "Previous pane", show=False),
         Binding("escape", "back", "Back", show=False),
-        Binding("question_mark", "help", "Help"),
-        *ACTION_BINDINGS,
+        Binding("slash", "filter", "Filter", show=False),
+        Binding("s", "sort", "Sort", show=False),
+        Binding("z", "maximize_pane", "Zoom", show=False),
+        Binding("y", "copy_selected", "Copy", show=False),
     ]
 
     def __init__(
@@ -77,12 +112,10 @@ class CfbopsApp(ConsoleActions, App[None]):
         clock: Clock = utc_now,
         poll_interval_s: float = POLL_INTERVAL_S,
     ) -> None:
-        super().__init__()
+        super().__init__(settings, read_only=read_only)
         # Calm over SSH: no animations unless asked for with TEXTUAL_ANIMATIONS.
         if "TEXTUAL_ANIMATIONS" not in os.environ:
             self.animation_level = "none"
-        self.settings = settings
-        self.read_only = read_only or settings.read_only
         self.clock = clock
         self.source: SnapshotSource = source or StatusSource(settings, clock=clock)
         self.poll_interval_s = poll_interval_s
@@ -100,7 +133,7 @@ class CfbopsApp(ConsoleActions, App[None]):
         # Kept by reference: App.query_one searches the screen on top, which is a drill-down
         # whenever one is open, and polls go on underneath it.
         self.target_widget = Static("cfbops · connecting…", id="target")
-        self.banner = Static("", id="banner")
+        self.banner = Banner()
         self.pane_widgets: dict[str, Pane] = {
             "migrations": MigrationsPane(id="migrations"),
             "budget": BudgetPane(id="budget"),
@@ -111,10 +144,13 @@ class CfbopsApp(ConsoleActions, App[None]):
         yield self.banner
         with Grid(id="dashboard"):
             yield from self.pane_widgets.values()
+        # In the flow above the footer (not docked: two docked widgets share one line).
+        yield ActionBar(id="action-bar")
         yield ConsoleFooter()
 
     def on_mount(self) -> None:
         self.banner.display = False
+        self.set_interval(1.0, self.tick_banner)
         # The terminal went away (SSH dropped, window closed): exit as if `q` was pressed, so
         # the polling connection closes and the demo's stand-in stops, instead of dying mid-write.
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
@@ -163,7 +199,7 @@ class CfbopsApp(ConsoleActions, App[None]):
         try:
             snapshot = self.source.poll()
         except SourceUnavailable as exc:
-            self.post_message(ConnectionLost(exc.reason, exc.retry_in_s))
+            self.post_message(ConnectionLost(exc.reason, exc.retry_in_s, exc.detail))
             return
         except Exception as exc:  # a bug in a pane's query must not stop the polling
             self.post_message(ConnectionLost(f"dashboard poll failed: {exc}", MAX_RETRY_S))
@@ -178,7 +214,9 @@ class CfbopsApp(ConsoleActions, App[None]):
             self.call_after_refresh(self.freeze_startup_objects)
         self.connection_state = "connected"
         self.polls += 1
-        self.banner.display = False
+        if self.banner.display:
+            self.banner.display = False
+            self.banner.can_focus = False
         for pane in self.panes():
             pane.show(message.snapshot)
         set_text(self.target_widget, self.target_line(), layout=False)
@@ -187,11 +225,14 @@ class CfbopsApp(ConsoleActions, App[None]):
     @on(ConnectionLost)
     def show_lost(self, message: ConnectionLost) -> None:
         self.connection_state = "reconnecting"
-        banner = self.banner
-        set_text(banner, f"{message.reason} — retrying in {message.retry_in_s:.0f} s")
-        banner.display = True
+        self.banner.lost(message.reason, message.detail, message.retry_in_s)
+        self.banner.display = True
         set_text(self.target_widget, self.target_line(), layout=False)
         self.set_timer(message.retry_in_s, self.poll_database)
+
+    def tick_banner(self) -> None:
+        if self.banner.display:
+            self.banner.tick()
 
     # -- layout and navigation ----------------------------------------------------------
 
@@ -199,10 +240,8 @@ class CfbopsApp(ConsoleActions, App[None]):
         return [self.pane_widgets[pane_id] for pane_id in PANE_IDS]
 
     def focused_pane(self) -> Pane | None:
-        widget = self.focused
-        while widget is not None and not isinstance(widget, Pane):
-            widget = widget.parent  # type: ignore[assignment]
-        return widget
+        pane_id = self.focused_pane_id()
+        return self.pane_widgets[pane_id] if pane_id else None
 
     def target_line(self) -> str:
         """State first: on a narrow terminal the URL is what gets cut, not the news."""
@@ -221,6 +260,79 @@ class CfbopsApp(ConsoleActions, App[None]):
     def action_back(self) -> None:
         if len(self.screen_stack) > 1:
             self.pop_screen()
+        elif self.screen.maximized is not None:
+            self.screen.minimize()
 
     def action_help(self) -> None:
-        self.action_show_help_panel()
+        from cfbops.tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+        else:
+            self.push_screen(HelpScreen(self.read_only))
+
+    def action_filter(self) -> None:
+        pane = self.focused_pane()
+        if pane is None:
+            self.notify("pick a pane (1-4) first, then / filters it", severity="warning")
+        else:
+            pane.open_filter()
+
+    def action_sort(self) -> None:
+        pane = self.focused_pane()
+        if pane is None:
+            self.notify("pick a pane (1-4) first, then s sorts it", severity="warning")
+        else:
+            self.notify(f"{pane.title}: sorted by {pane.cycle_sort()}", timeout=2)
+
+    def action_maximize_pane(self) -> None:
+        screen = self.screen_stack[0]
+        if screen.maximized is not None:
+            screen.minimize()
+            return
+        pane = self.focused_pane()
+        if pane is None:
+            self.notify("pick a pane (1-4) first, then z maximizes it", severity="warning")
+        else:
+            screen.maximize(pane, container=False)
+
+    async def action_quit(self) -> None:
+        """Quit at once, or, while something runs, ask and stop it first."""
+        from cfbops.tui.screens.confirm import ConfirmScreen
+
+        running = self.running_groups()
+        if not running:
+            self.exit()
+            return
+        lines = [self._action_bar().running_line(group) for group in running]
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.quit_when_stopped()
+
+        self.push_screen(
+            ConfirmScreen(
+                f"Quit while {' and '.join(running)} runs?",
+                [
+                    *lines,
+                    "",
+                    "y: stop it, then quit (a refresh is cancelled and recorded so; a"
+                    " migration stops after the file in hand; a backfill gives its games back)",
+                    "n: keep it running",
+                ],
+            ),
+            answer,
+        )
+
+    def quit_when_stopped(self) -> None:
+        running = self.running_groups()
+        for group in running:
+            self.cancel(group, statements=group != "migrate")
+        stopping = "; ".join(f"stopping {self._action_bar().running_line(g)}" for g in running)
+        self._action_bar().show_note(f"{stopping} — cfbops quits once it has")
+
+        def exit_when_stopped() -> None:
+            if not self.running_groups():
+                self.exit()
+
+        self.set_interval(0.2, exit_when_stopped)

@@ -22,6 +22,7 @@ from cfbops.db.connect import (
     describe_lost_connection,
     resolve_target,
 )
+from cfbops.db.urls import password_of, scrub
 from cfbops.errors import CfbopsError
 from cfbops.marts.durations import MartDurations, recent_durations
 from cfbops.migrate.files import MigrationFile, load_migrations
@@ -96,12 +97,14 @@ class Backoff:
 
 
 class SourceUnavailable(Exception):
-    """The database could not be read; `retry_in_s` says when the next poll should try."""
+    """The database could not be read; `retry_in_s` says when the next poll should try;
+    `detail` is the whole error (the reason is its first line)."""
 
-    def __init__(self, reason: str, retry_in_s: float) -> None:
+    def __init__(self, reason: str, retry_in_s: float, detail: str = "") -> None:
         super().__init__(reason)
         self.reason = reason
         self.retry_in_s = retry_in_s
+        self.detail = detail or reason
 
 
 class StatusSource:
@@ -154,13 +157,14 @@ class StatusSource:
         except CfbopsError as exc:
             raise self._failed(str(exc)) from None
         except psycopg.Error as exc:
+            detail = self._scrubbed(str(exc))
             if connection_lost(exc) or self._conn is None or self._conn.closed:
-                raise self._failed(describe_lost_connection(exc)) from None
+                raise self._failed(self._scrubbed(describe_lost_connection(exc)), detail) from None
             # The session is fine but a query failed (a timeout, a schema an older cfbops
             # made): say so and try again later rather than stop polling.
             first = (exc.diag.message_primary or str(exc)).strip().splitlines()
             reason = first[0] if first else type(exc).__name__
-            raise self._failed(f"could not read the dashboard: {reason}") from None
+            raise self._failed(f"could not read the dashboard: {reason}", detail) from None
         self.failures = 0
         return snapshot
 
@@ -180,14 +184,26 @@ class StatusSource:
             self._conn.close()
             self._conn = None
 
+    @property
+    def target(self) -> DatabaseTarget | None:
+        """Where the last connection went (None before the first)."""
+        return self._target
+
     def _target_of(self) -> DatabaseTarget:
         if self._target is None:
             self._target = resolve_target(self.settings)
         return self._target
 
+    def _scrubbed(self, text: str) -> str:
+        return scrub(text, password_of(self._target.conninfo)) if self._target else text
+
     def _connection(self) -> psycopg.Connection:
         if self._conn is None or self._conn.closed:
             self._conn = None
+            # Each reconnect looks again where the database is: a restarted embedded server
+            # may listen on another port now.
+            if self._target is not None:
+                self._target = resolve_target(self.settings, fresh=True)
             conn = connect(
                 self.settings, target=self._target_of(), application_name=APPLICATION_NAME
             )
@@ -197,7 +213,7 @@ class StatusSource:
             self._conn = conn
         return self._conn
 
-    def _failed(self, reason: str) -> SourceUnavailable:
+    def _failed(self, reason: str, detail: str = "") -> SourceUnavailable:
         self.close()
         self.failures += 1
-        return SourceUnavailable(reason, self.backoff.delay(self.failures))
+        return SourceUnavailable(reason, self.backoff.delay(self.failures), detail)

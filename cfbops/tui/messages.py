@@ -23,10 +23,12 @@ class SnapshotReady(Message):
 
 @dataclass
 class ConnectionLost(Message):
-    """A poll could not reach the database; the next try is `retry_in_s` away."""
+    """A poll could not reach the database; the next try is `retry_in_s` away; `detail` is
+    the whole error."""
 
     reason: str
     retry_in_s: float
+    detail: str = ""
 
 
 @dataclass

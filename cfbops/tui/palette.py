@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import partial
+from collections.abc import Callable
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
@@ -15,11 +15,16 @@ def _label(action: ConsoleAction) -> str:
 
 
 class ConsolePalette(Provider):
+    def _runner(self, action: ConsoleAction) -> Callable[[], object]:
+        # The action's method itself, not run_action: under --read-only a writing action's
+        # binding is disabled, and from the palette it must say why it refuses.
+        return getattr(self.app, f"action_{action.action}")
+
     async def discover(self) -> Hits:
         for action in CONSOLE_ACTIONS:
             yield DiscoveryHit(
                 _label(action),
-                partial(self.app.run_action, action.action),
+                self._runner(action),
                 help="writes: refused under --read-only" if action.writes else None,
             )
 
@@ -32,6 +37,6 @@ class ConsolePalette(Provider):
                 yield Hit(
                     score,
                     matcher.highlight(label),
-                    partial(self.app.run_action, action.action),
+                    self._runner(action),
                     help="writes: refused under --read-only" if action.writes else None,
                 )

@@ -174,7 +174,7 @@ def kill_mid_refresh(db: DatabaseUnderTest) -> None:
         wait_until(lambda: lock_released(conn), "the killed run's session to end")
 
 
-def test_a_killed_run_is_abandoned_with_finished_at_when_status_reads_it(
+def test_a_killed_run_reads_as_abandoned_and_the_next_refresh_marks_it(
     stalled: DatabaseUnderTest,
 ) -> None:
     kill_mid_refresh(stalled)
@@ -183,9 +183,15 @@ def test_a_killed_run_is_abandoned_with_finished_at_when_status_reads_it(
     assert marts["finished_at"] is not None
     assert [r["run_id"] for r in marts["abandoned"]] == [marts["run_id"]]
     assert marts["running"] is None
+    query = "SELECT status, finished_at IS NOT NULL FROM ops.refresh_run ORDER BY run_id"
     with stalled.connect() as conn:
-        row = conn.execute("SELECT status, finished_at IS NOT NULL FROM ops.refresh_run").fetchone()
-    assert row == ("abandoned", True)
+        assert conn.execute(query).fetchall() == [("running", False)]  # status never writes
+    refreshed = run_cli(
+        "--database-url", stalled.url, "--headless", "refresh", "--select", "team_names"
+    )
+    assert refreshed.returncode == 0, refreshed.stderr
+    with stalled.connect() as conn:
+        assert conn.execute(query).fetchall() == [("abandoned", True), ("succeeded", True)]
 
 
 def test_read_only_status_shows_a_killed_run_as_abandoned_and_writes_nothing(

@@ -103,9 +103,16 @@ def test_a_database_error_outside_the_marts_is_one_line_with_exit_1(
     world: DatabaseUnderTest,
 ) -> None:
     with world.connect() as conn:
-        conn.execute("ALTER TABLE ops.mart_refresh RENAME COLUMN reason TO why")
+        conn.execute(
+            "CREATE FUNCTION ops.refuse_runs() RETURNS trigger LANGUAGE plpgsql"
+            " AS $$ BEGIN RAISE EXCEPTION 'runs are frozen today'; END $$"
+        )
+        conn.execute(
+            "CREATE TRIGGER refuse BEFORE INSERT ON ops.refresh_run"
+            " FOR EACH ROW EXECUTE FUNCTION ops.refuse_runs()"
+        )
     result = run_cli("--database-url", world.url, "--headless", "refresh")
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
-        'cfbops: error: refresh could not run: column "reason" of relation "mart_refresh" does not exist'
+        "cfbops: error: refresh could not run: runs are frozen today"
     ]

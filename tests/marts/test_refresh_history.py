@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from cfbops.marts.history import ensure_history_schema, history_migration_file, last_run
+from cfbops.marts.history import ensure_history_schema, last_run
 from cfbops.marts.models import MartStatus
 from cfbops.marts.runner import refresh_marts
 from tests.conftest import DatabaseUnderTest
 from tests.marts.world import ALL_MARTS, make_fragile_fail
+from tests.migrate_helpers import project_migration
 
 SLOW_MART_SQL = """
 CREATE TABLE raw.pause (seconds double precision NOT NULL);
@@ -117,7 +118,7 @@ def test_a_run_that_died_is_marked_abandoned_by_the_next(world: DatabaseUnderTes
 
 
 def test_the_history_migration_can_run_again_over_itself(empty_db: DatabaseUnderTest) -> None:
-    text = history_migration_file().read_text()
+    text = project_migration("V0200__refresh_history.sql")
     with empty_db.connect() as conn:
         conn.execute(text)
         conn.execute("INSERT INTO ops.mart_dependency VALUES ('a.b', 'c.d', NULL)")

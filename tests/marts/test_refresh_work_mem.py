@@ -5,10 +5,10 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from cfbops.marts.history import history_migration_file
 from cfbops.marts.models import MartStatus
 from cfbops.marts.runner import refresh_marts
 from tests.conftest import DatabaseUnderTest
+from tests.migrate_helpers import project_migration
 
 WORK_MEM_MIGRATION = "V0270__mart_setting_work_mem.sql"
 
@@ -17,7 +17,7 @@ WORK_MEM_MIGRATION = "V0270__mart_setting_work_mem.sql"
 def world(world: DatabaseUnderTest) -> DatabaseUnderTest:
     """The test warehouse with ops.mart_setting as `migrate` leaves it (work_mem included)."""
     with world.connect() as conn:
-        conn.execute(history_migration_file(WORK_MEM_MIGRATION).read_text(encoding="utf-8"))
+        conn.execute(project_migration(WORK_MEM_MIGRATION))
     return world
 
 

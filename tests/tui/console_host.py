@@ -30,11 +30,19 @@ def console(settings: Settings, *, read_only: bool = False) -> CfbopsApp:
     return CfbopsApp(settings, read_only=read_only)
 
 
-def with_pending_migration(settings: Settings, home: Path) -> Settings:
-    """Settings whose sql_dir is the project's plus one pending file."""
+# The same without lint errors: the confirmation is a plain y.
+CLEAN_PENDING_SQL = """\
+-- A pending file for the console's tests: a table and a check constraint, lint-clean.
+CREATE TABLE ops.console_probe (id bigint PRIMARY KEY, season integer NOT NULL);
+"""
+
+
+def with_pending_migration(settings: Settings, home: Path, sql: str = PENDING_SQL) -> Settings:
+    """Settings whose sql_dir is the project's plus one pending file (with lint errors unless
+    another `sql` is given)."""
     sql_dir = home / "sql"
-    shutil.copytree(default_sql_dir(), sql_dir)
-    (sql_dir / "migrations" / PENDING_MIGRATION).write_text(PENDING_SQL)
+    shutil.copytree(default_sql_dir(), sql_dir, dirs_exist_ok=True)
+    (sql_dir / "migrations" / PENDING_MIGRATION).write_text(sql)
     return dataclasses.replace(settings, sql_dir=sql_dir)
 
 

@@ -4,10 +4,10 @@ asks for happens in the database (and under --read-only nothing does)."""
 from __future__ import annotations
 
 import pytest
-from textual.widgets import ProgressBar
+from textual.widgets import Input, ProgressBar
 
 from cfbops.tui.action_bar import ActionBar
-from cfbops.tui.screens.confirm import ConfirmScreen
+from cfbops.tui.screens.confirm import ConfirmScreen, TypedConfirmScreen
 from cfbops.tui.screens.finding import FindingScreen
 from cfbops.tui.screens.ledger import LedgerScreen
 from cfbops.tui.screens.mart import MartScreen
@@ -15,6 +15,7 @@ from cfbops.tui.screens.migration_plan import MigrationPlanScreen
 from cfbops.tui.screens.selector import SelectorPrompt
 from tests.conftest import DatabaseUnderTest
 from tests.tui.console_host import (
+    CLEAN_PENDING_SQL,
     console,
     settle,
     wait_for,
@@ -37,7 +38,7 @@ def _probe_exists(db: DatabaseUnderTest) -> bool:
 
 
 async def test_apply_shows_the_plan_to_confirm_then_migrates(db: DatabaseUnderTest) -> None:
-    app = console(with_pending_migration(db.settings, db.home))
+    app = console(with_pending_migration(db.settings, db.home, CLEAN_PENDING_SQL))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("a")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the confirmation")
@@ -53,7 +54,7 @@ async def test_apply_shows_the_plan_to_confirm_then_migrates(db: DatabaseUnderTe
 
 
 async def test_no_at_the_confirmation_applies_nothing(db: DatabaseUnderTest) -> None:
-    app = console(with_pending_migration(db.settings, db.home))
+    app = console(with_pending_migration(db.settings, db.home, CLEAN_PENDING_SQL))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("a")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the confirmation")
@@ -61,6 +62,28 @@ async def test_no_at_the_confirmation_applies_nothing(db: DatabaseUnderTest) -> 
         await settle(pilot)
         assert not isinstance(app.screen, ConfirmScreen)
     assert not _probe_exists(db) and not app.finished_actions
+
+
+async def test_a_file_with_lint_errors_is_applied_only_once_its_version_is_typed(
+    db: DatabaseUnderTest,
+) -> None:
+    app = console(with_pending_migration(db.settings, db.home))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, TypedConfirmScreen), "the question")
+        await pilot.pause()
+        said = "\n".join(str(s.render()) for s in app.screen.query("Static"))
+        await pilot.press("y", "enter")  # the plain yes of a clean file does not do
+        await pilot.pause()
+        refused = str(app.screen.query_one("#typed-problem").render())
+        assert isinstance(app.screen, TypedConfirmScreen) and not _probe_exists(db)
+        app.screen.query_one("#typed", Input).value = ""
+        await pilot.press(*"V0299", "enter")
+        await wait_for(pilot, lambda: app.finished_actions, "migrate to finish")
+        await settle(pilot)
+    assert "lint errors" in said and "type V0299" in said
+    assert "is not V0299: nothing was applied" in refused
+    assert app.finished_actions[-1].ok and _probe_exists(db)
 
 
 async def test_refresh_all_refreshes_every_mart_with_live_progress(db: DatabaseUnderTest) -> None:
@@ -157,7 +180,7 @@ async def test_run_checks_stores_a_run_with_every_result(db: DatabaseUnderTest) 
     assert f"run {run_id}" in app.finished_actions[-1].summary
 
 
-async def test_read_only_refuses_every_writing_action_and_changes_nothing(
+async def test_read_only_dims_every_writing_key_and_changes_nothing(
     db: DatabaseUnderTest,
 ) -> None:
     def footprint() -> tuple:
@@ -174,12 +197,18 @@ async def test_read_only_refuses_every_writing_action_and_changes_nothing(
     before = footprint()
     app = console(with_pending_migration(db.settings, db.home), read_only=True)
     async with app.run_test(size=SIZE) as pilot:
-        for key in ("a", "r", "R", "f", "p"):
+        await wait_for(pilot, lambda: app.polls >= 1, "the first poll")
+        enabled = {key: app.screen.active_bindings[key].enabled for key in "arRfpbc"}
+        for key in ("a", "r", "R", "f", "p", "b"):
             await pilot.press(key)
+        # The palette reaches the actions too: there each is refused with one line.
+        for action in ("apply_migrations", "refresh_all", "backfill"):
+            getattr(app, f"action_{action}")()
         await settle(pilot)
         refusals = [n.message for n in app._notifications if "read-only" in n.message]
         assert not isinstance(app.screen, (ConfirmScreen, SelectorPrompt))
-    assert len(refusals) == 5 and all("\n" not in line for line in refusals)
+    assert enabled == dict.fromkeys("arRfpb", False) | {"c": True}
+    assert len(refusals) == 3 and all("\n" not in line for line in refusals)
     assert not app.finished_actions
     assert footprint() == before
 
@@ -223,7 +252,7 @@ async def test_the_palette_offers_and_runs_an_action(db: DatabaseUnderTest) -> N
 async def test_the_drill_downs_open_from_their_keys(db: DatabaseUnderTest) -> None:
     app = console(with_pending_migration(db.settings, db.home))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("l")
+        await pilot.press("B")
         await wait_for(pilot, lambda: isinstance(app.screen, LedgerScreen), "the ledger")
         await pilot.press("escape")
         await app.run_action("migration_plan")
@@ -242,16 +271,16 @@ async def test_enter_on_a_pane_row_opens_its_drill_down(db: DatabaseUnderTest) -
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.polls >= 1, "the first poll")
         await pilot.press("3")
-        await wait_for(pilot, lambda: app._selected("marts") is not None, "a selected mart")
-        mart = app._selected("marts")
+        await wait_for(pilot, lambda: app.selected("marts") is not None, "a selected mart")
+        mart = app.selected("marts")
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, MartScreen), "the mart drill-down")
         shown_mart = app.screen.detail.name
         await pilot.press("escape")
         await pilot.press("c")  # the demo data holds a known defect: a finding to open
         await wait_for(pilot, lambda: app.finished_actions, "the checks")
-        await wait_for(pilot, lambda: app._selected("quality") is not None, "a listed finding")
-        check = app._selected("quality")
+        await wait_for(pilot, lambda: app.selected("quality") is not None, "a listed finding")
+        check = app.selected("quality")
         await pilot.press("4", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, FindingScreen), "the finding")
         finding = app.screen.detail

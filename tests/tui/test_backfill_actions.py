@@ -98,7 +98,9 @@ async def test_read_only_refuses_backfill_control_and_starts_nothing(
 ) -> None:
     app = console(cfbd_settings, read_only=True)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("b")
+        await pilot.press("b")  # dimmed: does nothing
+        # enter on a job, or the palette, reaches the action: refused there
+        app.action_backfill()
         await wait_for(
             pilot,
             lambda: any("read-only" in n.message for n in app._notifications),

@@ -5,6 +5,7 @@ pictures are the same on every run."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -14,6 +15,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input
 
+from cfbops.activity import recent_activity
 from cfbops.backfill.control import backfill_estimate
 from cfbops.backfill.queue import Kind
 from cfbops.backfill.runner import run_backfill
@@ -23,9 +25,11 @@ from cfbops.marts.runner import refresh_marts
 from cfbops.migrate.plan import migration_plan
 from cfbops.quality.findings import finding_detail
 from cfbops.quality.session import check_database
+from cfbops.tui.screens.activity import ActivityScreen
 from cfbops.tui.screens.backfill import BackfillRequest, BackfillScreen
 from cfbops.tui.screens.confirm import ConfirmScreen
 from cfbops.tui.screens.finding import FindingScreen
+from cfbops.tui.screens.help import HelpScreen
 from cfbops.tui.screens.ledger import LedgerScreen
 from cfbops.tui.screens.mart import MartScreen
 from cfbops.tui.screens.migration_plan import MigrationPlanScreen, summary_line
@@ -124,3 +128,29 @@ def test_backfill_control(snap_compare, cfbd_settings, size) -> None:
     assert estimate.items == 40
     screen = lambda: BackfillScreen(cfbd_settings, request, estimate)  # noqa: E731
     assert snap_compare(ScreenHost(screen), terminal_size=size, run_before=_still)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_activity(snap_compare, db: DatabaseUnderTest, size) -> None:
+    refresh_marts(db.settings, [MART])
+    check_database(db.settings, ["completed_games_null_scores"])
+    # Times pinned, measured durations too (they differ between runs and template builds).
+    history = tuple(
+        dataclasses.replace(
+            e,
+            at=PINNED - timedelta(minutes=7 * i),
+            summary=re.sub(r"\d+ ms\)", "10 ms)", re.sub(r" in \d+\.\ds", " in 0.1s", e.summary)),
+        )
+        for i, e in enumerate(recent_activity(db.settings))
+    )
+    session = [
+        "09:12:03 refresh: marts.player_game_epa refreshed (concurrent, 120ms, 2,048 rows)",
+        "09:12:03 refresh done: 1 refreshed in 0.2s (1 worker, run 1)",
+        "09:14:40 check done: run 1: 0 errors, 1 warnings (stored)",
+    ]
+    assert snap_compare(ScreenHost(lambda: ActivityScreen(session, history)), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_help(snap_compare, size) -> None:
+    assert snap_compare(ScreenHost(lambda: HelpScreen(read_only=False)), terminal_size=size)

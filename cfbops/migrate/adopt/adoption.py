@@ -27,11 +27,11 @@ from pglast.enums import AlterTableType
 from cfbops.config import Settings
 from cfbops.db.connect import connect, require_writable
 from cfbops.db.locks import OPERATIONS_LOCK, LockHolder, advisory_lock
-from cfbops.migrate import history
+from cfbops.db.ops_objects import ENGINE_OBJECTS, ensure_objects
+from cfbops.errors import ExitCode
 from cfbops.migrate.adopt.catalog import Catalog
 from cfbops.migrate.adopt.compare import Comparer
 from cfbops.migrate.adopt.execute import (
-    ADOPTED_OBJECTS_DDL,
     Execution,
     execute_adoption,
     remainder_file,
@@ -49,7 +49,7 @@ from cfbops.migrate.statements import Statement, qualified_name
 from cfbops.progress import ProgressCallback, TaskProgress, ignore_progress
 
 # Tables cfbops's engine creates for itself; never "extra".
-ENGINE_TABLES = frozenset({"ops.schema_history", "ops.accepted_drift", "ops.adopted_objects"})
+ENGINE_TABLES = frozenset(ENGINE_OBJECTS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +83,24 @@ class AdoptResult:
             and not self.blocked
             and all(p.passed for p in self.preflight)
         )
+
+    @property
+    def exit_code(self) -> ExitCode:
+        if self.failed is not None and self.failed.lock_busy:
+            return ExitCode.LOCKED
+        return ExitCode.OK if self.ok else ExitCode.FAILED
+
+    def summary(self) -> str:
+        """One line: what the adoption did (or the rehearsal found), or why not."""
+        if self.drifted:
+            return "adoption refused: applied files were edited since they ran"
+        if self.blocked:
+            return f"adoption refused: {len(self.blocked)} file(s) differ from the database"
+        if self.failed is not None:
+            return f"adoption failed at {self.failed.name}: {self.failed.error}"
+        if not self.executed:
+            return "adoption planned" + (": the rehearsal ran through" if self.rehearsed else "")
+        return f"adopted {len(self.adopted)} file(s), applied {len(self.applied)} file(s)"
 
 
 def _extra_tables(catalog: Catalog, versioned: list[MigrationFile]) -> tuple[ObjectReport, ...]:
@@ -205,8 +223,7 @@ def _rehearse(
         prepare_session(conn, settings)
         with advisory_lock(conn, OPERATIONS_LOCK, wait_s=wait_s):
             with conn.transaction():
-                history.ensure_history(conn)
-                conn.execute(ADOPTED_OBJECTS_DDL)
+                ensure_objects(conn, ENGINE_OBJECTS)
                 state = migration_state(conn, *files)
                 planner = Comparer(Catalog(conn), files[0])
                 planned = tuple(planner.compare(f, assume=True) for f in state.pending_versioned)
@@ -244,9 +261,7 @@ def adopt(
             reporter.note(f"waiting for the migration lock held by {who} ({left:.0f}s left)")
 
         with advisory_lock(conn, OPERATIONS_LOCK, wait_s=wait_s, on_wait=waiting):
-            history.ensure_history(conn)
-            with conn.transaction():
-                conn.execute(ADOPTED_OBJECTS_DDL)
+            ensure_objects(conn, ENGINE_OBJECTS)
             state = migration_state(conn, versioned, repeatable)
             if state.drifted:
                 return AdoptResult((), drifted=state.drifted)

@@ -151,6 +151,14 @@ class Comparer:
             return self._exists(line, "type", name, found, whole)
         if isinstance(node, ast.CommentStmt | ast.GrantStmt):
             return Verdict([], "rerun", whole)
+        if isinstance(node, ast.DropStmt) and self._drop_then_create_stands(file, statement):
+            # A file that clears a leftover before building it again (an invalid index
+            # after a failed CONCURRENTLY build): what it builds stands, so nothing runs.
+            report = ObjectReport(
+                line, "statement", "Drop", ObjectState.PRESENT, "what it drops, the file "
+                "re-creates, and that stands"
+            )  # fmt: skip
+            return Verdict([report], "present", whole)
         kind = type(node).__name__.removesuffix("Stmt")
         report = ObjectReport(
             line,
@@ -160,6 +168,32 @@ class Comparer:
             "cannot be compared; runs only if the file is not fully present",
         )
         return Verdict([report], "unchecked", whole)
+
+    def _drop_then_create_stands(self, file: MigrationFile, statement: Statement) -> bool:
+        dropped = {
+            _names(obj) if len(obj) > 1 else f"public.{_names(obj)}"
+            for obj in statement.node.objects or ()
+            if isinstance(obj, list | tuple)
+        }
+        created = set()
+        for later in file.statements:
+            node = later.node
+            if later.line <= statement.line:
+                continue
+            if isinstance(node, ast.IndexStmt) and node.idxname:
+                schema = node.relation.schemaname or "public"
+                created.add(f"{schema}.{node.idxname}")
+            elif isinstance(node, ast.CreateStmt):
+                created.add(qualified_name(node.relation))
+            elif isinstance(node, ast.ViewStmt):
+                created.add(qualified_name(node.view))
+            elif isinstance(node, ast.CreateTableAsStmt):
+                created.add(qualified_name(node.into.rel))
+        return (
+            bool(dropped)
+            and dropped <= created
+            and all(self.catalog.relation_exists(name) for name in dropped)
+        )
 
     def _created(self, statement: Statement) -> Verdict:
         node = statement.node

@@ -21,34 +21,9 @@ from cfbops.migrate.dependents.model import KeptReport
 from cfbops.migrate.equivalence import present_equivalents
 from cfbops.migrate.files import MigrationFile
 from cfbops.migrate.rehearsal import Rehearsal
+from cfbops.migrate.session import capture_session
 from cfbops.migrate.state import migration_state
 from cfbops.progress import TaskProgress
-
-ADOPTED_OBJECTS_DDL = """
-CREATE TABLE IF NOT EXISTS ops.adopted_objects (
-    version text NOT NULL,
-    line integer,
-    kind text NOT NULL,
-    object text NOT NULL,
-    outcome text NOT NULL,
-    detail text NOT NULL DEFAULT '',
-    adopted_at timestamptz NOT NULL DEFAULT now()
-);
--- A history table made before the 'adopted' kind existed: let it hold adopted rows.
-DO $$
-BEGIN
-    IF NOT EXISTS (
-        SELECT 1 FROM pg_constraint
-        WHERE conrelid = 'ops.schema_history'::regclass AND contype = 'c'
-          AND pg_get_constraintdef(oid) LIKE '%adopted%'
-    ) THEN
-        ALTER TABLE ops.schema_history DROP CONSTRAINT IF EXISTS schema_history_kind_check;
-        ALTER TABLE ops.schema_history ADD CONSTRAINT schema_history_kind_check
-            CHECK (kind IN ('versioned', 'repeatable', 'baseline', 'adopted'));
-    END IF;
-END
-$$;
-"""
 
 RECORD_OBJECT_SQL = """
 INSERT INTO ops.adopted_objects (version, line, kind, object, outcome, detail)
@@ -95,6 +70,7 @@ def execute_adoption(
     versioned, repeatable = files
     live = Comparer(Catalog(conn), versioned)
     run = Execution()
+    session = capture_session(conn)  # what each file's SETs are undone to
     reporter.total = len(planned) + 1
     # Every repeatable may come back (the state is looked at again before them), so what
     # a versioned file's drop takes is saved only when no file of the project re-creates it.
@@ -104,7 +80,7 @@ def execute_adoption(
         keeper = Keeper(
             conn, keeper_files, drop_dependent, populate=rehearsal is None, carry=run.carry
         )
-        return Runner(reporter, keeper, rehearsal)
+        return Runner(reporter, keeper, rehearsal, session)
 
     try:
         for plan in planned:

@@ -23,9 +23,12 @@ from cfbops.migrate.dependents.keeper import Keeper
 from cfbops.migrate.dependents.model import DependentsLost
 from cfbops.migrate.equivalence import Equivalent
 from cfbops.migrate.files import MigrationFile
+from cfbops.migrate.lock_attempts import LockRetry, LockWaitExhausted
 from cfbops.migrate.preflight import run_preflight
 from cfbops.migrate.rehearsal import Rehearsal, fix_for
+from cfbops.migrate.session import SessionBaseline, restore_session
 from cfbops.migrate.statements import Statement, needs_autocommit
+from cfbops.migrate.swap import Swap, plan_swap, short_lock_tries, swap_in
 from cfbops.progress import TaskProgress
 
 SLOW_STATEMENT_S = 1.0
@@ -51,6 +54,12 @@ class Runner:
     progress: TaskProgress
     keeper: Keeper | None = None
     rehearsal: Rehearsal | None = None
+    # The session each file's SETs are undone to, before what follows it runs.
+    session: SessionBaseline | None = None
+
+    def end_of_file(self, conn: psycopg.Connection) -> None:
+        if self.session is not None:
+            restore_session(conn, self.session)
 
 
 def _statements(
@@ -59,6 +68,7 @@ def _statements(
     runner: Runner,
     present: Mapping[int, Equivalent],
     only: set[int] | None = None,
+    swap: Swap | None = None,
 ) -> None:
     for index, statement in enumerate(file.statements):
         if only is not None and index not in only:
@@ -68,9 +78,12 @@ def _statements(
             if equivalent.validate and runner.rehearsal is None:
                 conn.execute(equivalent.validate_sql())
             continue
-        text: str | None = statement.text
+        text: str | None = statement.text if swap is None else swap.in_place(file, index, statement)
+        if text is None:
+            continue
         if runner.rehearsal is not None:
-            text = runner.rehearsal.prepare(f"{file.display_path}:{statement.line}", statement)
+            where = f"{file.display_path}:{statement.line}"
+            text = runner.rehearsal.prepare(where, statement, text)
             if text is None:
                 continue
         started = time.monotonic()
@@ -169,6 +182,7 @@ def run_file(
         _statements(conn, ran, alone_runner, present, only=alone)
         with conn.transaction():
             _statements(conn, ran, runner, present, only=together)
+            runner.end_of_file(conn)
             if runner.keeper is not None:
                 runner.keeper.restore()
             record(_ms_since(started))
@@ -187,18 +201,43 @@ def run_repeatables(
     current = files[0]
     try:
         with conn.transaction():
-            for file in files:
-                current = file
-                started = time.monotonic()
-                _statements(conn, file, runner, {})
-                history.record(conn, file, duration_ms=_ms_since(started), success=True)
-                applied.append(AppliedFile(None, file.name, file.kind.value, _ms_since(started)))
-            if runner.keeper is not None:
-                try:
-                    runner.keeper.restore()
-                except DependentsLost as exc:
-                    current = dropping_file(files, exc)
-                    raise
+            swap = plan_swap(conn, files, populate=runner.rehearsal is None)
+            try:
+                swap.open(conn)  # marts fill beside the live ones: readers go on
+                if runner.keeper is not None:
+                    swap.keep_ahead(conn, runner.keeper, files)
+            except psycopg.Error as exc:
+                current = getattr(exc, "cfbops_file", current)
+                raise
+            except DependentsLost as exc:
+                current = dropping_file(files, exc)
+                raise
+
+            def in_place() -> None:
+                nonlocal current
+                applied.clear()
+                for file in files:
+                    current = file
+                    started = time.monotonic()
+                    _statements(conn, file, runner, {}, swap=swap)
+                    runner.end_of_file(conn)
+                    short_lock_tries(conn)  # the session's own timeout is restored above
+                    history.record(conn, file, duration_ms=_ms_since(started), success=True)
+                    ms = _ms_since(started)
+                    applied.append(AppliedFile(None, file.name, file.kind.value, ms))
+                if runner.keeper is not None:
+                    try:
+                        runner.keeper.restore()
+                    except DependentsLost as exc:
+                        current = dropping_file(files, exc)
+                        raise
+                swap.close(conn)
+
+            swap_in(conn, LockRetry(runner.progress), runner.keeper, in_place)
     except (psycopg.Error, DependentsLost) as exc:
         raise FileFailed(_failed(current, current, exc)) from None
+    except LockWaitExhausted as exc:
+        kind = current.kind.value
+        busy = FailedFile(current.version, current.name, kind, str(exc), lock_busy=True)
+        raise FileFailed(busy) from None
     return applied

@@ -10,6 +10,9 @@ import re
 from dataclasses import dataclass, field
 
 import psycopg
+from pglast import parse_sql
+from pglast.parser import ParseError
+from pglast.stream import RawStream
 from psycopg import sql
 
 from cfbops.migrate.dependents.catalog import qualified_names, relation_columns, save_relation
@@ -37,8 +40,15 @@ def _acl(conn: psycopg.Connection, oid: int) -> list[Grant]:
     return [Grant(privilege, grantee) for privilege, grantee in conn.execute(ACL_SQL, (oid,))]
 
 
-def _unnamed(definition: str) -> str:
-    return _INDEX_NAME.sub(r"\1ON ", definition)
+def unnamed(definition: str) -> str:
+    """An index's definition without its name, as PostgreSQL's parser reads it: two
+    indexes alike but for their names (and how the text was printed) match."""
+    try:
+        node = parse_sql(definition)[0].stmt
+    except ParseError:
+        return _INDEX_NAME.sub(r"\1ON ", definition)
+    node.idxname = None
+    return RawStream()(node)
 
 
 @dataclass(slots=True)
@@ -48,6 +58,16 @@ class Carry:
     waiting: dict[str, SavedObject] = field(default_factory=dict)
     carried: list[str] = field(default_factory=list)
     not_carried: list[str] = field(default_factory=list)
+
+    def snapshot(self) -> tuple:
+        """What stands now, to put back with `rollback` (a retried attempt starts over)."""
+        return dict(self.waiting), len(self.carried), len(self.not_carried)
+
+    def rollback(self, state: tuple) -> None:
+        waiting, carried, not_carried = state
+        self.waiting = dict(waiting)
+        del self.carried[carried:]
+        del self.not_carried[not_carried:]
 
     def remember(self, conn: psycopg.Connection, relations: dict[int, str]) -> None:
         """Save the grants and indexes of relations about to be dropped and re-created."""
@@ -108,18 +128,20 @@ class Carry:
 
     def _indexes(self, conn: psycopg.Connection, saved: SavedObject) -> None:
         standing = conn.execute(EXISTING_INDEXES_SQL, (saved.name,)).fetchall()
-        shapes = {_unnamed(definition): name for definition, name in standing}
+        shapes = {unnamed(definition): name for definition, name in standing}
         names = {name for _, name in standing}
         for part in saved.parts:
             if part.kind != "index":
                 continue
             if part.name.partition(".")[2] in names:
                 continue
-            if _unnamed(part.statement) in shapes:
+            if unnamed(part.statement) in shapes:
                 continue  # the new object has it under its own name
             try:
                 with conn.transaction():
                     conn.execute(sql.SQL(part.statement))
+            except (psycopg.errors.LockNotAvailable, psycopg.errors.DeadlockDetected):
+                raise  # not had at once: the caller tries again
             except psycopg.Error as exc:
                 reason = exc.diag.message_primary or str(exc).splitlines()[0]
                 self.not_carried.append(f"index {part.name} on {saved.name}: {reason}")

@@ -171,15 +171,13 @@ def _grant(privilege: sql.Composable, target: sql.Composable, grant: Grant) -> s
     return sql.SQL("GRANT {} ON {} TO {}{}").format(privilege, target, grantee, option)
 
 
-def recreate_statements(
-    saved: SavedObject, current_user: str, *, populate: bool = True
-) -> list[sql.Composable]:
-    """What re-creates `saved` as it was: definition, owner, comments, grants, parts.
-    `populate=False` leaves a materialized view empty (a rehearsal's)."""
-    if saved.kind in ("function", "procedure"):
-        return _function_statements(saved, current_user)
-    schema, _, name = saved.name.partition(".")
-    target = sql.Identifier(schema, name)
+def create_statement(
+    saved: SavedObject, *, populate: bool = True, schema: str | None = None
+) -> sql.Composed:
+    """The CREATE of a saved view or materialized view (in `schema`, when given, instead
+    of its own: a build ahead of the swap; its definition then names what it reads)."""
+    own_schema, _, name = saved.name.partition(".")
+    target = sql.Identifier(schema or own_schema, name)
     word = sql.SQL(saved.kind.upper())
     columns = sql.SQL(", ").join(sql.Identifier(c.name) for c in saved.columns)
     create = sql.SQL("CREATE {} {} ({})").format(word, target, columns)
@@ -195,6 +193,30 @@ def recreate_statements(
     if saved.kind == "materialized view":
         data = "WITH DATA" if saved.populated and populate else "WITH NO DATA"
         create = sql.SQL("{} {}").format(create, sql.SQL(data))
+    return create
+
+
+def recreate_statements(
+    saved: SavedObject,
+    current_user: str,
+    *,
+    populate: bool = True,
+    built_in: str | None = None,
+) -> list[sql.Composable]:
+    """What re-creates `saved` as it was: definition, owner, comments, grants, parts.
+    `populate=False` leaves a materialized view empty (a rehearsal's); `built_in` names
+    the build schema where it was built ahead, with its indexes: it is moved from there."""
+    if saved.kind in ("function", "procedure"):
+        return _function_statements(saved, current_user)
+    schema, _, name = saved.name.partition(".")
+    target = sql.Identifier(schema, name)
+    word = sql.SQL(saved.kind.upper())
+    if built_in is not None:
+        create: sql.Composable = sql.SQL("ALTER {} {} SET SCHEMA {}").format(
+            word, sql.Identifier(built_in, name), sql.Identifier(schema)
+        )
+    else:
+        create = create_statement(saved, populate=populate)
     statements: list[sql.Composable] = [create]
     if saved.owner != current_user:
         statements.append(
@@ -224,7 +246,8 @@ def recreate_statements(
             privilege = sql.SQL("{} ({})").format(sql.SQL(grant.privilege), column_id)
             statements.append(_grant(privilege, target, grant))
     for part in saved.parts:
-        statements.append(sql.SQL(part.statement))
+        if not (built_in is not None and part.kind == "index"):
+            statements.append(sql.SQL(part.statement))
         if part.comment is not None:
             statements.append(_part_comment(part, schema, target))
     return statements

@@ -35,6 +35,7 @@ from cfbops.migrate.files import MigrationFile
 from cfbops.migrate.object_names import defined_objects
 from cfbops.migrate.statements import Statement
 
+LOCK_WAITS = (psycopg.errors.LockNotAvailable, psycopg.errors.DeadlockDetected)
 _RELATIONS = frozenset({
     ObjectType.OBJECT_TABLE, ObjectType.OBJECT_VIEW, ObjectType.OBJECT_MATVIEW,
     ObjectType.OBJECT_FOREIGN_TABLE,
@@ -95,14 +96,44 @@ class Keeper:
         self.populate = populate
         self.saved: dict[str, SavedObject] = {}
         self.report = KeptReport()
+        self.prepared: set[tuple[str, int]] = set()  # drops whose dependents are saved
+        self.built: dict[str, str] = {}  # saved objects built ahead: name → build schema
         # Shared by a run's keepers: an object re-created in a later transaction gets its
         # grants and indexes there.
         self.carry = carry if carry is not None else Carry()
 
+    def snapshot(self) -> tuple:
+        """What the keeper holds now, to put back with `rollback` when the statements it
+        saw are rolled back to a savepoint and tried again."""
+        report = self.report
+        counts = (len(report.recreated), len(report.accepted), len(report.lost))
+        return dict(self.saved), counts, self.carry.snapshot(), dict(self.built)
+
+    def rollback(self, state: tuple) -> None:
+        saved, (recreated, accepted, lost), carry, built = state
+        self.saved = dict(saved)
+        self.built = dict(built)
+        del self.report.recreated[recreated:]
+        del self.report.accepted[accepted:]
+        del self.report.lost[lost:]
+        self.carry.rollback(carry)
+
     # -- before a drop -------------------------------------------------------------------
+
+    def prepare(self, files: Sequence[MigrationFile]) -> None:
+        """Save now what every drop of these files will take, in their order: a swap runs
+        nothing between them that changes what they reach, and saving ahead leaves the
+        swap's locks less to wait for (and lets what must be filled again be built ahead)."""
+        for file in files:
+            for statement in file.statements:
+                if self._roots(statement.node) is not None:
+                    self.before(file, statement)
+                    self.prepared.add((file.key, statement.line))
 
     def before(self, file: MigrationFile, statement: Statement) -> None:
         """Save what `statement`'s CASCADE would take and no file of the run re-creates."""
+        if (file.key, statement.line) in self.prepared:
+            return
         found = self._reach(statement)
         if found is None:
             return
@@ -245,7 +276,10 @@ class Keeper:
                 continue
             try:
                 with conn.transaction():
-                    for statement in recreate_statements(saved, user, populate=self.populate):
+                    statements = recreate_statements(
+                        saved, user, populate=self.populate, built_in=self.built.get(saved.name)
+                    )
+                    for statement in statements:
                         conn.execute(statement)
                     retyped = self._retyped(saved)
                     if retyped:
@@ -253,11 +287,14 @@ class Keeper:
                         raise _Undo
             except _Undo:
                 continue
+            except LOCK_WAITS:
+                raise  # a lock not had at once: the caller tries the whole swap again
             except psycopg.Error as exc:
                 failed[saved.name] = self._explained(saved, exc, set(failed))
                 continue
             self.report.recreated.append(saved)
         self.saved.clear()
+        self.built.clear()
         self.carry.apply(conn)
         if failed:
             self.report.lost += failed.values()

@@ -149,6 +149,17 @@ RULES: dict[str, Rule] = {
             "Remove them; mark the file `-- cfbops: no-transaction` to run outside a transaction.",
         ),
         Rule(
+            "prefer-set-local",
+            _W,
+            "plain SET: a session setting, not the file's own",
+            "A plain SET (search_path, statement_timeout, ROLE) lasts for the whole session: "
+            "cfbops resets the session after each file, but psql or another tool running the "
+            "file carries it into whatever runs next (the next file's tables land in another "
+            "schema, its statements time out).",
+            "`SET LOCAL …`, which ends with the file's transaction; in a no-transaction file, "
+            "schema-qualify names instead (a resumed run skips a SET that already ran).",
+        ),
+        Rule(
             "suppression-without-reason",
             _E,
             "`cfbops: allow` without `because …`",

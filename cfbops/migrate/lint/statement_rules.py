@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 
 from pglast import ast
-from pglast.enums import AlterTableType, ObjectType, TransactionStmtKind
+from pglast.enums import AlterTableType, ObjectType, TransactionStmtKind, VariableSetKind
 
 from cfbops.migrate.lint.alter_rules import check_alter_table
 from cfbops.migrate.lint.rules import FileState, Finding, alter, quote, sql
@@ -36,6 +36,8 @@ def check_statement(stmt: Statement, state: FileState) -> list[Finding]:
         findings += _drop(node, state)
     elif isinstance(node, ast.RenameStmt):
         findings += _rename(node, state)
+    elif isinstance(node, ast.VariableSetStmt) and _sets_the_session(node):
+        findings.append(_session_set(node, state))
     elif isinstance(node, ast.TransactionStmt) and node.kind in _ENDS_TRANSACTION:
         # In a no-transaction file the author manages transactions on purpose.
         findings += [] if state.no_transaction else [_transaction_nesting(node)]
@@ -154,6 +156,39 @@ def _transaction_nesting(node: ast.TransactionStmt) -> Finding:
         "this ends or nests it, and the file is no longer applied atomically.",
         "Remove it. To run statements outside a transaction, mark the file "
         "`-- cfbops: no-transaction`.",
+    )
+
+
+_SETS = frozenset(
+    {
+        VariableSetKind.VAR_SET_VALUE,
+        VariableSetKind.VAR_SET_DEFAULT,
+        VariableSetKind.VAR_SET_CURRENT,
+        VariableSetKind.VAR_SET_MULTI,
+    }
+)
+
+
+def _sets_the_session(node: ast.VariableSetStmt) -> bool:
+    # SET TRANSACTION … lasts for the transaction alone; RESET undoes, never leaks.
+    return node.kind in _SETS and not node.is_local and node.name != "TRANSACTION"
+
+
+def _session_set(node: ast.VariableSetStmt, state: FileState) -> Finding:
+    local = copy.copy(node)
+    local.is_local = True
+    fix = (
+        "-- in a no-transaction file SET LOCAL ends with its statement: schema-qualify names "
+        "(or pass the setting to the function that needs it) instead, since a resumed run "
+        "skips a SET that already ran."
+        if state.no_transaction
+        else f"{sql(local)};  -- ends with the file's transaction"
+    )
+    return Finding(
+        "prefer-set-local",
+        f"{sql(node)} lasts for the whole session, past this file: cfbops resets the session "
+        "after each file, but psql or another tool carries it into whatever runs next.",
+        fix,
     )
 
 

@@ -32,11 +32,6 @@ from cfbops.progress import ProgressCallback, TaskProgress, ignore_progress
 # both add it.
 IMPORT_LOCK = "cfbops.nfl.import_fast6"
 TASK = "import fast6"
-# The newest objects the import relies on (V0117, V0120): present, the schema is recent.
-SCHEMA_READY = (
-    "SELECT to_regclass('nfl.users_name_key') IS NOT NULL"
-    " AND to_regclass('ops.fast6_import_findings_once_per_column') IS NOT NULL"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +112,7 @@ def import_with(
 ) -> Fast6ImportResult:
     """The import on `conn` (autocommit, holding the import lock unless a dry run)."""
     step: Callable[[str], None] = task.step if task else (lambda _: None)
-    if not conn.execute(SCHEMA_READY).fetchone()[0]:
+    if not conn.execute(sql("schema_ready")).fetchone()[0]:
         raise UsageError(
             "the database lacks the picks game's tables as this cfbops version makes them; "
             "run 'cfbops --headless migrate' first, then import"

@@ -55,6 +55,15 @@ class MarketResolution:
 
 
 @dataclass(frozen=True, slots=True)
+class SeriesAnswer:
+    """What one Kalshi series answered: a series no longer listed answers no markets."""
+
+    series: str
+    pages: int
+    markets: int
+
+
+@dataclass(frozen=True, slots=True)
 class SourceListing:
     """Everything read from one source; `passed_over` counts markets not usable, by why."""
 
@@ -63,6 +72,7 @@ class SourceListing:
     resolutions: tuple[MarketResolution, ...]
     pages: int
     passed_over: dict[str, int]
+    series: tuple[SeriesAnswer, ...] = ()
 
 
 def american_odds(probability: float) -> int | None:

@@ -13,7 +13,7 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from cfbops.nfl.markets.http import JsonSource
+from cfbops.nfl.markets.http import JsonSource, PageLimitReached
 from cfbops.nfl.markets.models import (
     GameKey,
     MarketQuote,
@@ -27,7 +27,6 @@ from cfbops.nfl.markets.models import (
 from cfbops.nfl.teams import team_code
 
 PAGE_SIZE = 100
-MAX_PAGES = 500
 # nfl-dal-phi-2025-09-04 (and prop events that extend it, …-first-touchdown).
 EVENT_SLUG = re.compile(r"^nfl-([a-z]{2,4})-([a-z]{2,4})-(\d{4}-\d{2}-\d{2})")
 QUESTION_PLAYER = re.compile(r"^will (.+?) score", re.IGNORECASE)
@@ -39,7 +38,12 @@ def fetch(source: JsonSource) -> SourceListing:
     passed_over: Counter[str] = Counter()
     pages = 0
     offset = 0
-    while pages < MAX_PAGES:
+    while True:
+        if pages == source.limits.max_pages:
+            raise PageLimitReached(
+                f"Polymarket lists more than {pages} pages of {PAGE_SIZE} NFL events; "
+                "nothing was stored. Check polymarket_url"
+            )
         body = source.get(
             "events", {"tag_slug": "nfl", "closed": "false", "limit": PAGE_SIZE, "offset": offset}
         )

@@ -13,8 +13,8 @@ from cfbops.db.connect import connect, one_line_database_errors, require_writabl
 from cfbops.db.locks import DEFAULT_WAIT_S, advisory_lock
 from cfbops.errors import UsageError
 from cfbops.nfl.markets import kalshi, polymarket
-from cfbops.nfl.markets.http import JsonSource
-from cfbops.nfl.markets.models import SourceListing
+from cfbops.nfl.markets.http import DEFAULT_LIMITS, JsonSource, SourceLimits
+from cfbops.nfl.markets.models import SeriesAnswer, SourceListing
 from cfbops.nfl.markets.store import store_snapshot
 from cfbops.progress import ProgressCallback, TaskProgress, ignore_progress
 
@@ -36,6 +36,7 @@ class SourceSummary:
     stored_odds: int
     stored_outcomes: int
     passed_over: dict[str, int]
+    series: tuple[SeriesAnswer, ...] = ()
 
     @property
     def unmatched(self) -> int:
@@ -62,6 +63,11 @@ class MarketSyncResult:
                     "resolutions": s.resolutions,
                     "stored_outcomes": s.stored_outcomes,
                     "passed_over": s.passed_over,
+                    # Kalshi's series, each with what it answered (no markets: not listed).
+                    "series": [
+                        {"series": a.series, "pages": a.pages, "markets": a.markets}
+                        for a in s.series
+                    ],
                 }
                 for s in self.sources
             ],
@@ -75,6 +81,7 @@ def sync_markets(
     wait_s: float | None = DEFAULT_WAIT_S,
     progress: ProgressCallback = ignore_progress,
     sleep: Callable[[float], None] = time.sleep,
+    limits: SourceLimits = DEFAULT_LIMITS,
 ) -> MarketSyncResult:
     if not settings.markets:
         raise UsageError(SWITCHED_OFF)
@@ -83,10 +90,10 @@ def sync_markets(
     steps = TaskProgress(progress, TASK, total=3)
     listings: list[tuple[SourceListing, int]] = []
     for name, url, reader in (
-        ("Kalshi", settings.kalshi_url, kalshi.fetch),
+        ("Kalshi", settings.kalshi_url, lambda s: kalshi.fetch(s, settings.kalshi_series)),
         ("Polymarket", settings.polymarket_url, polymarket.fetch),
     ):
-        with JsonSource(name, url, sleep=sleep, on_wait=steps.note) as source:
+        with JsonSource(name, url, sleep=sleep, on_wait=steps.note, limits=limits) as source:
             listing = reader(source)
             listings.append((listing, source.requests))
         steps.step(f"{name}: {len(listing.quotes)} prices on {listing.pages} pages")
@@ -109,6 +116,7 @@ def sync_markets(
             stored_odds=stored.odds_by_source.get(listing.source.value, 0),
             stored_outcomes=stored.outcomes_by_source.get(listing.source.value, 0),
             passed_over=listing.passed_over,
+            series=listing.series,
         )
         for listing, requests in listings
     )

@@ -7,17 +7,28 @@ from textual.app import ComposeResult
 from textual.widgets import ProgressBar, Sparkline, Static
 
 from cfbops.tui.data import ConsoleSnapshot
-from cfbops.tui.panes.base import Pane, not_available
+from cfbops.tui.panes.base import Pane, Row, not_available
 from cfbops.tui.panes.text import bar, countdown, per_day, rate_and_eta
 from cfbops.tui.repaint import set_text
 
-COLUMNS = ("job", "progress", "done", "rate, ETA", "state")
+# The state before the bar: at 120 columns the last column was cut off.
+COLUMNS = ("job", "state", "done", "progress", "rate, ETA")
 
 
 class BudgetPane(Pane):
     title = "2 API budget · backfill"
     columns = COLUMNS
-    narrow_columns = ("job", "progress", "done")
+    narrow_columns = ("job", "state", "done")
+    sorts = ("as created", "most left", "name")
+    legend = (
+        "the meter: calls used of the month's limit, left, when it resets, burn rate",
+        "calls/day: the last two weeks' calls a day",
+        "job: a backfill (kind and seasons); state: pending, running, pausing, paused, done,"
+        " failed",
+        "done: items done of all (failed ones said); rate, ETA: while it runs; a stopped"
+        " job keeps the rate it ended with",
+        "b opens backfill control on the selected job; p pauses this console's run",
+    )
 
     def compose_summary(self) -> ComposeResult:
         # No ETA from the widget: its clock is not the console's, and the core gives one.
@@ -36,11 +47,11 @@ class BudgetPane(Pane):
         meter_bar = self.query_one("#budget-meter", ProgressBar)
         sparkline = self.query_one("#calls-per-day", Sparkline)
         label = self.query_one("#calls-per-day-label", Static)
+        # A class, not `display`: an inline display would beat the short terminal's CSS.
+        self.set_class(meter is None, "-no-meter")
         if meter is None:
-            meter_bar.display = sparkline.display = label.display = False
-            self.show_unavailable(not_available("budget"))
+            self.show_unavailable(not_available("migrate"))
             return
-        meter_bar.display = sparkline.display = label.display = True
         meter_bar.update(total=max(meter.limit, 1), progress=meter.used)
         text = (
             f"{meter.used:,}/{meter.limit:,} used · {meter.remaining:,} left\n"
@@ -67,16 +78,17 @@ class BudgetPane(Pane):
             return
         set_text(self.summary, text)
         self.fill(
-            (
+            Row(
                 job.job,
                 (
                     job.job,
-                    bar(job.done, job.total),
+                    job.state,
                     f"{job.done:,}/{job.total:,}"
                     + (f" ({job.failed} failed)" if job.failed else ""),
+                    bar(job.done, job.total),
                     rate_and_eta(job.items_per_s, job.eta_s),
-                    job.state,
                 ),
+                (-job.left, job.job),
             )
             for job in backfill.jobs
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from cfbops.marts.models import MartResult
 from cfbops.tui.data import ConsoleSnapshot
-from cfbops.tui.panes.base import Pane, not_available
+from cfbops.tui.panes.base import Pane, Row, not_available
 from cfbops.tui.panes.text import ago, count, duration_ms, spark
 from cfbops.tui.repaint import set_text
 
@@ -18,7 +18,17 @@ SLOW_MARK = "▲"
 class MartsPane(Pane):
     title = "3 mart refresh"
     columns = COLUMNS
-    narrow_columns = ("!", "mart", "took")
+    narrow_columns = ("mart", "!", "took")
+    sorts = ("refresh order", "slowest first", "stale first", "name")
+    legend = (
+        "mart: the materialized view (schema marts unless named)",
+        f"!: marks — {STALE_MARK} stale (its inputs changed since its last refresh),"
+        f" {SLOW_MARK} slower than usual (over twice its median)",
+        "took: its last refresh; recent: its last durations, oldest first",
+        "last refresh, rows, mode (concurrent or plain) and status of the last run",
+        "states: refreshed, failed, skipped (an upstream mart failed), fresh (nothing changed)",
+        "r/d on a mart's screen refresh it, or it and its descendants",
+    )
 
     @property
     def selected_mart(self) -> str | None:
@@ -49,7 +59,7 @@ class MartsPane(Pane):
             marks = (STALE_MARK if state.stale else " ") + (SLOW_MARK if state.regression else " ")
             durations = snapshot.mart_durations.get(state.name)
             rows.append(
-                (
+                Row(
                     state.name,
                     (
                         state.name.removeprefix("marts."),
@@ -60,6 +70,11 @@ class MartsPane(Pane):
                         count(state.last_rows),
                         result.mode.value if result and result.mode else "—",
                         result.status.value if result else "—",
+                    ),
+                    (
+                        -(state.last_duration_ms or 0.0),
+                        (not state.stale, state.name),
+                        state.name,
                     ),
                 )
             )

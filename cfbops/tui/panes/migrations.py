@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cfbops.migrate.listing import MigrationListing
 from cfbops.tui.data import ConsoleSnapshot
-from cfbops.tui.panes.base import Pane, not_available
+from cfbops.tui.panes.base import Pane, Row, not_available
 from cfbops.tui.panes.text import ago
 from cfbops.tui.repaint import set_text
 
@@ -16,6 +16,14 @@ class MigrationsPane(Pane):
     columns = COLUMNS
     wide_columns = ("file", "state", "lint", "applied")
     narrow_columns = ("id", "state", "lint")
+    sorts = ("needs attention first", "name")
+    legend = (
+        "file: the migration's file; id: its version (V0105) or R__name for a repeatable",
+        "state: pending, failed (its last attempt failed, until one succeeds), drifted"
+        " (edited after it ran), applied",
+        "lint: errors E and warnings W of a file not applied yet (ok when clean)",
+        "applied: when; enter opens the plan of a pending file, the record of an applied one",
+    )
 
     @property
     def selected_migration(self) -> str | None:
@@ -32,12 +40,11 @@ class MigrationsPane(Pane):
         latest_text = f"V{latest.key}" if latest else "none"
         set_text(
             self.summary,
-            f"{summary.applied} applied · {summary.pending} pending · "
-            f"{summary.drifted} drifted · {summary.failed} failed\n"
-            f"latest {latest_text} · lint {lint_state(listing)}",
+            f"{summary.applied} applied · {summary.pending} pending · {summary.failed} failed\n"
+            f"{summary.drifted} drifted · latest {latest_text} · lint {lint_state(listing)}",
         )
         self.fill(
-            (
+            Row(
                 row.file,
                 (
                     row.file.removesuffix(".sql"),
@@ -46,6 +53,7 @@ class MigrationsPane(Pane):
                     ago(row.applied_at, snapshot.taken_at) if row.applied_at else "—",
                     f"V{row.key}" if row.key[0].isdigit() else row.key,
                 ),
+                (row.file,),
             )
             for row in listing.rows
         )

@@ -10,15 +10,41 @@ classes) has to empty them."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widgets import DataTable
 
 
-class PaneTable(DataTable[str]):
+class ReadingTable(DataTable[str]):
+    """A table read the way k9s and less are: j/k move, g/G jump to the first and last row,
+    the first column stays put when scrolling sideways."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("g", "first_row", "First", show=False),
+        Binding("G", "last_row", "Last", show=False),
+    ]
+
+    def __init__(self, *, zebra_stripes: bool = False) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=zebra_stripes, fixed_columns=1)
+
+    def action_first_row(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=0)
+
+    def action_last_row(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=self.row_count - 1)
+
+
+class PaneTable(ReadingTable):
     def __init__(self) -> None:
-        super().__init__(cursor_type="row")
+        super().__init__()
         self._drawn_with: tuple[object, ...] | None = None
         self._drawn_update = 0
 

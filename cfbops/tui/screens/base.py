@@ -22,6 +22,8 @@ ResultType = TypeVar("ResultType")
 class DrillDown(ModalScreen[ResultType]):
     CSS_PATH = "screens.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Back")]
+    # This screen's actions that write: shown dimmed, and not run, under --read-only.
+    WRITES: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, title: str) -> None:
         super().__init__()
@@ -38,6 +40,16 @@ class DrillDown(ModalScreen[ResultType]):
 
     def action_close(self) -> None:
         self.dismiss(None)  # type: ignore[arg-type]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.WRITES and getattr(self.app, "read_only", False):
+            return None  # dimmed in the footer, the key does nothing
+        return True
+
+    def copy(self, text: str, what: str) -> None:
+        """Put `text` on the clipboard of the terminal (OSC 52: works over SSH too)."""
+        self.app.copy_to_clipboard(text)
+        self.notify(f"copied {what}")
 
 
 def when(moment: datetime | None) -> str:
@@ -56,3 +68,14 @@ def milliseconds(ms: float | None) -> str:
 def text_block(lines: Iterable[str], classes: str = "") -> Static:
     """Plain text, never read as markup (SQL and sample rows hold brackets)."""
     return Static("\n".join(lines), markup=False, classes=classes)
+
+
+class TextScreen(DrillDown[None]):
+    """Plain lines under a title (the full text of an error)."""
+
+    def __init__(self, title: str, lines: Iterable[str]) -> None:
+        super().__init__(title)
+        self.lines = tuple(lines)
+
+    def body(self) -> Iterable[Widget]:
+        yield text_block(self.lines)

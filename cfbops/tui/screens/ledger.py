@@ -8,6 +8,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable
 
 from cfbops.cfbd.calls import LedgerCall
+from cfbops.tui.panes.table import ReadingTable
 from cfbops.tui.screens.base import DrillDown, milliseconds, text_block, when
 
 
@@ -29,7 +30,7 @@ class LedgerScreen(DrillDown[None]):
                 f"{len(self.calls) - metered} free or refunded, {in_flight} in flight"
             ]
         )
-        table: DataTable[str] = DataTable(cursor_type="row", zebra_stripes=True)
+        table: DataTable[str] = ReadingTable(zebra_stripes=True)
         table.add_columns("at (UTC)", "endpoint", "params", "status", "outcome", "rows", "time")
         table.add_columns("metered", "run")
         for c in self.calls:

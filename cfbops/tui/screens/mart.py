@@ -4,11 +4,14 @@ refreshes with a sparkline of their durations."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import ClassVar
 
+from textual.binding import Binding, BindingType
 from textual.widget import Widget
 from textual.widgets import DataTable, Sparkline
 
 from cfbops.marts.detail import MartDetail
+from cfbops.tui.panes.table import ReadingTable
 from cfbops.tui.screens.base import DrillDown, milliseconds, text_block, when
 
 
@@ -16,10 +19,27 @@ def _names(names: tuple[str, ...]) -> str:
     return ", ".join(names) if names else "none"
 
 
-class MartScreen(DrillDown[None]):
+class MartScreen(DrillDown[tuple[str, ...] | None]):
+    """Dismissed with the selectors to refresh when asked to: this mart, or it and its
+    descendants (the App runs the refresh)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Back"),
+        Binding("r", "refresh('')", "Refresh this"),
+        Binding("d", "refresh('+')", "…and descendants"),
+        Binding("y", "copy_name", "Copy name"),
+    ]
+    WRITES = frozenset({"refresh"})
+
     def __init__(self, detail: MartDetail) -> None:
         super().__init__(f"Mart {detail.name}")
         self.detail = detail
+
+    def action_refresh(self, suffix: str) -> None:
+        self.dismiss((f"{self.detail.name}{suffix}",))
+
+    def action_copy_name(self) -> None:
+        self.copy(self.detail.name, self.detail.name)
 
     def body(self) -> Iterable[Widget]:
         d = self.detail
@@ -32,7 +52,7 @@ class MartScreen(DrillDown[None]):
             ]
         )
         yield Sparkline(list(d.durations_ms) or [0.0])
-        table: DataTable[str] = DataTable(cursor_type="row", zebra_stripes=True)
+        table: DataTable[str] = ReadingTable(zebra_stripes=True)
         table.add_columns("run", "started (UTC)", "status", "mode", "duration", "rows")
         for r in d.history:
             table.add_row(
