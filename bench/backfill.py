@@ -5,8 +5,9 @@ Migrates and seeds `--scale` (default tiny: 2024 has ~1,600 completed games with
 stats) on the database given by --database-url (default: a scratch embedded server), starts
 the stand-in on 127.0.0.1 with --latency-ms per call (default 150), then:
 
-  1. games/s at concurrency 1, 4 and 8 (each run loads `--games-per-worker` × K games,
-     capped with --max-calls), timed from the reservation to the last game, efficiency
+  1. games/s at concurrency 1, 4 and 8 (each run is capped with --max-calls at
+     `--games-per-worker` × K, and loads two games fewer: a run keeps two calls in hand
+     for a game over 2,000 rows), timed from the reservation to the last game, efficiency
      against the ideal K ÷ latency; calls per game; the run's one-off setup (planning the
      job's items, /info, the reservation) beside it.
      Target: efficiency >= 0.8 at 8; calls per game 1.00.

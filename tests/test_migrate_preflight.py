@@ -244,3 +244,32 @@ def test_new_tables_in_the_same_file_are_not_checked(db: DatabaseUnderTest, tmp_
         },
     )
     assert result.ok
+
+
+ADDS_A_KEYED_COLUMN = {
+    "migrations/V0002__region.sql": """
+    ALTER TABLE ref.teams ADD COLUMN region text NOT NULL DEFAULT 'east';
+    UPDATE ref.teams SET region = 'west' WHERE id % 2 = 0;
+    -- cfbops: allow disallowed-unique-constraint because ref.teams is a test's small table
+    ALTER TABLE ref.teams ADD CONSTRAINT teams_region_school_key UNIQUE (region, school);
+""",
+}
+
+
+def test_a_key_on_a_column_the_file_adds_is_planned_then_counted_when_the_column_stands(
+    db: DatabaseUnderTest, tmp_path: Path
+) -> None:
+    sql_dir = write_migrations(tmp_path / "sql", {**TABLES, **ADDS_A_KEYED_COLUMN})
+    migrate(db.settings, sql_dir=sql_dir, to_version="0001")
+    plan = run_cli("--database-url", db.url, "--headless", "migrate", "--plan",
+                   "--sql-dir", str(sql_dir))  # fmt: skip
+    assert plan.returncode == 0, plan.stderr
+    assert (
+        "pre-flight later" in plan.stdout and "its columns arrive with line(s) 1, 2" in plan.stdout
+    )
+    # Applied, the key is counted once region stands: Albany (ids 1, 3) is still twice 'east'.
+    result = migrate(db.settings, sql_dir=sql_dir)
+    assert result.failed is not None
+    (check,) = result.failed.preflight
+    assert (check.check, check.count) == ("duplicates", 1)
+    assert check.sample[0] == {"region": "east", "school": "Albany", "copies": 2}

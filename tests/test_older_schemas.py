@@ -20,8 +20,9 @@ from tests.conftest import DatabaseUnderTest
 from tests.roles import READ, role_with
 
 # Where `ops` changed: before its tables, the refresh history, its holder column, the budget
-# and backfill tables, the quality history, work_mem, and just before the backfill's pause.
-BOUNDARIES = ("0007", "0110", "0200", "0201", "0250", "0260", "0271")
+# and backfill tables, the quality history, work_mem, just before the backfill's pause, and
+# just before backfill items became one per game (V0298 gives them a kind).
+BOUNDARIES = ("0007", "0110", "0200", "0201", "0250", "0260", "0271", "0295")
 
 # Rows an older cfbops wrote, in the shapes of its time (no pid, no paused_at).
 ROWS_AT = {
@@ -29,6 +30,8 @@ ROWS_AT = {
     "0250": "INSERT INTO ops.backfill_jobs (kind, first_season, last_season) "
     "VALUES ('play-stats', 2020, 2021)",
     "0260": "INSERT INTO ops.check_run (finished_at, wall_ms) VALUES (now(), 12)",
+    "0295": "INSERT INTO ops.backfill_items (job_id, item_key, season) "
+    "SELECT id, 1, 2020 FROM ops.backfill_jobs",
 }
 
 
@@ -49,6 +52,7 @@ def test_status_and_the_console_read_each_older_schema_as_a_reader(empty_db: Dat
     assert "last run 1" in seen["0201"]["marts"]
     assert "play-stats 2020-2021: 0/0 done" in seen["0250"]["backfill"]
     assert seen["0271"]["backfill"] == seen["0250"]["backfill"]  # no paused_at yet
+    assert "play-stats 2020-2021: 0/1 done" in seen["0295"]["backfill"]  # items without kind
     assert "last run 1" in seen["0271"]["quality"]
 
 

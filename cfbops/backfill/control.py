@@ -6,29 +6,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cfbops.backfill.queue import Kind, pause_jobs
+from cfbops.backfill.queue import KEPT_IN_HAND, Kind, job_name, pause_jobs
 from cfbops.cfbd.ledger import month_figures
 from cfbops.cfbd.months import month_of, now_utc
 from cfbops.config import Settings
 from cfbops.db.connect import connect, one_line_database_errors, require_writable
-
-# Games a play-stats run would load: completed, without play stats, and not a 400 the
-# job already recorded (runs never ask for those again).
-PLAY_STATS_TO_LOAD_SQL = """
-SELECT count(*)::int FROM core.games AS g
-WHERE g.completed AND g.season BETWEEN %(first)s AND %(last)s
-  AND NOT EXISTS (SELECT 1 FROM stats.play_stats AS ps WHERE ps.game_id = g.id)
-  AND NOT EXISTS (
-      SELECT 1 FROM ops.backfill_items AS i JOIN ops.backfill_jobs AS j ON j.id = i.job_id
-      WHERE j.kind = 'play-stats' AND j.first_season = %(first)s AND j.last_season = %(last)s
-        AND i.item_key = g.id AND i.state = 'failed' AND NOT i.retryable)
-"""
+from cfbops.queries import package_sql
 
 
 @dataclass(frozen=True, slots=True)
 class BackfillEstimate:
     """What a run of one job would ask for, before it starts: one call per item (a game of
-    more than 2,000 rows costs two more), against what the month has left and the cap."""
+    more than 2,000 rows costs two more, and a run keeps those two in hand), against what
+    the month has left and the cap."""
 
     job: str
     items: int
@@ -36,11 +26,13 @@ class BackfillEstimate:
     calls_left_this_month: int
     monthly_limit: int
     max_calls: int | None
+    kept_in_hand: int = 0
 
     @property
     def calls_this_run(self) -> int:
         cap = self.calls_needed if self.max_calls is None else self.max_calls
-        return min(self.calls_needed, self.calls_left_this_month, cap)
+        usable = min(self.calls_left_this_month, cap) - self.kept_in_hand
+        return max(min(self.calls_needed, usable), 0)
 
     @property
     def items_left_after(self) -> int:
@@ -60,10 +52,6 @@ class BackfillEstimate:
         return text
 
 
-def job_name(kind: Kind, first: int, last: int) -> str:
-    return f"{kind} {first}" if first == last else f"{kind} {first}-{last}"
-
-
 def backfill_estimate(
     settings: Settings, kind: Kind, first: int, last: int, *, max_calls: int | None = None
 ) -> BackfillEstimate:
@@ -73,7 +61,9 @@ def backfill_estimate(
         connect(settings, application_name="cfbops backfill estimate") as conn,
     ):
         if kind is Kind.PLAY_STATS:
-            row = conn.execute(PLAY_STATS_TO_LOAD_SQL, {"first": first, "last": last}).fetchone()
+            row = conn.execute(
+                package_sql("cfbops.backfill", "play_stats_to_load"), {"first": first, "last": last}
+            ).fetchone()
             items = int(row[0]) if row else 0
         else:
             items = last - first + 1  # one call per season
@@ -85,6 +75,7 @@ def backfill_estimate(
         calls_left_this_month=figures.available,
         monthly_limit=figures.limit,
         max_calls=max_calls,
+        kept_in_hand=KEPT_IN_HAND[kind],
     )
 
 
@@ -109,19 +100,13 @@ def pause_backfill(settings: Settings, jobs: Sequence[str] | None = None) -> tup
         return pause_jobs(conn, jobs)
 
 
-SEASONS_TO_LOAD_SQL = """
-SELECT min(g.season), max(g.season) FROM core.games AS g
-WHERE g.completed AND NOT EXISTS (SELECT 1 FROM stats.play_stats AS ps WHERE ps.game_id = g.id)
-"""
-
-
 def suggested_seasons(settings: Settings) -> tuple[int, int] | None:
     """The seasons holding completed games without play stats (None: nothing to load)."""
     with (
         one_line_database_errors("the seasons to load could not be read"),
         connect(settings, application_name="cfbops backfill estimate") as conn,
     ):
-        row = conn.execute(SEASONS_TO_LOAD_SQL).fetchone()
+        row = conn.execute(package_sql("cfbops.backfill", "seasons_to_load")).fetchone()
     if not row or row[0] is None:
         return None
     return int(row[0]), int(row[1])

@@ -42,14 +42,16 @@ def fetch_play_stats(
         # School names are not unique (about 35 are shared) and `team` is a name.
         raise ItemFailed(
             f"truncated at {ROW_CAP:,} rows and both teams are named {teams[0]!r}: "
-            "a per-team split cannot tell them apart; not stored"
+            "a per-team split cannot tell them apart; not stored",
+            retryable=False,  # asking again would only spend the same call again
         )
     rows: list[tuple[Any, ...]] = []
     for team in teams:
         part = client.get("/plays/stats", {"gameId": game_id, "team": team}, recorder)
         if isinstance(part, list) and len(part) >= ROW_CAP:
             raise ItemFailed(
-                f"{team}'s play stats alone reach the {ROW_CAP:,}-row cap: truncated, not stored"
+                f"{team}'s play stats alone reach the {ROW_CAP:,}-row cap: truncated, not stored",
+                retryable=False,
             )
         rows.extend(_for_game(to_rows(part), game_id))
     return rows

@@ -8,17 +8,9 @@ from typing import Any
 
 from cfbops.config import Settings
 from cfbops.db.connect import connect, one_line_database_errors
+from cfbops.queries import package_sql
 
 RECENT_CALLS_LIMIT = 50
-
-RECENT_CALLS_SQL = """
-SELECT c.id, c.called_at, c.endpoint, c.params, c.status, c.outcome, c.rows, c.duration_ms,
-       c.metered, c.error, r.holder
-FROM ops.cfbd_calls AS c
-LEFT JOIN ops.cfbd_reservations AS r ON r.id = c.reservation_id
-ORDER BY c.id DESC
-LIMIT %s
-"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,4 +39,7 @@ def recent_calls(settings: Settings, limit: int = RECENT_CALLS_LIMIT) -> tuple[L
         exists = conn.execute("SELECT to_regclass('ops.cfbd_calls') IS NOT NULL").fetchone()
         if not (exists and exists[0]):
             return ()
-        return tuple(LedgerCall(*row) for row in conn.execute(RECENT_CALLS_SQL, (limit,)))
+        return tuple(
+            LedgerCall(*row)
+            for row in conn.execute(package_sql("cfbops.cfbd", "recent_calls"), (limit,))
+        )

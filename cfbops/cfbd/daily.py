@@ -7,16 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import psycopg
 
-DEFAULT_DAYS = 14
+from cfbops.queries import package_sql
 
-# Metered calls only: /info is free and must not make a day look busy.
-CALLS_PER_DAY_SQL = """
-SELECT (called_at AT TIME ZONE 'UTC')::date AS day, count(*)::int
-FROM ops.cfbd_calls
-WHERE metered AND called_at >= %(first)s::date AT TIME ZONE 'UTC'
-  AND called_at < (%(last)s::date + 1) AT TIME ZONE 'UTC'
-GROUP BY day
-"""
+DEFAULT_DAYS = 14
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +32,10 @@ def calls_per_day(conn: psycopg.Connection, now: datetime, days: int = DEFAULT_D
     """Read-only: the last `days` UTC days up to and including `now`'s."""
     last = now.astimezone(UTC).date()
     first = last - timedelta(days=days - 1)
-    by_day = dict(conn.execute(CALLS_PER_DAY_SQL, {"first": first, "last": last}).fetchall())
+    by_day = dict(
+        conn.execute(
+            package_sql("cfbops.cfbd", "calls_per_day"), {"first": first, "last": last}
+        ).fetchall()
+    )
     counts = tuple(by_day.get(first + timedelta(days=i), 0) for i in range(days))
     return CallsPerDay(last_day=last, counts=counts)

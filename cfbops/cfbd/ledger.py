@@ -12,42 +12,19 @@ from typing import TYPE_CHECKING, Any
 import psycopg
 from psycopg.types.json import Jsonb
 
+from cfbops.cfbd.errors import ItemFailed
 from cfbops.cfbd.months import DEFAULT_MONTHLY_LIMIT, month_of, now_utc, resets_at
 from cfbops.errors import BudgetExhausted
+from cfbops.queries import package_sql
 
 if TYPE_CHECKING:  # the client brings httpx, which the console's first paint does without
     from cfbops.cfbd.client import CallEnd
 
 FIGURE_EVERY_S = 5.0
 
-# A block whose holding session is gone (kill -9) gives back what it never started.
-RELEASE_ORPHANS = """
-UPDATE ops.cfbd_reservations AS r
-SET granted = r.spent, released_at = now()
-WHERE r.released_at IS NULL
-  AND NOT EXISTS (
-      SELECT 1 FROM pg_stat_activity AS a
-      WHERE a.pid = r.backend_pid AND a.backend_start = r.backend_start)
-"""
 
-# Calls spent this month by the ledger, and calls held by live blocks.
-LEDGER_FIGURES = """
-SELECT coalesce(sum(spent), 0)::int,
-       coalesce(sum(granted - spent) FILTER (WHERE released_at IS NULL), 0)::int
-FROM ops.cfbd_reservations WHERE month = %s
-"""
-
-# The ledger's calls the API had surely counted when it answered call %(call)s: that call
-# itself, and those whose answer was in before it began. Calls in flight then may not be in
-# the API's figure: the ledger adds them on top (an overcount until the next figure, never
-# an undercount).
-COUNTED_BEFORE = """
-SELECT count(*)::int FROM ops.cfbd_calls AS c
-JOIN ops.cfbd_reservations AS r ON r.id = c.reservation_id
-WHERE r.month = %(month)s AND c.metered
-  AND (c.id = %(call)s
-       OR c.ended_at < (SELECT called_at FROM ops.cfbd_calls WHERE id = %(call)s))
-"""
+def _sql(name: str) -> str:
+    return package_sql("cfbops.cfbd", name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +80,7 @@ def month_figures(conn: psycopg.Connection, month: date, *, lock: bool = False) 
     ).fetchone()
     if row is None:
         row = (_latest_limit(conn), None, None, None, None)
-    used, held = conn.execute(LEDGER_FIGURES, (month,)).fetchone()  # type: ignore[misc]
+    used, held = conn.execute(_sql("ledger_figures"), (month,)).fetchone()  # type: ignore[misc]
     return MonthFigures(month, row[0], used, held, row[1], row[2], row[3], row[4])
 
 
@@ -121,17 +98,11 @@ def record_api_figure(
     month = month_of(now_utc())
     with conn.transaction():
         ensure_month(conn, month, limit)
-        (ledger_used,) = conn.execute(COUNTED_BEFORE, {"month": month, "call": call_id}).fetchone()  # type: ignore[misc]
+        (ledger_used,) = conn.execute(
+            _sql("counted_before"), {"month": month, "call": call_id}
+        ).fetchone()  # type: ignore[misc]
         conn.execute(
-            """
-            UPDATE ops.cfbd_months
-            SET monthly_limit = coalesce(%(limit)s, monthly_limit),
-                api_used = greatest(coalesce(%(limit)s, monthly_limit) - %(remaining)s, 0),
-                api_ledger_used = %(ledger_used)s,
-                api_checked_at = now(),
-                api_source = %(source)s
-            WHERE month = %(month)s
-            """,
+            _sql("record_api_figure"),
             {
                 "limit": limit,
                 "remaining": remaining,
@@ -158,7 +129,7 @@ def reserve(conn: psycopg.Connection, holder: str, wanted: int) -> Reservation:
         ensure_month(conn, month)
         # The month's row lock serialises every grant: two runs can never both see room.
         month_figures(conn, month, lock=True)
-        conn.execute(RELEASE_ORPHANS)
+        conn.execute(_sql("release_orphans"))
         figures = month_figures(conn, month)
         grant = min(wanted, figures.available)
         if grant <= 0:
@@ -167,16 +138,7 @@ def reserve(conn: psycopg.Connection, holder: str, wanted: int) -> Reservation:
                 f"{figures.held:,} held by running backfills); the budget resets at "
                 f"{resets_at(month):%Y-%m-%d %H:%M} UTC"
             )
-        (reservation_id,) = conn.execute(
-            """
-            INSERT INTO ops.cfbd_reservations
-                (month, holder, granted, backend_pid, backend_start)
-            SELECT %s, %s, %s, pid, backend_start
-            FROM pg_stat_activity WHERE pid = pg_backend_pid()
-            RETURNING id
-            """,
-            (month, holder, grant),
-        ).fetchone()  # type: ignore[misc]
+        (reservation_id,) = conn.execute(_sql("reserve"), (month, holder, grant)).fetchone()  # type: ignore[misc]
     return Reservation(reservation_id, month, grant)
 
 
@@ -187,43 +149,6 @@ def release(conn: psycopg.Connection, reservation: Reservation) -> None:
         " WHERE id = %s AND released_at IS NULL",
         (reservation.id,),
     )
-
-
-# Booking a metered call: one statement (one round trip, its own transaction) takes a call
-# from the block and opens the call's ledger row, or takes nothing when the block is spent.
-BOOK_CALL = """
-WITH booked AS (
-    UPDATE ops.cfbd_reservations SET spent = spent + 1
-    WHERE id = %(reservation)s AND spent < granted AND released_at IS NULL
-    RETURNING id)
-INSERT INTO ops.cfbd_calls (reservation_id, endpoint, params, metered)
-SELECT id, %(endpoint)s, %(params)s, true FROM booked
-RETURNING id
-"""
-
-# Closing a call answered 2xx (metered: nothing to refund), alone or as a WITH query riding
-# on the statement that stores what the call brought.
-CLOSE_ANSWERED = """
-UPDATE ops.cfbd_calls
-SET status = %s, outcome = %s, rows = %s, duration_ms = %s, metered = %s, error = %s,
-    ended_at = clock_timestamp()
-WHERE id = %s
-"""
-
-# Closing a call: its outcome, and its call back into the block when the API's rules
-# refund it (a call that took nothing from a block gives nothing back).
-END_CALL = """
-WITH ended AS (
-    UPDATE ops.cfbd_calls
-    SET status = %(status)s, outcome = %(outcome)s, rows = %(rows)s,
-        duration_ms = %(duration_ms)s, metered = %(metered)s, error = %(error)s,
-        ended_at = clock_timestamp()
-    WHERE id = %(call)s
-    RETURNING reservation_id)
-UPDATE ops.cfbd_reservations SET spent = spent - 1
-WHERE NOT %(metered)s AND spent > 0
-  AND id = (SELECT reservation_id FROM ended)
-"""
 
 
 class LedgerRecorder:
@@ -249,6 +174,20 @@ class LedgerRecorder:
         self._unwritten: list[tuple[Any, ...]] = []
         self._ahead: tuple[str, dict[str, Any], int] | None = None
         self.last_call_id: int | None = None
+        # The item in hand: metered calls it may still book, and those open now.
+        self._item_max: int | None = None
+        self._item_left = 0
+        self._open_metered: set[int] = set()
+
+    def start_item(self, max_calls: int) -> None:
+        """A new item, which may book `max_calls` metered calls in all (the one booked ahead
+        included); one more is refused with ItemFailed. Refunded calls give theirs back."""
+        self._item_max = max_calls
+        self._item_left = max_calls
+        self._open_metered.clear()
+        if self._ahead is not None:
+            self._item_left -= 1
+            self._open_metered.add(self._ahead[2])
 
     def booked_ahead(self, endpoint: str, params: Mapping[str, Any], call_id: int) -> None:
         """The next metered `begin` for this request takes `call_id`, a call the caller
@@ -260,8 +199,11 @@ class LedgerRecorder:
         if self._ahead is not None:
             call_id = self._ahead[2]
             self._ahead = None
+            if call_id in self._open_metered:
+                self._open_metered.discard(call_id)
+                self._item_left += 1
             self.conn.execute(
-                END_CALL,
+                _sql("end_call"),
                 {
                     "call": call_id,
                     "status": None,
@@ -283,8 +225,12 @@ class LedgerRecorder:
         if metered:
             if self.reservation is None:
                 raise BudgetExhausted("a metered CFBD call needs a reservation")
+            if self._item_max is not None and self._item_left <= 0:
+                raise ItemFailed(
+                    f"spent the {self._item_max} calls an item may use without a whole answer"
+                )
             row = self.conn.execute(
-                BOOK_CALL,
+                _sql("book_call"),
                 {
                     "reservation": self.reservation.id,
                     "endpoint": endpoint,
@@ -293,6 +239,8 @@ class LedgerRecorder:
             ).fetchone()
             if row is None:
                 raise BudgetExhausted("this run's reserved CFBD calls are all spent")
+            self._item_left -= 1
+            self._open_metered.add(row[0])
         else:
             row = self.conn.execute(
                 "INSERT INTO ops.cfbd_calls (endpoint, params, metered)"
@@ -306,6 +254,9 @@ class LedgerRecorder:
     def end(self, call_id: int | None, ended: CallEnd) -> None:
         if ended.metered:
             self.calls += 1
+        if call_id in self._open_metered:
+            self._open_metered.discard(call_id)
+            self._item_left += not ended.metered  # refunded: the item may spend it again
         values = {
             "call": call_id,
             "status": ended.status,
@@ -335,7 +286,7 @@ class LedgerRecorder:
             )
             return
         self.flush()
-        self.conn.execute(END_CALL, values)
+        self.conn.execute(_sql("end_call"), values)
         if figure:
             assert ended.remaining is not None
             self._figure_at = now
@@ -346,13 +297,13 @@ class LedgerRecorder:
     def flush(self) -> None:
         """Write the answers `end` held back."""
         while self._unwritten:
-            self.conn.execute(CLOSE_ANSWERED, self._unwritten[0])
+            self.conn.execute(_sql("close_answered"), self._unwritten[0])
             del self._unwritten[0]
 
     def take_unwritten(self) -> list[tuple[str, tuple[Any, ...]]]:
         """The statements that close the answers `end` held back, for the caller to run
         with its own write. Should that write fail, those calls stay open in the ledger:
         still metered, as the API metered them, only their status and rows unrecorded."""
-        taken = [(CLOSE_ANSWERED, values) for values in self._unwritten]
+        taken = [(_sql("close_answered"), values) for values in self._unwritten]
         self._unwritten.clear()
         return taken

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import psycopg
 
+from cfbops.cfbd.errors import ApiFailing, ApiUnreachable, ItemFailed, QuotaSpent, RateLimitBlocked
 from cfbops.cfbd.ledger import LedgerRecorder, month_figures, record_api_figure
-from cfbops.cfbd.months import month_of, now_utc, resets_at
+from cfbops.cfbd.months import MAX_SENSIBLE_CALLS, month_of, now_utc, resets_at
 from cfbops.config import Settings
+
+if TYPE_CHECKING:  # the client brings httpx, which the console's first paint does without
+    from cfbops.cfbd.client import CallRecorder, CfbdClient
+    from cfbops.cfbd.waits import RetryPolicy
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +59,31 @@ class BudgetMeter:
         return text
 
 
-def budget_meter(conn: psycopg.Connection, *, note: str = "") -> BudgetMeter:
-    """The meter from the ledger and the API's last figure, read-only apart from creating
-    this month's row."""
+@dataclass(frozen=True, slots=True)
+class ApiFigure:
+    """What `/info` said just now, used without being stored (under --read-only)."""
+
+    limit: int
+    remaining: int
+
+
+def budget_meter(
+    conn: psycopg.Connection, *, note: str = "", live: ApiFigure | None = None
+) -> BudgetMeter:
+    """The meter from the ledger and the API's last stored figure (or `live`, one just
+    read); read-only."""
     now = now_utc()
     month = month_of(now)
     figures = month_figures(conn, month)
+    if live is not None:
+        figures = dataclasses.replace(
+            figures,
+            limit=live.limit,
+            api_used=max(live.limit - live.remaining, 0),
+            api_ledger_used=figures.ledger_used,
+            api_checked_at=now,
+            api_source="info",
+        )
     used = figures.used
     remaining = max(figures.limit - used, 0)
     month_start = datetime(month.year, month.month, 1, tzinfo=now.tzinfo)
@@ -85,28 +111,76 @@ def budget_meter(conn: psycopg.Connection, *, note: str = "") -> BudgetMeter:
     )
 
 
-def reconcile_with_api(conn: psycopg.Connection, settings: Settings) -> str:
+def info_policy() -> RetryPolicy:
+    """`budget` asks /info once and never waits long: no pause for a 429, two tries."""
+    from cfbops.cfbd.client import default_policy
+
+    return dataclasses.replace(
+        default_policy(), max_pause_s=0.0, max_attempts=2, request_s=15.0, timeout_s=10.0
+    )
+
+
+def ask_api(
+    settings: Settings, recorder: CallRecorder, client: CfbdClient | None = None
+) -> tuple[ApiFigure | None, str]:
+    """`/info` (free): the key's limit and remaining calls, checked; or None and a note
+    saying why the ledger's figures stand alone."""
+    if client is None:
+        from cfbops.cfbd.client import CfbdClient
+
+        with CfbdClient(settings, policy=info_policy()) as own:
+            return ask_api(settings, recorder, own)
+    try:
+        info = client.info(recorder)
+    except (ItemFailed, ApiUnreachable, ApiFailing, RateLimitBlocked, QuotaSpent) as error:
+        reason = error.reason if isinstance(error, ItemFailed) else str(error)
+        return None, f"/info unavailable ({reason}); the ledger's figures are used"
+    limit = _calls(info.get("monthlyLimit"))
+    remaining = _calls(info.get("remainingCalls"))
+    used = _calls(info.get("usedCalls"))
+    if remaining is None and limit is not None and used is not None:
+        remaining = max(limit - used, 0)  # an admin key: remainingCalls is null
+    if remaining is None:
+        return None, "/info gave no usable remainingCalls: figures from the ledger only"
+    if limit is None or limit == 0:
+        return None, "/info gave no usable monthlyLimit: figures from the ledger only"
+    return ApiFigure(limit, min(remaining, limit)), ""
+
+
+def _calls(value: object) -> int | None:
+    """A count of calls from /info, or None for anything no tier could hold."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if 0 <= value <= MAX_SENSIBLE_CALLS else None
+
+
+class Unrecorded:
+    """A recorder that books nothing: `/info` asked under --read-only (it is free anyway)."""
+
+    def begin(self, endpoint: str, params: object, *, metered: bool) -> None:
+        del endpoint, params, metered
+
+    def end(self, call_id: object, ended: object) -> None:
+        del call_id, ended
+
+
+def reconcile_with_api(
+    conn: psycopg.Connection, settings: Settings, client: CfbdClient | None = None
+) -> str:
     """Ask `/info` (free) for the key's limit and remaining calls and store them; returns a
     note for the meter when the API could not be asked."""
     if not settings.cfbd_api_key:
         return "no CFBD_API_KEY: figures from the ledger only"
-    # Imported here: httpx costs the console's first paint a tenth of its budget, and the
-    # meter asks the API only when a key is configured.
-    from cfbops.cfbd.client import CfbdClient
-
     recorder = LedgerRecorder(conn, None)
-    with CfbdClient(settings) as client:
-        info = client.info(recorder)
-    limit = info.get("monthlyLimit")
-    remaining = info.get("remainingCalls")
-    if not isinstance(remaining, int):
-        return "/info gave no remainingCalls: figures from the ledger only"
+    figure, note = ask_api(settings, recorder, client)
+    if figure is None:
+        return note
     assert recorder.last_call_id is not None
     record_api_figure(
         conn,
-        remaining=remaining,
+        remaining=figure.remaining,
         source="info",
         call_id=recorder.last_call_id,
-        limit=limit if isinstance(limit, int) else None,
+        limit=figure.limit,
     )
     return ""

@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime
 
 # CFBD's tier 3; /info's monthlyLimit replaces it once the API has been asked.
 DEFAULT_MONTHLY_LIMIT = 75_000
+# The most calls any figure can sensibly say (tier 6 is 500,000 a month): beyond, it is noise.
+MAX_SENSIBLE_CALLS = 100_000_000
 
 
 def month_of(moment: datetime) -> date:

@@ -9,7 +9,9 @@ from cfbops.backfill.havoc import HavocGap
 from cfbops.backfill.overview import BackfillOverview, backfill_overview
 from cfbops.backfill.queue import Kind
 from cfbops.backfill.runner import DEFAULT_CONCURRENCY, BackfillRun, run_backfill
-from cfbops.commands.arguments import positive_int, season_range
+from cfbops.backfill.worker import MAX_CALLS_PER_ITEM, MAX_TRIES_PER_RUN
+from cfbops.cfbd.waits import RetryPolicy
+from cfbops.commands.arguments import positive_int, season_range, seconds
 from cfbops.commands.base import Command, Outcome
 from cfbops.config import Settings
 from cfbops.db.connect import connect
@@ -24,6 +26,8 @@ from cfbops.headless import render_table
 from cfbops.progress import ProgressCallback
 
 ACTIONS = ("play-stats", "havoc", "status", "pause")
+# The production ceilings, as --help states them.
+POLICY = RetryPolicy()
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -39,7 +43,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--max-calls",
         metavar="N",
         type=positive_int,
-        help="spend at most N CFBD calls in this run (default: what the month has left)",
+        help="spend at most N CFBD calls in this run (default: what the month has left); "
+        "play-stats keeps 2 of them in hand for a game over 2,000 rows, so N is at least 3",
     )
     parser.add_argument(
         "--concurrency",
@@ -47,6 +52,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=positive_int,
         default=DEFAULT_CONCURRENCY,
         help=f"requests in flight at once (default {DEFAULT_CONCURRENCY}; havoc runs one)",
+    )
+    parser.add_argument(
+        "--max-wait",
+        metavar="SECONDS",
+        type=seconds,
+        default=POLICY.max_pause_s,
+        help="the longest the run pauses in all for CFBD's CDN blocks (429 bursts) before it "
+        f"stops with exit 5 (default {POLICY.max_pause_s:.0f})",
+    )
+    parser.epilog = (
+        f"Every wait has a ceiling. A request gives up after {POLICY.request_s:.0f} s in all "
+        f"({POLICY.timeout_s:.0f} s to connect or between two reads) and an answer over "
+        f"{POLICY.max_answer_bytes // 2**20} MB is refused. A request failing with 5xx or on "
+        f"the network is tried {POLICY.max_attempts} times, at most "
+        f"{POLICY.backoff_cap_s:.0f} s apart; {POLICY.failures_per_worker} x K failures in a "
+        "row (or K that may have cost a call) stop the run: exit 3. A 429 burst block pauses "
+        f"every worker for its Retry-After (at most {POLICY.retry_after_cap_s / 60:.0f} min; "
+        f"{POLICY.retry_after_default_s:.0f} s, doubling, when it gives none usable), at most "
+        "--max-wait in all: exit 5. A spent monthly quota: exit 5 at once. Ctrl-C or SIGTERM "
+        "stops the run within 2 s, its items back to pending. An item spends at most "
+        f"{MAX_CALLS_PER_ITEM} calls and is taken up at most {MAX_TRIES_PER_RUN} times a run. "
+        "Exit codes: 0 done, stopped at --max-calls or paused; 1 an item failed, or nothing "
+        "could be loaded; 2 bad flags or key; 3 CFBD unreachable or failing; 5 budget, quota "
+        "or CDN block."
     )
 
 
@@ -73,6 +102,7 @@ def run(settings: Settings, args: argparse.Namespace, progress: ProgressCallback
         max_calls=args.max_calls,
         concurrency=args.concurrency,
         progress=progress,
+        max_wait_s=args.max_wait,
     )
     document = run_document(result, result.havoc_gaps if kind is Kind.HAVOC else None)
     return Outcome(document=document, text=run_text(result), exit_code=result.exit_code)

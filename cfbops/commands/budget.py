@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from cfbops.cfbd.meter import BudgetMeter, budget_meter, reconcile_with_api
+from cfbops.cfbd.meter import (
+    BudgetMeter,
+    Unrecorded,
+    ask_api,
+    budget_meter,
+    reconcile_with_api,
+)
 from cfbops.commands.base import Command, Outcome
 from cfbops.config import Settings
 from cfbops.db.connect import connect
@@ -21,7 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-api",
         action="store_true",
-        help="do not ask the API's /info (free); show the ledger's figures only",
+        help="do not ask the API's /info (free); show the ledger's figures only. Otherwise "
+        "/info is asked once: at most 2 tries of at most 15 s each, no wait for a 429",
     )
 
 
@@ -29,18 +36,17 @@ def run(settings: Settings, args: argparse.Namespace, progress: ProgressCallback
     with connect(settings, application_name="cfbops budget") as conn:
         if not objects_exist(conn, BUDGET_OBJECTS):
             return Outcome(dict(NOT_AVAILABLE_DOCUMENT), f"budget {NOT_AVAILABLE}")
-        note = "" if args.no_api else _reconcile(conn, settings)
-        meter = budget_meter(conn, note=note)
+        live, note = None, ""
+        if args.no_api:
+            pass
+        elif settings.read_only and settings.cfbd_api_key:
+            # Nothing is written: /info is asked (it is free) and its figure shown, not stored.
+            live, note = ask_api(settings, Unrecorded())
+            note = note or "--read-only: the API's figure is shown, not stored in the ledger"
+        else:
+            note = reconcile_with_api(conn, settings)
+        meter = budget_meter(conn, note=note, live=live)
     return Outcome(document=meter.as_dict(), text=meter_text(meter))
-
-
-def _reconcile(conn, settings: Settings) -> str:
-    from cfbops.cfbd.errors import ItemFailed
-
-    try:
-        return reconcile_with_api(conn, settings)
-    except ItemFailed as error:
-        return f"the API could not be asked ({error.reason}): figures from the ledger"
 
 
 def meter_text(meter: BudgetMeter) -> str:

@@ -205,6 +205,8 @@ OBJECTS: dict[str, OpsObject] = {
                 f"calls_used integer, rows_written integer, reason text, retryable boolean, "
                 f"backend_pid integer, backend_start {TIMESTAMPTZ}, finished_at {TIMESTAMPTZ}"
             ),
+            # One row per game whatever job names it.
+            added=(("V0298__backfill_item_per_game.sql", "kind", "text"),),
         ),
         OpsObject(
             "check_run",

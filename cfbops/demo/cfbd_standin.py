@@ -1,35 +1,56 @@
 """A local CFBD stand-in: the demo database's games served in the API's shapes, with its
-metering, headers, a configurable latency and injectable faults. Listens on 127.0.0.1 only."""
+metering, headers, a configurable latency and injectable faults. Listens on 127.0.0.1 only.
+
+It answers as the real API does (UPSTREAM surprises 19-21), not as cfbops expects: an unknown
+game is 200 `[]`, `/info` carries the real fields, some havoc counts are fractions, and a
+burst of requests is blocked by the CDN in front of the API for minutes, with 429s that are
+not the quota's. The HTTP side is in cfbd_standin_http."""
 
 from __future__ import annotations
 
 import contextlib
-import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import psycopg
 
 from cfbops.cfbd.months import month_of, resets_at
+from cfbops.demo.cfbd_standin_http import METERED, QuietServer, handler_for
 
 ROW_CAP = 2000
 STAT_TYPES = ("Rush", "Completion", "Reception", "Target", "Incompletion", "Tackle")
-# Fault kinds a test can inject (`StandIn.inject`).
+# Fault kinds a test can inject (`StandIn.inject`): answers (a CDN burst 429, the quota's
+# 429, 5xx, 400), and ways an answer breaks (held past the client's timeout, malformed JSON,
+# a row missing gameId, cut off mid-answer by a reset, dribbled a byte at a time, endless).
 FAULT_KINDS = frozenset(
-    {"burst429", "quota429", "503", "500", "400", "timeout", "malformed", "missing-field"}
+    {
+        "burst429",
+        "quota429",
+        "503",
+        "500",
+        "400",
+        "timeout",
+        "malformed",
+        "missing-field",
+        "reset",
+        "dribble",
+        "huge",
+    }
 )
-METERED = ("/plays/stats", "/games", "/stats/game/havoc")
+ANY_PATH = "*"
+# The real CDN blocks a burst for about ten minutes.
+CDN_BLOCK_S = 600.0
 
 
 @dataclass(slots=True)
 class Fault:
-    """The next `times` requests to `path` (for `game_id`, if given) fail as `kind`."""
+    """The next `times` requests to `path` (any path, /info too, for ANY_PATH; for `game_id`,
+    if given) fail as `kind`."""
 
     kind: str
     path: str = "/plays/stats"
@@ -89,8 +110,20 @@ class StandIn:
     gate_after: int | None = None
     gate: threading.Event = field(default_factory=threading.Event)
     metered_started: int = 0
+    # The CDN in front of the API: more than `burst_limit` requests within `burst_window_s`
+    # block every request for `block_s` (429 with Retry-After, never reaching the API).
+    burst_limit: int | None = None
+    burst_window_s: float = 1.0
+    block_s: float = CDN_BLOCK_S
+    blocked_until: float = 0.0
+    dribble_s: float = 1.0  # a "dribble" fault's pause between two bytes
+    huge_mb: int = 80  # a "huge" fault's answer, sent without a Content-Length
+    admin_key: bool = False  # /info's remainingCalls is null for admin keys
+    # Answers every request itself (a test's generated answers): (status, headers, body).
+    responder: Callable[[str, dict[str, str]], tuple[int, dict[str, str], bytes]] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
     server: ThreadingHTTPServer | None = None
+    _recent: list[float] = field(default_factory=list, init=False, repr=False)
     _arrived: threading.Condition = field(init=False, repr=False)
     _hold_ends: float | None = field(default=None, init=False, repr=False)
 
@@ -129,8 +162,7 @@ class StandIn:
         return f"http://{host}:{port}"
 
     def start(self, port: int = 0) -> StandIn:
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(self))
-        self.server.daemon_threads = True
+        self.server = QuietServer(("127.0.0.1", port), handler_for(self))
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self
 
@@ -156,19 +188,36 @@ class StandIn:
 
     # --- what the API answers ---------------------------------------------------------
 
+    def block(self, seconds: float | None = None) -> None:
+        """The CDN blocks every request for `seconds` (default `block_s`) from now."""
+        with self.lock:
+            self.blocked_until = time.monotonic() + (self.block_s if seconds is None else seconds)
+
+    def cdn_block_left(self) -> float:
+        """Seconds this request is blocked for by the CDN (0: it passes), counting it
+        against the burst limit."""
+        with self.lock:
+            now = time.monotonic()
+            if self.burst_limit is not None:
+                self._recent = [t for t in self._recent if now - t < self.burst_window_s]
+                self._recent.append(now)
+                if len(self._recent) > self.burst_limit and self.blocked_until <= now:
+                    self.blocked_until = now + self.block_s
+            return max(self.blocked_until - now, 0.0)
+
     def take_fault(self, path: str, params: dict[str, str]) -> Fault | None:
         with self.lock:
             for fault in self.faults:
                 wanted = fault.game_id is None or str(fault.game_id) == params.get("gameId")
-                if fault.path == path and wanted and fault.times > 0:
+                if fault.path in (path, ANY_PATH) and wanted and fault.times > 0:
                     fault.times -= 1
                     return fault
         return None
 
-    def play_stats(self, params: dict[str, str]) -> list[dict[str, Any]] | None:
+    def play_stats(self, params: dict[str, str]) -> list[dict[str, Any]]:
         game = self.games.get(_int(params.get("gameId")))
         if game is None:
-            return None
+            return []  # the real API: 200 and an empty list for a game it does not know
         count = 2600 if game.id in self.big_games else 30 + game.id % 40
         rows = [self._play_stat(game, i) for i in range(count)]
         if "team" in params:
@@ -236,6 +285,8 @@ class StandIn:
         ]
 
     def info(self) -> dict[str, Any]:
+        """The fields the real /info returns (surprise 20); remainingCalls is null for an
+        admin key. The pool is shared with the basketball API."""
         with self.lock:
             used = self.used
         now = datetime.now(UTC)
@@ -243,16 +294,22 @@ class StandIn:
             "patronLevel": 3,
             "tierName": "Tier 3",
             "monthlyLimit": self.limit,
-            "remainingCalls": max(self.limit - used, 0),
+            "remainingCalls": None if self.admin_key else max(self.limit - used, 0),
             "usedCalls": used,
-            "resetAt": resets_at(month_of(now)).isoformat(),
+            "resetAt": resets_at(month_of(now)).isoformat().replace("+00:00", "Z"),
+            "sharedPool": True,
+            "products": ["cfb", "cbb"],
+            "features": ["graphql", "websockets"],
         }
 
 
 def _havoc_row(game: Game, *, home: bool) -> dict[str, Any]:
     def side(seed: int) -> dict[str, Any]:
         plays = 55 + seed % 30
-        front, db = seed % 7, seed % 5
+        front: float = seed % 7
+        db = seed % 5
+        if seed % 3 == 0:
+            front += 0.5  # a shared sack counts half: the real API sends fractions
         return {
             "totalPlays": plays,
             "totalHavocEvents": front + db,
@@ -283,105 +340,6 @@ def _int(text: str | None) -> int | None:
         return int(text) if text is not None else None
     except ValueError:
         return None
-
-
-def _handler_for(standin: StandIn) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"  # keep-alive, as the real API
-        # The body follows the headers without waiting: with Nagle's algorithm it waited
-        # for the client's delayed ACK of the headers, 40 ms a call that the benchmark
-        # counted against the backfill (the real API answers in one go).
-        disable_nagle_algorithm = True
-
-        def log_message(self, format: str, *args: Any) -> None:
-            del format, args  # quiet: tests and the demo read the ledger, not a log
-
-        def do_GET(self) -> None:
-            parts = urlsplit(self.path)
-            params = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-            status = self._answer(parts.path, params)
-            with standin.lock:
-                standin.served.append((parts.path, params, status))
-
-        def _answer(self, path: str, params: dict[str, str]) -> int:
-            if self.headers.get("Authorization") != f"Bearer {standin.api_key}":
-                return self._send(401, {"message": "Unauthorized"})
-            if path == "/info":
-                return self._send(200, standin.info())
-            if path not in METERED:
-                return self._send(404, {"message": "Not found"})
-            standin._enter()
-            try:
-                return self._metered(path, params)
-            finally:
-                with standin.lock:
-                    standin.in_flight -= 1
-
-        def _metered(self, path: str, params: dict[str, str]) -> int:
-            if standin.latency_s:
-                time.sleep(standin.latency_s)
-            # Metering: each authenticated request reserves a call; non-2xx are refunded.
-            with standin.lock:
-                if standin.used >= standin.limit:
-                    quota = True
-                else:
-                    quota = False
-                    standin.used += 1
-            if quota:
-                return self._send(429, {"message": "Monthly call quota exceeded."})
-            status = self._serve(path, params)
-            if status != 200:
-                with standin.lock:
-                    standin.used -= 1
-            return status
-
-        def _serve(self, path: str, params: dict[str, str]) -> int:
-            fault = standin.take_fault(path, params)
-            kind = fault.kind if fault else None
-            if kind == "burst429":
-                extra = {"Retry-After": fault.retry_after} if fault and fault.retry_after else {}
-                return self._send(429, {"message": "Too many requests"}, extra)
-            if kind == "quota429":
-                return self._send(429, {"message": "Monthly call quota exceeded."})
-            if kind in ("503", "500"):
-                return self._send(int(kind), {"message": "Service unavailable"})
-            if kind == "400":
-                return self._send(400, {"message": "Bad request", "details": "invalid gameId"})
-            if kind == "timeout":
-                time.sleep(standin.hang_s)
-            if path == "/plays/stats":
-                body: Any = standin.play_stats(params)
-                if body is None:
-                    return self._send(400, {"message": "Bad request", "details": "no such game"})
-            elif path == "/stats/game/havoc":
-                body = standin.havoc(params)
-            else:
-                body = standin.games_answer(params)
-            if kind == "missing-field" and body:
-                body = [{k: v for k, v in row.items() if k != "gameId"} for row in body]
-            if kind == "malformed":
-                return self._send_raw(200, b'[{"gameId": 1, "playId": ')
-            return self._send(200, body)
-
-        def _send(self, status: int, body: Any, extra: dict[str, str] | None = None) -> int:
-            return self._send_raw(status, json.dumps(body).encode(), extra)
-
-        def _send_raw(self, status: int, data: bytes, extra: dict[str, str] | None = None) -> int:
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            with standin.lock:
-                remaining = max(standin.limit - standin.used, 0)
-            self.send_header("X-CallLimit-Remaining", str(remaining))
-            for name, value in (extra or {}).items():
-                self.send_header(name, value)
-            self.end_headers()
-            # A client that gave up (a timeout) is gone: the call was still metered.
-            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                self.wfile.write(data)
-            return status
-
-    return Handler
 
 
 @contextlib.contextmanager

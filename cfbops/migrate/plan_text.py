@@ -57,6 +57,13 @@ def planned_file_lines(planned: PlannedFile, *, with_sizes: bool = True) -> list
     for p in planned.preflight:
         status = "ok" if p.passed else "FAILS"
         after = ""
+        if p.not_yet:
+            earlier = ", ".join(str(n) for n in p.after_lines) or "earlier lines"
+            lines.append(
+                f"  pre-flight later: {p.file}:{p.line}: {p.target}: its columns arrive with "
+                f"line(s) {earlier} of this file; migrate counts just before line {p.line}"
+            )
+            continue
         if p.after_lines:
             earlier = ", ".join(str(n) for n in p.after_lines)
             after = (

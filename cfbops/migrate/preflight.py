@@ -37,6 +37,9 @@ class PreflightResult:
     sample: tuple[dict[str, Any], ...] = field(default_factory=tuple)
     tables: tuple[str, ...] = ()  # what the count reads: the table, and a foreign key's parent
     after_lines: tuple[int, ...] = ()  # earlier statements of the file that change them
+    # The columns it reads are not there yet (an earlier statement of the file adds them):
+    # counted only by `migrate`, just before the statement, once they are.
+    not_yet: bool = False
 
     @property
     def passed(self) -> bool:
@@ -50,6 +53,7 @@ class PreflightResult:
             "count": self.count,
             "sample": list(self.sample),
             "after_lines": list(self.after_lines),
+            "counted": not self.not_yet,
         }
 
     def message(self) -> str:
@@ -71,6 +75,8 @@ class _Check:
     count_sql: sql.Composable
     sample_sql: sql.Composable
     parent: str | None = None
+    # The columns the count reads, by table (a CHECK's expression: unknown, so none).
+    reads: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 def _ident(name: str) -> sql.Identifier:
@@ -106,6 +112,7 @@ def orphans_check(
             _ident(child), where, sql.Literal(SAMPLE_ROWS)
         ),
         parent,
+        ((child, tuple(columns)), (parent, tuple(parent_columns))),
     )
 
 
@@ -127,6 +134,7 @@ def duplicates_check(line: int, table: str, columns: list[str], predicate: str |
         sql.SQL("SELECT to_jsonb(d) FROM ({}) d ORDER BY d.copies DESC LIMIT {}").format(
             groups, sql.Literal(SAMPLE_ROWS)
         ),
+        reads=((table, tuple(columns)),),
     )
 
 
@@ -146,7 +154,8 @@ def _rows_where(line: int, check: str, table: str, target: str, where: sql.Compo
 
 def nulls_check(line: int, table: str, column: str) -> _Check:
     where = sql.SQL("{} IS NULL").format(sql.Identifier(column))
-    return _rows_where(line, "nulls", table, f"{table}.{column}", where)
+    check = _rows_where(line, "nulls", table, f"{table}.{column}", where)
+    return replace(check, reads=((table, (column,)),))
 
 
 def violations_check(line: int, table: str, expression: str, name: str) -> _Check:
@@ -237,6 +246,22 @@ def _existing(conn: psycopg.Connection, table: str) -> bool:
     return bool(row and row[0])
 
 
+MISSING_COLUMNS_SQL = """
+SELECT count(*) FROM unnest(%s::text[]) AS wanted(name)
+WHERE NOT EXISTS (SELECT 1 FROM pg_attribute AS a
+                  WHERE a.attrelid = to_regclass(%s) AND a.attname = wanted.name
+                    AND a.attnum > 0 AND NOT a.attisdropped)
+"""
+
+
+def _countable(conn: psycopg.Connection, check: _Check) -> bool:
+    """Whether every column the check reads stands now."""
+    for table, columns in check.reads:
+        if conn.execute(MISSING_COLUMNS_SQL, (list(columns), table)).fetchone()[0]:
+            return False
+    return True
+
+
 def statement_checks(
     conn: psycopg.Connection, file: MigrationFile, statement: Statement, created: set[str]
 ) -> list[PreflightResult]:
@@ -251,6 +276,14 @@ def statement_checks(
     results: list[PreflightResult] = []
     for check in _derive(conn, statement, created):
         if not _existing(conn, check.table):
+            continue
+        if not _countable(conn, check):  # its columns arrive with an earlier statement
+            results.append(
+                PreflightResult(
+                    file.display_path, check.line, check.check, check.target, 0,
+                    tables=tuple(t for t in (check.table, check.parent) if t), not_yet=True,
+                )
+            )  # fmt: skip
             continue
         count = conn.execute(check.count_sql).fetchone()[0]
         sample: tuple[dict[str, Any], ...] = ()

@@ -17,8 +17,8 @@ def _job_finished_minutes_ago(db: DatabaseUnderTest, first: int, last: int) -> N
             " VALUES ('play-stats', 2023, 2023) RETURNING id"
         ).fetchone()[0]
         conn.execute(
-            "INSERT INTO ops.backfill_items (job_id, item_key, season, state, finished_at)"
-            " SELECT %s, g, 2023, CASE WHEN g <= 10 THEN 'done' ELSE 'pending' END,"
+            "INSERT INTO ops.backfill_items (job_id, kind, item_key, season, state, finished_at)"
+            " SELECT %s, 'play-stats', g, 2023, CASE WHEN g <= 10 THEN 'done' ELSE 'pending' END,"
             " CASE WHEN g <= 10 THEN now() - (%s - (g - 1) * %s) * interval '1 minute' END"
             " FROM generate_series(1, 20) AS g",
             (job, first, (first - last) / 9),

@@ -39,7 +39,8 @@ def test_the_calls_of_k_workers_are_in_flight_together(db, cfbd_settings, standi
     # stand-in holds every answer until eight are asked at once (or 30 s have passed).
     standin.hold_until_in_flight = 8
     patient = dataclasses.replace(FAST, timeout_s=60.0)  # the hold, not a timeout, decides
-    result = _run(cfbd_settings, concurrency=8, max_calls=24, policy=patient)
+    # 26 calls: 24 games, and the two a run keeps in hand for a game over 2,000 rows.
+    result = _run(cfbd_settings, concurrency=8, max_calls=26, policy=patient)
     assert result.done == 24 and result.failed == 0
     assert standin.most_in_flight == 8
 
@@ -133,7 +134,7 @@ def test_a_400_is_recorded_skipped_and_not_asked_again(db, cfbd_settings, standi
     assert len(asked) == 1
 
 
-def test_max_calls_caps_the_run_and_the_rest_waits(db, standin) -> None:
+def test_max_calls_caps_the_run_keeping_two_in_hand_and_the_rest_waits(db, standin) -> None:
     result = run_cli(
         "--headless",
         "backfill",
@@ -147,9 +148,10 @@ def test_max_calls_caps_the_run_and_the_rest_waits(db, standin) -> None:
     )
     assert result.returncode == 0, result.stderr
     job = json.loads(result.stdout)["jobs"][0]
-    assert job["calls_used"] == 7 == standin.metered_calls() and job["done"] == 7
-    assert job["left"] == job["total"] - 7 and "--max-calls" in job["stopped"]
-    assert "estimate" not in result.stderr and "reserved" in result.stderr
+    # Two of the seven stay in hand until the end, for a truncated game's per-team split.
+    assert job["calls_used"] == 5 == standin.metered_calls() and job["done"] == 5
+    assert job["left"] == job["total"] - 5 and "--max-calls" in job["stopped"]
+    assert "reserved" in result.stderr and "2 kept in hand" in result.stderr
 
 
 def test_a_spent_month_is_exit_5_with_nothing_asked(db, standin) -> None:
@@ -176,11 +178,12 @@ def test_the_month_running_out_mid_run_stops_with_exit_5(db, standin) -> None:
     document = json.loads(result.stdout)
     assert "jobs" in document, result.stdout + result.stderr
     job = document["jobs"][0]
-    assert job["done"] == 10 == standin.metered_calls() and "budget" in job["stopped"]
+    # Ten calls left: eight games, and the two kept in hand for a split nobody needed.
+    assert job["done"] == 8 == standin.metered_calls() and "budget" in job["stopped"]
 
 
 def test_status_reports_every_job(db, cfbd_settings, standin) -> None:
-    _run(cfbd_settings, max_calls=5)
+    _run(cfbd_settings, max_calls=7)
     result = run_cli("--headless", "backfill", "status", "--json", env=cfbd_env(db, standin))
     assert result.returncode == 0, result.stderr
     (job,) = json.loads(result.stdout)["jobs"]
@@ -196,7 +199,7 @@ def test_bad_seasons_are_one_line_exit_2(db) -> None:
 
 
 def test_status_shows_the_budget_and_backfill_sections(db, cfbd_settings, standin) -> None:
-    _run(cfbd_settings, max_calls=3)
+    _run(cfbd_settings, max_calls=5)
     result = run_cli("--headless", "status", "--json", env=cfbd_env(db, standin))
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
@@ -204,3 +207,23 @@ def test_status_shows_the_budget_and_backfill_sections(db, cfbd_settings, standi
     assert document["backfill"]["jobs"][0]["done"] == 3
     text = run_cli("--headless", "status", env=cfbd_env(db, standin)).stdout
     assert "3 of 75,000 calls used" in text and f"play-stats {SEASON}: 3/" in text
+
+
+def test_a_spent_quota_says_so_and_when_it_resets_whatever_max_calls_was(db, standin) -> None:
+    # The API says the month is spent (calls made elsewhere on the key since /info).
+    standin.inject(Fault("quota429", times=100))
+    result = run_cli(
+        "--headless",
+        "backfill",
+        "play-stats",
+        "--seasons",
+        str(SEASON),
+        "--max-calls",
+        "6",
+        "--json",
+        env=cfbd_env(db, standin),
+    )
+    assert result.returncode == 5, result.stdout + result.stderr
+    (job,) = json.loads(result.stdout)["jobs"]
+    assert job["stopped"].startswith("the CFBD monthly quota is spent; it resets 20")
+    assert "--max-calls" not in job["stopped"] and job["calls_used"] == 0

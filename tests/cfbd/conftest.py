@@ -16,11 +16,13 @@ TEST_KEY = "test-key-not-a-secret-7f3a"
 # Waits shrunk so retries finish in a test's time; the logic is the production one.
 FAST = RetryPolicy(
     timeout_s=3.0,  # a loaded 2-core machine can take a second to answer from memory
+    request_s=10.0,
     max_attempts=3,
     backoff_base_s=0.01,
+    backoff_cap_s=0.05,
     retry_after_default_s=0.05,
     retry_after_cap_s=0.5,
-    breaker_threshold=4,
+    max_pause_s=2.0,
 )
 
 
@@ -38,4 +40,5 @@ def cfbd_settings(db: DatabaseUnderTest, standin: StandIn) -> Settings:
 def cfbd_env(db: DatabaseUnderTest, standin: StandIn, **extra: str) -> dict[str, str]:
     from tests.conftest import cli_env
 
-    return cli_env(DATABASE_URL=db.url, CFBOPS_CFBD_URL=standin.url, CFBD_API_KEY=TEST_KEY, **extra)
+    values = {"DATABASE_URL": db.url, "CFBOPS_CFBD_URL": standin.url, "CFBD_API_KEY": TEST_KEY}
+    return cli_env(**{**values, **extra})

@@ -93,3 +93,25 @@ def test_a_dead_sessions_reservation_is_released_but_its_spent_calls_stay(db) ->
         granted = reserve(conn, "next run", 10)
         assert granted.granted == 8
         assert month_figures(conn, month).ledger_used == 2
+
+
+def test_budget_under_read_only_asks_the_api_and_writes_nothing(db, standin) -> None:
+    standin.limit, standin.used = 1000, 120
+    result = run_cli("--read-only", "--headless", "budget", "--json", env=cfbd_env(db, standin))
+    assert result.returncode == 0, result.stderr
+    meter = json.loads(result.stdout)
+    assert (meter["used"], meter["remaining"], meter["source"]) == (120, 880, "api")
+    assert "--read-only" in meter["note"]
+    with db.connect() as conn:
+        written = conn.execute(
+            "SELECT (SELECT count(*) FROM ops.cfbd_calls) + (SELECT count(*) FROM ops.cfbd_months)"
+        ).fetchone()[0]
+    assert written == 0
+
+
+def test_an_admin_keys_info_without_remaining_calls_still_gives_the_figure(db, standin) -> None:
+    standin.limit, standin.used, standin.admin_key = 1000, 300, True
+    result = run_cli("--headless", "budget", "--json", env=cfbd_env(db, standin))
+    assert result.returncode == 0, result.stderr
+    meter = json.loads(result.stdout)
+    assert (meter["used"], meter["remaining"], meter["source"]) == (300, 700, "api")

@@ -8,7 +8,7 @@ import psycopg
 import pytest
 
 from cfbops.cfbd.client import CfbdClient
-from cfbops.cfbd.errors import ItemFailed, KeyRejected, QuotaSpent, RateLimited
+from cfbops.cfbd.errors import ItemFailed, KeyRejected, QuotaSpent, RateLimitBlocked
 from cfbops.cfbd.ledger import LedgerRecorder, Reservation, reserve
 from cfbops.config import Settings
 from cfbops.demo.cfbd_standin import Fault, StandIn
@@ -59,6 +59,7 @@ def test_a_spent_quota_stops_the_run_with_exit_5(db, cfbd_settings, standin: Sta
             _fetch(cfbd_settings, conn, _game(db))
         assert _ledger(conn) == [(429, "http 429", False)]
     assert caught.value.exit_code == ExitCode.BUDGET
+    assert str(caught.value).startswith("the CFBD monthly quota is spent; it resets ")
 
 
 @pytest.mark.parametrize("retry_after", ["1", None])
@@ -74,10 +75,12 @@ def test_a_burst_429_is_waited_out_and_refunded(
     assert spent == 1 == standin.used
 
 
-def test_429s_past_the_breaker_threshold_stop_the_run(db, cfbd_settings, standin) -> None:
-    standin.inject(Fault("burst429", times=FAST.breaker_threshold + 2))
-    with db.connect() as conn, pytest.raises(RateLimited):
+def test_429s_past_the_runs_longest_pause_stop_it_with_exit_5(db, cfbd_settings, standin) -> None:
+    standin.inject(Fault("burst429", times=1000))
+    with db.connect() as conn, pytest.raises(RateLimitBlocked) as caught:
         _fetch(cfbd_settings, conn, _game(db))
+    assert caught.value.exit_code == ExitCode.BUDGET
+    assert "not the quota" in str(caught.value) and "try again after" in str(caught.value)
 
 
 @pytest.mark.parametrize("kind", ["503", "500"])

@@ -16,7 +16,7 @@ from cfbops.tui.app import CfbopsApp
 
 DEADLINE_S = 60.0
 
-PENDING_MIGRATION = "V0299__console_probe.sql"
+PENDING_MIGRATION = "V0999__console_probe.sql"
 PENDING_SQL = """\
 -- A pending file for the console's tests: a table, an index, a check constraint.
 CREATE TABLE ops.console_probe (id bigint PRIMARY KEY, season integer NOT NULL);

@@ -121,8 +121,8 @@ def part_done_backfill(db: DatabaseUnderTest) -> None:
         ).fetchone()
         assert job is not None
         conn.execute(
-            "INSERT INTO ops.backfill_items (job_id, item_key, season, state, calls_used,"
-            " finished_at) SELECT %s, g, 2025, CASE WHEN g <= 40 THEN 'done' ELSE 'pending' END,"
+            "INSERT INTO ops.backfill_items (kind, job_id, item_key, season, state,"
+            " calls_used, finished_at) SELECT 'play-stats', %s, g, 2025, CASE WHEN g <= 40 THEN 'done' ELSE 'pending' END,"
             " CASE WHEN g <= 40 THEN 1 ELSE 0 END, CASE WHEN g <= 40 THEN now() END"
             " FROM generate_series(1, 120) AS g",
             (job[0],),

@@ -49,7 +49,7 @@ async def test_apply_shows_the_plan_to_confirm_then_migrates(db: DatabaseUnderTe
     assert app.finished_actions[-1].ok, app.finished_actions[-1].summary
     assert _probe_exists(db)
     assert _scalar(
-        db, "SELECT success FROM ops.schema_history WHERE version = '0299' ORDER BY 1 LIMIT 1"
+        db, "SELECT success FROM ops.schema_history WHERE version = '0999' ORDER BY 1 LIMIT 1"
     )
 
 
@@ -78,11 +78,11 @@ async def test_a_file_with_lint_errors_is_applied_only_once_its_version_is_typed
         refused = str(app.screen.query_one("#typed-problem").render())
         assert isinstance(app.screen, TypedConfirmScreen) and not _probe_exists(db)
         app.screen.query_one("#typed", Input).value = ""
-        await pilot.press(*"V0299", "enter")
+        await pilot.press(*"V0999", "enter")
         await wait_for(pilot, lambda: app.finished_actions, "migrate to finish")
         await settle(pilot)
-    assert "lint errors" in said and "type V0299" in said
-    assert "is not V0299: nothing was applied" in refused
+    assert "lint errors" in said and "type V0999" in said
+    assert "is not V0999: nothing was applied" in refused
     assert app.finished_actions[-1].ok and _probe_exists(db)
 
 
@@ -262,7 +262,7 @@ async def test_the_drill_downs_open_from_their_keys(db: DatabaseUnderTest) -> No
         await pilot.press("escape")
         app.load_mart(_scalar(db, "SELECT matviewname FROM pg_matviews ORDER BY 1 LIMIT 1"))
         await wait_for(pilot, lambda: isinstance(app.screen, MartScreen), "the mart")
-    assert "V0299__console_probe.sql" in text and "SHARE" in text
+    assert "V0999__console_probe.sql" in text and "SHARE" in text
     assert "CREATE INDEX" in text and "lint" in text and "pre-flight" in text
 
 

@@ -122,8 +122,8 @@ async def test_the_budget_pane_shows_each_backfill_jobs_progress(db: DatabaseUnd
         ).fetchone()
         assert job is not None
         conn.execute(
-            "INSERT INTO ops.backfill_items (job_id, item_key, season, state, finished_at)"
-            " SELECT %s, g, 2021, CASE WHEN g <= 3 THEN 'done' ELSE 'pending' END,"
+            "INSERT INTO ops.backfill_items (kind, job_id, item_key, season, state, finished_at)"
+            " SELECT 'play-stats', %s, g, 2021, CASE WHEN g <= 3 THEN 'done' ELSE 'pending' END,"
             " CASE WHEN g <= 3 THEN now() END FROM generate_series(1, 8) AS g",
             (job[0],),
         )

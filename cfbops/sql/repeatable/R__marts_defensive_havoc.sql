@@ -3,10 +3,11 @@
 -- disruptive plays by the play type's words (sacks, interceptions, fumbles, turnovers,
 -- stuffs = runs for no gain, tackles for loss = any play for a loss), and the havoc
 -- rates CFBD publishes per game (stats.game_havoc, the season's mean), with havoc_plays
--- rebuilt from that rate. cfbops's own columns follow, counted from the play-by-play on
--- scrimmage plays: front-seven havoc = sacks + tackles for loss on runs, DB havoc =
--- interceptions + passes broken up; forced fumbles count in the total only (the
--- play-by-play does not say who forced them).
+-- CFBD's havoc events summed (a shared sack counts half: a fraction sits in the count's
+-- __v_double twin, the integer column null, so the pair is read together). cfbops's own
+-- columns follow, counted from the play-by-play on scrimmage plays: front-seven havoc =
+-- sacks + tackles for loss on runs, DB havoc = interceptions + passes broken up; forced
+-- fumbles count in the total only (the play-by-play does not say who forced them).
 DROP MATERIALIZED VIEW IF EXISTS marts.defensive_havoc CASCADE;
 
 CREATE MATERIALIZED VIEW marts.defensive_havoc AS
@@ -98,7 +99,9 @@ havoc AS (
         g.season,
         round(avg(gh.defense__havoc_rate::numeric), 4) AS havoc_rate,
         round(avg(gh.defense__front_seven_havoc_rate::numeric), 4) AS front_seven_havoc_rate,
-        round(avg(gh.defense__db_havoc_rate::numeric), 4) AS db_havoc_rate
+        round(avg(gh.defense__db_havoc_rate::numeric), 4) AS db_havoc_rate,
+        sum(coalesce(gh.defense__total_havoc_events::numeric,
+                     gh.defense__total_havoc_events__v_double::numeric)) AS havoc_events
     FROM stats.game_havoc AS gh
     JOIN core.games AS g ON g.id = gh.game_id
     WHERE g.home_team IS DISTINCT FROM g.away_team
@@ -110,7 +113,7 @@ SELECT
     c.defensive_plays,
     c.opp_epa_per_play,
     c.opp_success_rate,
-    round(h.havoc_rate * c.defensive_plays)::integer AS havoc_plays,
+    round(h.havoc_events)::integer AS havoc_plays,
     h.havoc_rate,
     c.sacks,
     c.interceptions,
@@ -147,6 +150,6 @@ COMMENT ON MATERIALIZED VIEW marts.defensive_havoc IS
 COMMENT ON COLUMN marts.defensive_havoc.havoc_rate IS
     'Mean of the season''s per-game defensive havoc rates CFBD publishes (stats.game_havoc.defense__havoc_rate); null without havoc data (upstream''s HEAD meaning).';
 COMMENT ON COLUMN marts.defensive_havoc.havoc_plays IS
-    'havoc_rate times defensive_plays, rounded (CFBD publishes rates, not counts); null without havoc data.';
+    'CFBD''s defensive havoc events of the season''s games (stats.game_havoc: defense__total_havoc_events, or its __v_double twin when CFBD sent a fraction), rounded; null without havoc data.';
 COMMENT ON COLUMN marts.defensive_havoc.pbp_havoc_rate IS
     'cfbops: (sacks + TFLs + interceptions + forced fumbles + pass breakups) per scrimmage play, from the play-by-play.';
