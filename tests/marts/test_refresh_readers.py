@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 import time
 
-from cfbops.marts.history import history_migration_file
+from cfbops.config import default_sql_dir
 from cfbops.marts.models import AppliedMode, MartStatus, RefreshMode, RefreshRun
 from cfbops.marts.runner import preview_refresh, refresh_marts
 from tests.conftest import DatabaseUnderTest
@@ -79,7 +79,7 @@ def test_a_mart_nothing_reads_is_refreshed_concurrently_unless_no_app_reads_it(
 ) -> None:
     refresh_marts(world.settings)
     with world.connect() as conn:
-        conn.execute(history_migration_file(READ_BY_APPS_MIGRATION).read_text(encoding="utf-8"))
+        conn.execute(default_sql_dir().joinpath("migrations", READ_BY_APPS_MIGRATION).read_text())
         conn.execute(
             "INSERT INTO ops.mart_setting (mart, read_by_apps)"
             " VALUES ('marts.team_names', false), ('marts.player_yards', true)"
