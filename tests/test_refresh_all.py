@@ -13,9 +13,23 @@ import psycopg
 import pytest
 
 from cfbops.db.embedded import find_binaries
+from cfbops.marts.history import last_refreshes
+from cfbops.marts.models import RefreshPlan
+from cfbops.marts.runner import preview_refresh, refresh_marts
+from cfbops.marts.scheduler import critical_path
 from tests.conftest import REPO, DatabaseUnderTest
+from tests.marts.world import flush_statistics
 
-MART_COUNT = 22
+MART_COUNT = 23
+# The marts only other marts read: refreshed plainly inside the run that refreshes them.
+ONLY_MARTS_READ = {
+    "marts.play_epa",
+    "marts.play_credits",
+    "marts.athlete_game_epa",
+    "marts.athlete_season_epa",
+    "marts.player_game_epa",
+    "marts.team_style_profile",
+}
 
 # What each mart reads, straight from the catalog (pg_rewrite + pg_depend), following
 # plain views: written here independently of marts.refresh_plan, to check it.
@@ -95,7 +109,8 @@ def test_refresh_all_names_marts_and_statuses_as_the_report_does(db_conn) -> Non
     upstream = db_conn.execute("SELECT view_name, status FROM marts.refresh_all()").fetchall()
     report = [(row[0], row[1]) for row in refresh_all(db_conn)]
 
-    assert upstream == [(upstream_name(name), status) for name, status in report]
+    # (the first call recorded durations, which may reorder the second)
+    assert sorted(upstream) == sorted((upstream_name(name), status) for name, status in report)
 
 
 def test_refresh_all_refreshes_an_upstream_only_mart_after_what_it_reads(db_conn) -> None:
@@ -158,12 +173,40 @@ def test_each_mart_is_refreshed_after_everything_it_reads(db_conn) -> None:
     }
 
 
-def test_populated_marts_with_a_unique_key_refresh_concurrently(db_conn) -> None:
+def test_marts_only_marts_read_refresh_plainly_and_the_others_concurrently(db_conn) -> None:
     run = refresh_all(db_conn)
 
     assert by_status(run, "refreshed") == {row[0] for row in run}
-    assert {row[2] for row in run} == {"concurrent"}
+    assert {row[0] for row in run if row[2] == "plain"} == ONLY_MARTS_READ
     assert all(row[3] is not None and row[4] is None for row in run)
+
+
+def test_refresh_all_takes_the_order_and_the_modes_cfbops_takes(db: DatabaseUnderTest) -> None:
+    refresh_marts(db.settings)  # records each mart's duration, which orders both
+    plan = preview_refresh(db.settings)
+    with db.connect() as conn:
+        weights = {
+            name: last.median_ms or last.duration_ms for name, last in last_refreshes(conn).items()
+        }
+        run = refresh_all(conn)
+    priority = critical_path({p.name: p for p in plan.to_refresh}, weights)
+
+    assert [row[0] for row in run] == one_at_a_time(plan, priority)
+    assert {row[0]: row[2] for row in run} == {p.name: p.mode.value for p in plan.to_refresh}
+    assert len(set(priority.values())) > MART_COUNT // 2  # the order is the durations', not names'
+
+
+def one_at_a_time(plan: RefreshPlan, priority: dict[str, float]) -> list[str]:
+    """cfbops's scheduler with one worker: of the marts whose inputs are done, the one
+    heading the longest chain first, ties by name."""
+    order: list[str] = []
+    waiting = {p.name: set(p.waits_for) for p in plan.to_refresh}
+    while waiting:
+        ready = [name for name, inputs in waiting.items() if inputs <= set(order)]
+        chosen = min(ready, key=lambda name: (-priority[name], name))
+        order.append(chosen)
+        del waiting[chosen]
+    return order
 
 
 def test_statuses_read_ok_with_the_layer_as_upstreams_do(db_conn) -> None:
@@ -173,7 +216,7 @@ def test_statuses_read_ok_with_the_layer_as_upstreams_do(db_conn) -> None:
 
     assert statuses == {upstream_name(name): f"OK (layer {depth[name] + 1})" for name in depth}
     assert statuses["_game_epa_calc"] == "OK (layer 1)"
-    assert statuses["scouting.player_mart"] == "OK (layer 4)"
+    assert statuses["scouting.player_mart"] == "OK (layer 5)"
 
 
 def test_an_unpopulated_mart_refreshes_plainly(db_conn) -> None:
@@ -219,6 +262,7 @@ def test_a_broken_helper_fails_its_callers_and_skips_exactly_their_dependents(db
             "marts.athlete_game_epa",
             "marts.athlete_season_epa",
             "marts.matchup_edges",
+            "marts.play_credits",
             "marts.player_game_epa",
             "marts.player_season_epa",
             "marts.team_style_profile",
@@ -299,3 +343,24 @@ def test_the_psql_script_prints_every_mart_and_its_timings(db: DatabaseUnderTest
     listed = [line for line in result.stdout.splitlines() if "| OK (layer " in line]
     assert len(listed) == MART_COUNT
     assert "marts.play_epa" in result.stdout and "scouting.player_mart" in result.stdout
+
+
+def test_refresh_all_is_kept_in_cfbops_history_so_stale_refreshes_nothing_after_it(
+    db: DatabaseUnderTest,
+) -> None:
+    with db.connect() as conn:
+        conn.execute("SELECT * FROM marts.refresh_all()").fetchall()
+        flush_statistics(conn)
+        run = conn.execute(
+            "SELECT status, client FROM ops.refresh_run ORDER BY run_id DESC LIMIT 1"
+        ).fetchone()
+        recorded = conn.execute(
+            "SELECT count(*) FILTER (WHERE inputs IS NOT NULL) FROM ops.mart_refresh"
+            " WHERE run_id = (SELECT max(run_id) FROM ops.refresh_run) AND status = 'refreshed'"
+        ).fetchone()[0]
+
+    plan = preview_refresh(db.settings, stale_only=True)
+
+    assert run == ("succeeded", "marts.refresh_all()")
+    assert recorded == MART_COUNT
+    assert plan.to_refresh == ()

@@ -10,6 +10,7 @@ from cfbops.config import Settings
 from cfbops.db.locks import DEFAULT_WAIT_S
 from cfbops.headless import render_table
 from cfbops.marts.models import MartStatus, RefreshMode, RefreshPlan, RefreshRun
+from cfbops.marts.reader_watch import DEFAULT_READER_WAIT_S
 from cfbops.marts.runner import preview_refresh, refresh_marts
 from cfbops.progress import ProgressCallback
 
@@ -41,7 +42,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--mode",
         choices=[m.value for m in RefreshMode],
         default=RefreshMode.AUTO.value,
-        help="auto: CONCURRENTLY where PostgreSQL allows it, plain otherwise (default)",
+        help="auto (default): CONCURRENTLY where a reader may wait on the mart (an api view or "
+        "another view reads it, apps do, or nothing in the database does), plainly where only "
+        "marts refreshed after it in the same run read it",
+    )
+    parser.add_argument(
+        "--lock-wait",
+        metavar="SECONDS",
+        type=seconds,
+        default=DEFAULT_READER_WAIT_S,
+        help="longest a reader outside the run may wait on a mart refreshed plainly; past it "
+        f"the mart is refreshed CONCURRENTLY instead (default {DEFAULT_READER_WAIT_S:g})",
     )
     parser.add_argument(
         "--statement-timeout",
@@ -87,6 +98,7 @@ def run(settings: Settings, args: argparse.Namespace, progress: ProgressCallback
         wait_s=None if args.no_wait else args.wait,
         statement_timeout=args.statement_timeout,
         progress=progress,
+        lock_wait_s=args.lock_wait,
     )
     return Outcome(document=result.as_dict(), text=run_text(result), exit_code=result.exit_code)
 
@@ -101,7 +113,7 @@ def run_text(result: RefreshRun) -> str:
             v.mode,
             None if v.duration_ms is None else v.duration_ms / 1000,
             v.rows,
-            _note(v.status, v.error, v.reason, v.regression, v.median_ms),
+            _note(v.status, v.error, v.reason, v.regression, v.median_ms, v.mode_reason),
         )
         for v in result.views
     ]
@@ -118,6 +130,7 @@ def plan_document(plan: RefreshPlan) -> dict:
                 "name": m.name,
                 "refresh": m.refresh,
                 "mode": m.mode.value if m.mode else None,
+                "mode_reason": m.mode_reason or None,
                 "reason": m.reason,
                 "statement_timeout": m.statement_timeout,
                 "waits_for": list(m.waits_for),
@@ -133,8 +146,11 @@ def plan_document(plan: RefreshPlan) -> dict:
 def plan_text(plan: RefreshPlan) -> str:
     if not plan.marts:
         return "no materialized views to refresh"
-    rows = [(m.name, "refresh" if m.refresh else "fresh", m.mode, m.reason) for m in plan.marts]
-    lines = [render_table(("mart", "action", "mode", "why"), rows)]
+    rows = [
+        (m.name, "refresh" if m.refresh else "fresh", m.mode, m.reason, m.mode_reason)
+        for m in plan.marts
+    ]
+    lines = [render_table(("mart", "action", "mode", "why", "why this mode"), rows)]
     lines.append("")
     lines.append(f"{len(plan.to_refresh)} of {len(plan.marts)} marts would be refreshed")
     lines.extend(f"warning: {w}" for w in plan.warnings)
@@ -142,7 +158,12 @@ def plan_text(plan: RefreshPlan) -> str:
 
 
 def _note(
-    status: MartStatus, error: str | None, reason: str, regression: bool, median_ms: float | None
+    status: MartStatus,
+    error: str | None,
+    reason: str,
+    regression: bool,
+    median_ms: float | None,
+    mode_reason: str,
 ) -> str:
     if status in (MartStatus.FAILED, MartStatus.SKIPPED):
         return first_line(error)
@@ -151,7 +172,7 @@ def _note(
         return f"slow: over 2x its median {median}"
     if status is MartStatus.FRESH:
         return reason
-    return ""
+    return mode_reason
 
 
 def first_line(text: str | None) -> str:

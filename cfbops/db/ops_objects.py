@@ -143,7 +143,10 @@ OBJECTS: dict[str, OpsObject] = {
             "mart_setting",
             _V0200,
             _columns("mart text, statement_timeout interval"),
-            added=(("V0270__mart_setting_work_mem.sql", "work_mem", "text"),),
+            added=(
+                ("V0270__mart_setting_work_mem.sql", "work_mem", "text"),
+                ("V0310__mart_setting_read_by_apps.sql", "read_by_apps", "boolean"),
+            ),
         ),
         OpsObject(
             "mart_last_refresh",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import psycopg
 from psycopg import sql
@@ -52,17 +52,27 @@ class MartInput:
     declared: bool
 
 
+# Views in this schema only pass a mart on to the relations that read them.
+MARTS_SCHEMA = "marts"
+
+
 @dataclass(frozen=True, slots=True)
 class MartCatalog:
-    """Every mart by name, what each reads, and problems found in declared edges."""
+    """Every mart by name, what each reads, who reads it, and problems in declared edges."""
 
     marts: Mapping[str, Mart]
     inputs: Mapping[str, tuple[MartInput, ...]]
     warnings: tuple[str, ...] = ()
+    # Per mart, the views an app's query may wait on it through (see view_readers.sql).
+    view_readers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def upstream(self, name: str) -> frozenset[str]:
         """The marts `name` reads directly (through plain views, or declared)."""
         return frozenset(i.name for i in self.inputs.get(name, ()) if i.is_mart)
+
+    def mart_readers(self, name: str) -> frozenset[str]:
+        """The marts that read `name` directly (through plain views, or declared)."""
+        return frozenset(reader for reader in self.marts if name in self.upstream(reader))
 
     def input_oids(self, name: str) -> tuple[int, ...]:
         return tuple(i.oid for i in self.inputs.get(name, ()))
@@ -92,7 +102,22 @@ def read_catalog(conn: psycopg.Connection) -> MartCatalog:
         marts=marts,
         inputs={name: tuple(found) for name, found in inputs.items()},
         warnings=tuple(warnings),
+        view_readers=_view_readers(conn, by_oid),
     )
+
+
+def _view_readers(
+    conn: psycopg.Connection, by_oid: Mapping[int, str]
+) -> dict[str, tuple[str, ...]]:
+    """Per mart, the views outside schema marts, or read by nothing, that read it."""
+    found: dict[str, list[str]] = {}
+    for mart_oid, schema, relname, has_readers in conn.execute(
+        package_sql("cfbops.marts", "view_readers")
+    ).fetchall():
+        mart_name = by_oid.get(mart_oid)
+        if mart_name is not None and (schema != MARTS_SCHEMA or not has_readers):
+            found.setdefault(mart_name, []).append(f"{schema}.{relname}")
+    return {name: tuple(views) for name, views in found.items()}
 
 
 def _declared_edges(conn: psycopg.Connection) -> tuple[list[str], list[str], list[str]]:

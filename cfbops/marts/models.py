@@ -50,6 +50,9 @@ class PlannedMart:
     statement_timeout: str
     waits_for: tuple[str, ...]
     work_mem: str | None = None  # ops.mart_setting's; None keeps the server's
+    mode_reason: str = ""  # why this mode (marts.modes.choose_mode)
+    analyze: bool = True  # False: same contents as at its last refresh, statistics hold
+    known_rows: int | None = None  # its rows at its last refresh by cfbops
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,12 +86,14 @@ class MartResult:
     analyze_ms: float | None = None
     median_ms: float | None = None
     regression: bool = False
+    mode_reason: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return {
             "name": self.name,
             "status": self.status.value,
             "mode": self.mode.value if self.mode else None,
+            "mode_reason": self.mode_reason or None,
             "duration_ms": None if self.duration_ms is None else round(self.duration_ms, 1),
             "rows": self.rows,
             "error": self.error,

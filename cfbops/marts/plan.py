@@ -9,8 +9,9 @@ import psycopg
 from cfbops.errors import UsageError
 from cfbops.marts.catalog import Mart, MartCatalog
 from cfbops.marts.graph import MartGraph
-from cfbops.marts.history import history_exists, last_inputs
-from cfbops.marts.models import AppliedMode, PlannedMart, RefreshMode, RefreshPlan
+from cfbops.marts.history import history_exists, last_inputs, last_refreshes
+from cfbops.marts.models import PlannedMart, RefreshMode, RefreshPlan
+from cfbops.marts.modes import choose_mode, read_by_apps
 from cfbops.marts.selection import select_marts
 from cfbops.marts.staleness import changed_inputs, mart_signature, read_signatures
 
@@ -23,6 +24,13 @@ WHERE statement_timeout IS NOT NULL
 MART_WORK_MEM_SQL = """
 SELECT mart, to_jsonb(s) ->> 'work_mem' FROM ops.mart_setting AS s
 WHERE to_jsonb(s) ->> 'work_mem' IS NOT NULL
+"""
+
+
+ANALYZED_SQL = """
+SELECT oid FROM unnest(%s::oid[]) AS oid
+WHERE pg_stat_get_last_analyze_time(oid) IS NOT NULL
+   OR pg_stat_get_last_autoanalyze_time(oid) IS NOT NULL
 """
 
 
@@ -40,35 +48,64 @@ def plan_refresh(
     graph = MartGraph.from_catalog(catalog)
     order = graph.refresh_order(select_marts(graph, selection))
     warnings = list(catalog.warnings)
+    tracked = _counters_tracked(conn)
+    own_changes = (
+        stale_reasons(conn, catalog, order) if tracked else dict.fromkeys(order, "untracked")
+    )
     if stale_only:
-        reasons = stale_reasons(conn, catalog, order)
-        if not _counters_tracked(conn):
+        reasons = own_changes
+        if not tracked:
             warnings.append("track_counts is off: every mart counts as stale")
             reasons = {name: "track_counts is off" for name in order}
     else:
         reasons = {name: "selected" for name in order}
+    unchanged = _unchanged_contents(graph, order, own_changes)
+    analyzed = _analyzed(conn, [catalog.marts[name].oid for name in order])
+    known_rows = {name: last.rows for name, last in last_refreshes(conn).items()}
     timeouts = _mart_timeouts(conn)
     work_mems = _mart_work_mem(conn)
-    planned: list[PlannedMart] = []
-    refreshing: set[str] = set()
+    apps = read_by_apps(conn)
+    refreshing: dict[str, str] = {}  # mart -> why it is refreshed, in refresh order
+    waits: dict[str, tuple[str, ...]] = {}
     for name in order:
         ancestors = graph.ancestors(name)
-        waits_for = tuple(a for a in order if a in ancestors and a in refreshing)
+        waits[name] = tuple(a for a in order if a in ancestors and a in refreshing)
         reason = reasons.get(name)
-        if reason is None and waits_for:
-            reason = f"upstream {waits_for[-1]} is refreshed in this run"
-        refresh = reason is not None
-        if refresh:
-            refreshing.add(name)
+        if reason is None and waits[name]:
+            reason = f"upstream {waits[name][-1]} is refreshed in this run"
+        if reason is not None:
+            refreshing[name] = reason
+    planned: list[PlannedMart] = []
+    for name in order:
+        choice = (
+            choose_mode(
+                catalog.marts[name],
+                mode,
+                view_readers=catalog.view_readers.get(name, ()),
+                mart_readers=catalog.mart_readers(name),
+                refreshed_in_run=refreshing,
+                apps=apps.get(name),
+            )
+            if name in refreshing
+            else None
+        )
         planned.append(
             PlannedMart(
                 name=name,
-                refresh=refresh,
-                mode=choose_mode(catalog.marts[name], mode) if refresh else None,
-                reason=reason or "inputs unchanged since its last refresh",
+                refresh=choice is not None,
+                mode=choice.mode if choice else None,
+                reason=refreshing.get(name, "inputs unchanged since its last refresh"),
                 statement_timeout=timeouts.get(name, statement_timeout),
-                waits_for=waits_for if refresh else (),
+                waits_for=waits[name] if choice else (),
                 work_mem=work_mems.get(name),
+                mode_reason=choice.reason if choice else "",
+                # Same inputs, same contents: the statistics of the last ANALYZE still hold.
+                analyze=not (
+                    name in unchanged
+                    and catalog.marts[name].oid in analyzed
+                    and known_rows.get(name) is not None
+                ),
+                known_rows=known_rows.get(name),
             )
         )
     _refuse_impossible_concurrent(catalog, planned, mode)
@@ -79,15 +116,6 @@ def plan_refresh(
         mode=mode,
         warnings=tuple(warnings),
     )
-
-
-def choose_mode(mart: Mart, mode: RefreshMode) -> AppliedMode:
-    """auto: CONCURRENTLY when PostgreSQL would accept it, plain otherwise."""
-    if mode is RefreshMode.PLAIN:
-        return AppliedMode.PLAIN
-    if mode is RefreshMode.CONCURRENT or mart.concurrent_ok:
-        return AppliedMode.CONCURRENT
-    return AppliedMode.PLAIN
 
 
 def why_not_concurrent(mart: Mart) -> str | None:
@@ -123,6 +151,25 @@ def stale_reasons(
         else:
             reasons[name] = None
     return reasons
+
+
+def _unchanged_contents(
+    graph: MartGraph, order: Sequence[str], own_changes: Mapping[str, str | None]
+) -> set[str]:
+    """The marts whose inputs, and the inputs of every mart upstream of them in `order`,
+    are as they were at their last refresh by cfbops: refreshing them changes nothing."""
+    unchanged: set[str] = set()
+    for name in order:  # upstream first
+        upstream = graph.upstream[name] & set(order)
+        if own_changes.get(name) is None and upstream <= unchanged:
+            unchanged.add(name)
+    return unchanged
+
+
+def _analyzed(conn: psycopg.Connection, oids: Sequence[int]) -> set[int]:
+    """Those of `oids` that ANALYZE (or autovacuum's) has gathered statistics for."""
+    rows = conn.execute(ANALYZED_SQL, (list(oids),)).fetchall()
+    return {int(row[0]) for row in rows}
 
 
 def check_timeout(conn: psycopg.Connection, value: str) -> None:

@@ -34,6 +34,7 @@ from cfbops.marts.models import (
     RunStatus,
 )
 from cfbops.marts.plan import plan_refresh
+from cfbops.marts.reader_watch import DEFAULT_READER_WAIT_S
 from cfbops.marts.runs import mark_dead_runs
 from cfbops.marts.scheduler import execute_plan
 from cfbops.marts.steps import MartOutcome
@@ -52,15 +53,19 @@ def refresh_marts(
     wait_s: float | None = DEFAULT_WAIT_S,
     statement_timeout: str | None = None,
     progress: ProgressCallback = ignore_progress,
+    lock_wait_s: float = DEFAULT_READER_WAIT_S,
     cancellation: Cancellation | None = None,
 ) -> RefreshRun:
     """Refresh the selected marts in dependency order; every considered mart is reported.
 
     Holds the operations lock for the whole run (LockBusy, exit 4, when another run or a
-    migration keeps it past `wait_s`). A failed mart skips exactly its descendants.
+    migration keeps it past `wait_s`). A failed mart skips exactly its descendants. A
+    plainly refreshed mart never keeps a reader outside the run waiting past `lock_wait_s`.
     `cancellation.cancel()` from another thread stops the run (OperationCancelled), its
     REFRESH statements cancelled and the run recorded 'cancelled'.
     """
+    if lock_wait_s < 0:
+        raise UsageError(f"--lock-wait must be 0 or more seconds, not {lock_wait_s:g}")
     if workers < 1:
         raise UsageError(f"--workers must be at least 1, not {workers}")
     require_writable(settings, "refresh")
@@ -86,7 +91,16 @@ def refresh_marts(
             )
             run_id = start_run(conn, plan, workers)
             results = _run_plan(
-                settings, conn, catalog, plan, run_id, workers, began, progress, cancellation
+                settings,
+                conn,
+                catalog,
+                plan,
+                run_id,
+                workers,
+                began,
+                progress,
+                lock_wait_s,
+                cancellation,
             )
             wall_ms = (time.monotonic() - began) * 1000
             failed = any(r.status is MartStatus.FAILED for r in results)
@@ -135,6 +149,7 @@ def _run_plan(
     workers: int,
     began: float,
     progress: ProgressCallback,
+    lock_wait_s: float,
     cancellation: Cancellation,
 ) -> tuple[MartResult, ...]:
     settled: dict[str, MartResult] = {}
@@ -157,6 +172,8 @@ def _run_plan(
             workers=workers,
             weights=weights,
             on_outcome=on_outcome,
+            reader_wait_s=lock_wait_s,
+            run_pids=(conn.info.backend_pid,),
             cancellation=cancellation,
         )
     except BaseException:

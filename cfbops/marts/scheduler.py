@@ -1,10 +1,11 @@
 """Run a plan on N worker connections: a ready queue, not layer by layer.
 
 A mart starts as soon as every mart it waits for is refreshed and analyzed; among ready
-marts the one heading the longest remaining chain (by past durations) goes first. Workers
-only REFRESH; one more connection runs each ANALYZE, so a worker moves straight on to the
-next ready mart. A failed mart skips exactly the marts that wait for it. Only the calling
-thread sees outcomes and reports them.
+marts the one heading the longest remaining chain (by past durations) goes first, ties by
+name. Workers only REFRESH; one more connection runs each ANALYZE, so a worker moves
+straight on to the next ready mart. A mart whose inputs are those of its last refresh is
+not analyzed again (its statistics still hold). A failed mart skips exactly the marts that
+wait for it. Only the calling thread sees outcomes and reports them.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import contextlib
 import heapq
 import queue
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from enum import Enum
 
 import psycopg
@@ -23,8 +24,9 @@ from cfbops.db.cancel import Cancellation
 from cfbops.db.connect import connect
 from cfbops.errors import CfbopsError
 from cfbops.marts.catalog import Mart, MartCatalog
-from cfbops.marts.models import MartResult, MartStatus, PlannedMart, RefreshPlan
-from cfbops.marts.steps import MartOutcome, analyze_mart, refresh_mart
+from cfbops.marts.models import AppliedMode, MartResult, MartStatus, PlannedMart, RefreshPlan
+from cfbops.marts.reader_watch import DEFAULT_READER_WAIT_S, ReaderWatch
+from cfbops.marts.steps import MartOutcome, analyze_mart, refresh_mart, with_rows
 
 OutcomeCallback = Callable[[MartOutcome], None]
 
@@ -93,17 +95,27 @@ def execute_plan(
     workers: int,
     weights: Mapping[str, float],
     on_outcome: OutcomeCallback,
+    reader_wait_s: float = DEFAULT_READER_WAIT_S,
+    run_pids: Collection[int] = (),
     cancellation: Cancellation | None = None,
 ) -> None:
-    """Refresh the plan's marts on `workers` connections, reporting each outcome as it lands."""
+    """Refresh the plan's marts on `workers` connections, reporting each outcome as it lands.
+
+    A mart refreshed plainly is watched: a reader outside the run (not one of `run_pids`)
+    never waits on it longer than `reader_wait_s` (marts.reader_watch).
+    """
     to_run = {p.name: p for p in plan.to_refresh}
     if not to_run:
         return
-    position = {name: index for index, name in enumerate(to_run)}
     waiting = {name: set(p.waits_for) for name, p in to_run.items()}
-    priority = _critical_path(to_run, weights)
-    ready = [(-priority[n], position[n], n) for n in to_run if not waiting[n]]
+    priority = critical_path(to_run, weights)
+    ready = [(-priority[n], n) for n in to_run if not waiting[n]]
     heapq.heapify(ready)
+    watch = (
+        ReaderWatch(settings, reader_wait_s, set(run_pids))
+        if any(p.mode is AppliedMode.PLAIN for p in to_run.values())
+        else None
+    )
     refreshes: queue.Queue[tuple[str, Work] | None] = queue.Queue()
     analyses: queue.Queue[tuple[str, Work] | None] = queue.Queue()
     done: queue.Queue[Report] = queue.Queue()
@@ -118,21 +130,25 @@ def execute_plan(
             lane.start()
             lanes.append(lane)
             inboxes.append(inbox)
+            if watch is not None:
+                watch.run_pids.add(lane.conn.info.backend_pid)
         idle = len(lanes) - 1
         settled = 0
         while settled < len(to_run):
             while idle and ready:
-                name = heapq.heappop(ready)[2]
-                refreshes.put((name, _refresh_work(catalog, to_run[name])))
+                name = heapq.heappop(ready)[1]
+                refreshes.put((name, _refresh_work(catalog, to_run[name], watch)))
                 idle -= 1
             step, name, outcome = done.get()
             if isinstance(outcome, BaseException):
                 raise outcome
             if step is Step.REFRESH:
                 idle += 1
-                if outcome.refreshed:
+                if outcome.refreshed and to_run[name].analyze:
                     analyses.put((name, _analyze_work(catalog.marts[name], outcome)))
                     continue
+                if outcome.refreshed:  # same contents as last time: its statistics hold
+                    outcome = with_rows(outcome, to_run[name].known_rows)
             on_outcome(outcome)
             settled += 1
             for other in [o for o, upstream in waiting.items() if name in upstream]:
@@ -143,7 +159,7 @@ def execute_plan(
                 else:
                     waiting[other].discard(name)
                     if not waiting[other]:
-                        heapq.heappush(ready, (-priority[other], position[other], other))
+                        heapq.heappush(ready, (-priority[other], other))
             waiting.pop(name, None)
     except BaseException:
         for lane in lanes:
@@ -155,12 +171,14 @@ def execute_plan(
             inbox.put(None)
         for lane in lanes:
             lane.join(timeout=30)
+        if watch is not None:
+            watch.stop()
 
 
-def _refresh_work(catalog: MartCatalog, planned: PlannedMart) -> Work:
+def _refresh_work(catalog: MartCatalog, planned: PlannedMart, watch: ReaderWatch | None) -> Work:
     mart = catalog.marts[planned.name]
     oids = catalog.input_oids(planned.name)
-    return lambda conn: refresh_mart(conn, mart, planned, oids)
+    return lambda conn: refresh_mart(conn, mart, planned, oids, watch)
 
 
 def _analyze_work(mart: Mart, refreshed: MartOutcome) -> Work:
@@ -179,10 +197,12 @@ def _skipped(planned: PlannedMart, failed: str) -> MartOutcome:
     )
 
 
-def _critical_path(
+def critical_path(
     to_run: Mapping[str, PlannedMart], weights: Mapping[str, float]
 ) -> dict[str, float]:
-    """Each mart's own weight plus the heaviest chain of marts waiting on it."""
+    """Each mart's own weight (its recorded duration; unknown: the median of the known ones)
+    plus the heaviest chain of marts waiting on it. marts.refresh_all_report() computes the
+    same, so both take marts in the same order."""
     known = [w for w in weights.values() if w > 0]
     default = sorted(known)[len(known) // 2] if known else 1.0
     waiters: dict[str, list[str]] = {name: [] for name in to_run}

@@ -6,6 +6,7 @@ the statistics of the last one are gathered; marts downstream still wait for bot
 
 from __future__ import annotations
 
+import random
 import time
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -16,9 +17,15 @@ from psycopg import sql
 
 from cfbops.marts.catalog import Mart
 from cfbops.marts.models import AppliedMode, MartResult, MartStatus, PlannedMart
+from cfbops.marts.reader_watch import ReaderWatch
 from cfbops.marts.staleness import mart_signature, read_signatures, signature_json
 
 LOCK_ATTEMPTS = 3
+# A plain refresh takes its lock in short tries, as the migration engine does: a try that
+# waits longer would queue every reader behind it (migrate.lock_attempts).
+TRY_LOCK_TIMEOUT = "25ms"
+FIRST_PAUSE_S = 0.05
+MAX_PAUSE_S = 0.4
 
 # reltuples after ANALYZE is exact when ANALYZE read every page (300 × statistics target).
 ROWS_SQL = """
@@ -45,9 +52,15 @@ def refresh_mart(
     mart: Mart,
     planned: PlannedMart,
     input_oids: tuple[int, ...],
+    watch: ReaderWatch | None = None,
 ) -> MartOutcome:
-    """REFRESH `mart` as planned; a database error becomes a failed result, not an exception."""
+    """REFRESH `mart` as planned; a database error becomes a failed result, not an exception.
+
+    A plain refresh under `watch` gives way to readers: it becomes a CONCURRENTLY one when a
+    reader would otherwise wait on it longer than the watch allows.
+    """
     assert planned.mode is not None
+    mode, mode_reason = planned.mode, planned.mode_reason
     started_at: datetime | None = None
     began = time.perf_counter()
     try:
@@ -60,7 +73,13 @@ def refresh_mart(
         # Taken just before the REFRESH, so started_at + duration_ms is when it ended.
         started_at = _now(conn)
         began = time.perf_counter()
-        _refresh(conn, mart, planned.mode)
+        if mode is AppliedMode.PLAIN and watch is not None and mart.concurrent_ok:
+            gave_way = _refresh_plain_giving_way(conn, mart, watch)
+            if gave_way is not None:
+                mode, mode_reason = AppliedMode.CONCURRENT, gave_way
+                _refresh(conn, mart, mode)
+        else:
+            _refresh(conn, mart, mode)
         duration_ms = (time.perf_counter() - began) * 1000
         _flush_statistics(conn)
     except psycopg.Error as exc:
@@ -68,11 +87,12 @@ def refresh_mart(
             MartResult(
                 name=mart.name,
                 status=MartStatus.FAILED,
-                mode=planned.mode,
+                mode=mode,
                 duration_ms=(time.perf_counter() - began) * 1000,
                 error=_describe(exc, planned.statement_timeout),
                 reason=planned.reason,
                 started_at=started_at,
+                mode_reason=mode_reason,
             ),
             None,
         )
@@ -83,10 +103,11 @@ def refresh_mart(
     result = MartResult(
         name=mart.name,
         status=MartStatus.REFRESHED,
-        mode=planned.mode,
+        mode=mode,
         duration_ms=duration_ms,
         reason=planned.reason,
         started_at=started_at,
+        mode_reason=mode_reason,
     )
     return MartOutcome(result, signature_json(signature))
 
@@ -106,6 +127,11 @@ def analyze_mart(conn: psycopg.Connection, mart: Mart, refreshed: MartOutcome) -
     return replace(refreshed, result=result)
 
 
+def with_rows(refreshed: MartOutcome, rows: int | None) -> MartOutcome:
+    """A refreshed mart not analyzed again: its rows as last counted."""
+    return replace(refreshed, result=replace(refreshed.result, rows=rows))
+
+
 def _refresh(conn: psycopg.Connection, mart: Mart, mode: AppliedMode) -> None:
     statement = (
         sql.SQL("REFRESH MATERIALIZED VIEW CONCURRENTLY {}")
@@ -121,6 +147,50 @@ def _refresh(conn: psycopg.Connection, mart: Mart, mode: AppliedMode) -> None:
             if attempt == LOCK_ATTEMPTS:
                 raise
             time.sleep(attempt)
+
+
+class _GaveWay(Exception):
+    def __init__(self, waited_s: float) -> None:
+        super().__init__(waited_s)
+        self.waited_s = waited_s
+
+
+def _refresh_plain_giving_way(
+    conn: psycopg.Connection, mart: Mart, watch: ReaderWatch
+) -> str | None:
+    """A plain REFRESH that never keeps a reader waiting past the watch's limit. None when it
+    was done; else why it was not (the caller then refreshes CONCURRENTLY)."""
+    give_up_at = time.monotonic() + watch.reader_wait_s
+    pause = FIRST_PAUSE_S
+    statement = sql.SQL("REFRESH MATERIALIZED VIEW {}").format(mart.identifier)
+    while True:
+        try:
+            # The REFRESH's first step is its lock on the mart (LOCK TABLE refuses marts):
+            # within a try's short lock_timeout, or it steps out of the queue.
+            with conn.transaction():
+                conn.execute("SELECT set_config('lock_timeout', %s, true)", (TRY_LOCK_TIMEOUT,))
+                with watch.guarding(mart.oid, conn.info.backend_pid) as guard:
+                    try:
+                        conn.execute(statement)
+                    except psycopg.errors.QueryCanceled:
+                        if guard.cancelled:
+                            raise _GaveWay(guard.waited_s) from None
+                        raise
+            return None
+        except _GaveWay as gave_way:
+            return (
+                f"a reader waited {gave_way.waited_s:.1f}s on its plain refresh "
+                f"(--lock-wait {watch.reader_wait_s:g}s): refreshed concurrently"
+            )
+        except psycopg.errors.LockNotAvailable:
+            delay = random.uniform(0.5, 1.0) * pause
+            if time.monotonic() + delay > give_up_at:
+                return (
+                    f"readers held it past --lock-wait ({watch.reader_wait_s:g}s): "
+                    "refreshed concurrently"
+                )
+            time.sleep(delay)
+            pause = min(MAX_PAUSE_S, pause * 1.5)
 
 
 def _flush_statistics(conn: psycopg.Connection) -> None:

@@ -8,6 +8,8 @@ from cfbops.errors import UsageError
 from cfbops.marts.models import AppliedMode, MartStatus, RefreshMode
 from cfbops.marts.runner import refresh_marts
 from tests.conftest import DatabaseUnderTest
+from tests.marts.world import flush_statistics
+from tests.waits import wait_until
 
 KINDS_SQL = """
 CREATE TABLE src (id int PRIMARY KEY, v int);
@@ -111,3 +113,29 @@ def test_each_refresh_is_followed_by_analyze(kinds: DatabaseUnderTest) -> None:
         ).fetchone()
     assert analyzed is not None and analyzed[0] and analyzed[1] >= 1
     assert run.views[0].rows == 50
+
+
+def analyze_counts(db: DatabaseUnderTest) -> dict[str, int]:
+    with db.connect() as conn:
+        conn.execute("SELECT pg_stat_clear_snapshot()")
+        rows = conn.execute(
+            "SELECT relname, analyze_count FROM pg_stat_user_tables WHERE schemaname = 'marts'"
+        )
+        return dict(rows.fetchall())
+
+
+def test_a_mart_read_from_unchanged_inputs_is_not_analyzed_again(world: DatabaseUnderTest) -> None:
+    refresh_marts(world.settings)
+    wait_until(lambda: analyze_counts(world).get("play_yards", 0) >= 1, "the first ANALYZE")
+    before = analyze_counts(world)
+    with world.connect() as conn:
+        conn.execute("INSERT INTO raw.teams VALUES (4, 'D')")
+        flush_statistics(conn)
+
+    run = refresh_marts(world.settings)
+
+    wait_until(lambda: analyze_counts(world)["team_names"] > before["team_names"], "an ANALYZE")
+    after = analyze_counts(world)
+    assert after["play_yards"] == before["play_yards"]  # same inputs, same contents
+    assert {v.name: v.rows for v in run.views}["marts.team_names"] == 4
+    assert {v.name: v.rows for v in run.views}["marts.play_yards"] == 3  # as last counted

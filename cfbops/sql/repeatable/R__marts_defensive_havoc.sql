@@ -39,29 +39,57 @@ WITH defensive_plays AS (
     WHERE p.defense IS NOT NULL
       AND p.offense IS DISTINCT FROM p.defense  -- two teams sharing a name: sides cannot be told apart
 ),
+-- Summed per game first, then per season: the season's game count is then a count,
+-- where a count(DISTINCT) would sort every play.
+games AS (
+    SELECT
+        team_id,
+        season,
+        game_id,
+        min(team) AS team,
+        count(*) FILTER (WHERE is_competitive) AS defensive_plays,
+        sum(ppa) FILTER (WHERE is_competitive) AS epa,
+        count(ppa) FILTER (WHERE is_competitive) AS epa_plays,
+        count(*) FILTER (WHERE is_competitive AND ppa > 0) AS successes,
+        count(*) FILTER (WHERE is_competitive AND is_sack) AS sacks,
+        count(*) FILTER (WHERE is_competitive AND is_interception) AS interceptions,
+        count(*) FILTER (WHERE is_competitive AND is_fumble) AS fumbles,
+        count(*) FILTER (WHERE is_competitive AND is_rush AND is_no_gain) AS stuffs,
+        count(*) FILTER (WHERE is_competitive AND is_rush) AS rushes_faced,
+        count(*) FILTER (WHERE is_competitive AND is_loss) AS tfls,
+        count(*) FILTER (WHERE is_scrimmage) AS plays,
+        count(*) FILTER (WHERE is_scrimmage AND is_exact_sack) AS pbp_sacks,
+        count(*) FILTER (WHERE is_scrimmage AND is_tackle_for_loss) AS tackles_for_loss,
+        count(*) FILTER (WHERE is_scrimmage AND is_exact_interception) AS pbp_interceptions,
+        count(*) FILTER (WHERE is_scrimmage AND is_forced_fumble) AS forced_fumbles,
+        count(*) FILTER (WHERE is_scrimmage AND is_pass_breakup) AS pass_breakups
+    FROM defensive_plays
+    WHERE team_id IS NOT NULL
+    GROUP BY team_id, season, game_id
+),
 counted AS (
     SELECT
         team_id,
         season,
         min(team)::varchar AS team,
-        count(*) FILTER (WHERE is_competitive) AS defensive_plays,
-        round(avg(ppa) FILTER (WHERE is_competitive), 4) AS opp_epa_per_play,
-        round(avg(CASE WHEN ppa > 0 THEN 1.0 ELSE 0.0 END) FILTER (WHERE is_competitive), 4) AS opp_success_rate,
-        count(*) FILTER (WHERE is_competitive AND is_sack)::integer AS sacks,
-        count(*) FILTER (WHERE is_competitive AND is_interception)::integer AS interceptions,
-        count(*) FILTER (WHERE is_competitive AND is_fumble)::integer AS fumbles,
-        count(*) FILTER (WHERE is_competitive AND is_rush AND is_no_gain)::integer AS stuffs,
-        count(*) FILTER (WHERE is_competitive AND is_rush) AS rushes_faced,
-        count(*) FILTER (WHERE is_competitive AND is_loss)::integer AS tfls,
-        count(DISTINCT game_id) FILTER (WHERE is_scrimmage)::integer AS games,
-        count(*) FILTER (WHERE is_scrimmage)::integer AS plays,
-        count(*) FILTER (WHERE is_scrimmage AND is_exact_sack)::integer AS pbp_sacks,
-        count(*) FILTER (WHERE is_scrimmage AND is_tackle_for_loss)::integer AS tackles_for_loss,
-        count(*) FILTER (WHERE is_scrimmage AND is_exact_interception)::integer AS pbp_interceptions,
-        count(*) FILTER (WHERE is_scrimmage AND is_forced_fumble)::integer AS forced_fumbles,
-        count(*) FILTER (WHERE is_scrimmage AND is_pass_breakup)::integer AS pass_breakups
-    FROM defensive_plays
-    WHERE team_id IS NOT NULL
+        sum(defensive_plays)::bigint AS defensive_plays,
+        -- a mean of every play's ppa: the sum over the count, as avg() computes it
+        round(sum(epa) / nullif(sum(epa_plays), 0), 4) AS opp_epa_per_play,
+        round(sum(successes)::numeric / nullif(sum(defensive_plays), 0), 4) AS opp_success_rate,
+        sum(sacks)::integer AS sacks,
+        sum(interceptions)::integer AS interceptions,
+        sum(fumbles)::integer AS fumbles,
+        sum(stuffs)::integer AS stuffs,
+        sum(rushes_faced) AS rushes_faced,
+        sum(tfls)::integer AS tfls,
+        count(*) FILTER (WHERE plays > 0)::integer AS games,
+        sum(plays)::integer AS plays,
+        sum(pbp_sacks)::integer AS pbp_sacks,
+        sum(tackles_for_loss)::integer AS tackles_for_loss,
+        sum(pbp_interceptions)::integer AS pbp_interceptions,
+        sum(forced_fumbles)::integer AS forced_fumbles,
+        sum(pass_breakups)::integer AS pass_breakups
+    FROM games
     GROUP BY team_id, season
 ),
 -- CFBD's per-game havoc rates, the team id read off the game (the defense's side)

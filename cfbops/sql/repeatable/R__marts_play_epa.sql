@@ -58,8 +58,9 @@ WHERE p.ppa IS NOT NULL
   AND p.play_type NOT IN ('Timeout', 'End Period', 'End of Half', 'End of Game', 'Kickoff',
                           'Kickoff Return (Offense)');
 
+-- The key (for CONCURRENTLY, and the join from stats.play_stats) is the only index: every
+-- mart reading play_epa reads all of it, and each index is rebuilt on every plain refresh.
 CREATE UNIQUE INDEX play_epa_season_play_id_key ON marts.play_epa (season, play_id);
-CREATE INDEX play_epa_offense_id_season_idx ON marts.play_epa (offense_id, season);
 
 COMMENT ON MATERIALIZED VIEW marts.play_epa IS
     'One row per play with a ppa (administrative plays and kickoffs left out): upstream''s EPA, success (ppa > 0), explosive (ppa > 0.5), down/distance/field-position buckets, garbage time and rush/pass/other category; then cfbops''s team ids, play_kind and its success (by down and distance), passing-down and red-zone flags.';

@@ -4,43 +4,18 @@
 -- receiving: Reception, Target). A player credited twice on one play in one role
 -- (Reception and Target) counts the play once; a role needs 3 plays in the game to make
 -- a row. success = a positive EPA, explosive = an EPA over 0.5. The player's name is the
--- one play_stats gives with those plays. cfbops's per-athlete form (all scrimmage plays,
--- roles summed) is marts.athlete_game_epa.
+-- one play_stats gives with those plays. The plays and credits come joined from
+-- marts.play_credits. cfbops's per-athlete form (all scrimmage plays, roles summed) is
+-- marts.athlete_game_epa.
 DROP MATERIALIZED VIEW IF EXISTS marts.player_game_epa CASCADE;
 
 CREATE MATERIALIZED VIEW marts.player_game_epa AS
-WITH role_plays AS (
-    SELECT
-        ps.game_id,
-        ps.play_id,
-        ps.athlete_id,
-        CASE
-            WHEN ps.stat_type IN ('Completion', 'Incompletion', 'Interception Thrown', 'Sack Taken') THEN 'passing'
-            WHEN ps.stat_type = 'Rush' THEN 'rushing'
-            ELSE 'receiving'
-        END AS play_category,
-        max(ps.athlete_name) AS player_name,
-        min(pe.season) AS season,
-        min(pe.offense) AS team,
-        min(pe.epa) AS epa,
-        min(pe.success) AS success,
-        min(pe.explosive) AS explosive,
-        min(pe.yards_gained) AS yards_gained
-    FROM stats.play_stats AS ps
-    -- (season, play_id) is play_epa's key; the game id adds nothing but a misestimate
-    JOIN marts.play_epa AS pe ON pe.season = ps.season AND pe.play_id = ps.play_id
-    WHERE ps.stat_type IN ('Completion', 'Incompletion', 'Interception Thrown', 'Sack Taken',
-                           'Rush', 'Reception', 'Target')
-      AND ps.team = pe.offense
-      AND NOT pe.is_garbage_time
-    GROUP BY ps.game_id, ps.play_id, ps.athlete_id, 4
-)
 SELECT
     game_id,
     season,
-    team::varchar AS team,
-    max(player_name)::text AS player_name,
-    play_category,
+    offense::varchar AS team,
+    max(last_name_seen)::text AS player_name,
+    role AS play_category,
     count(*) AS plays,
     sum(epa)::numeric(8,2) AS total_epa,
     avg(epa)::numeric(6,4) AS epa_per_play,
@@ -48,8 +23,9 @@ SELECT
     sum(explosive) AS explosive_plays,
     sum(yards_gained) AS total_yards,
     athlete_id
-FROM role_plays
-GROUP BY game_id, season, team, athlete_id, play_category
+FROM marts.play_credits
+WHERE for_offense AND NOT is_garbage_time
+GROUP BY game_id, season, offense, athlete_id, role
 HAVING count(*) >= 3;
 
 CREATE UNIQUE INDEX player_game_epa_game_team_athlete_category_key

@@ -7,7 +7,9 @@
 DROP MATERIALIZED VIEW IF EXISTS marts.team_style_profile CASCADE;
 
 CREATE MATERIALIZED VIEW marts.team_style_profile AS
-WITH plays AS (
+-- NOT MATERIALIZED: read three times, the plays are cheaper scanned again than stored (the
+-- stored copy spilled to disk at medium).
+WITH plays AS NOT MATERIALIZED (
     SELECT
         pe.season,
         pe.game_id,
@@ -40,8 +42,6 @@ offense AS (
         avg(epa) FILTER (WHERE is_competitive AND play_category = 'pass') AS pass_epa,
         avg(success) FILTER (WHERE is_competitive AND play_category = 'rush') AS rush_success,
         avg(success) FILTER (WHERE is_competitive AND play_category = 'pass') AS pass_success,
-        count(*) FILTER (WHERE is_competitive)::numeric
-            / nullif(count(DISTINCT game_id) FILTER (WHERE is_competitive), 0) AS plays_per_game,
         -- cfbops's: scrimmage plays, garbage time included
         count(*) FILTER (WHERE is_scrimmage)::integer AS off_plays,
         avg((play_kind = 'pass')::integer) FILTER (WHERE is_scrimmage) AS off_pass_rate,
@@ -56,6 +56,17 @@ offense AS (
     FROM plays
     WHERE offense_id IS NOT NULL
     GROUP BY offense_id, season
+),
+-- Games with a play outside garbage time, counted apart: a count(DISTINCT) among the
+-- aggregates above would sort every play.
+offense_games AS (
+    SELECT team_id, season, count(*) AS games
+    FROM (
+        SELECT DISTINCT offense_id AS team_id, season, game_id
+        FROM plays
+        WHERE offense_id IS NOT NULL AND is_competitive
+    ) AS g
+    GROUP BY team_id, season
 ),
 defense AS (
     SELECT
@@ -83,11 +94,11 @@ SELECT
     o.pass_epa::numeric(6,4) AS epa_passing,
     o.rush_success::numeric(5,3) AS rush_success_rate,
     o.pass_success::numeric(5,3) AS pass_success_rate,
-    o.plays_per_game::numeric(5,1) AS plays_per_game,
+    (o.total_plays::numeric / og.games)::numeric(5,1) AS plays_per_game,
     CASE
-        WHEN o.plays_per_game >= 75 THEN 'up_tempo'
-        WHEN o.plays_per_game >= 65 THEN 'balanced'
-        WHEN o.plays_per_game IS NOT NULL THEN 'slow'
+        WHEN o.total_plays::numeric / og.games >= 75 THEN 'up_tempo'
+        WHEN o.total_plays::numeric / og.games >= 65 THEN 'balanced'
+        WHEN og.games IS NOT NULL THEN 'slow'
     END AS tempo_category,
     d.def_epa_vs_run,
     d.def_epa_vs_pass,
@@ -122,6 +133,7 @@ SELECT
     d.def_rush_success_rate,
     d.def_explosive_play_rate
 FROM offense AS o
+LEFT JOIN offense_games AS og ON og.team_id = o.team_id AND og.season = o.season
 LEFT JOIN defense AS d ON d.team_id = o.team_id AND d.season = o.season;
 
 CREATE UNIQUE INDEX team_style_profile_team_id_season_key ON marts.team_style_profile (team_id, season);

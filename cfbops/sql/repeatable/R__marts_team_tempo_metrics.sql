@@ -38,25 +38,41 @@ snaps AS (
         END AS seconds_to_next_snap
     FROM plays AS pl
 ),
+-- Summed per game first, then per season: the game counts are then counts, where a
+-- count(DISTINCT) would sort every play.
+games AS (
+    SELECT
+        team_id,
+        season,
+        game_id,
+        min(team) AS team,
+        count(*) FILTER (WHERE is_competitive) AS competitive_plays,
+        count(*) FILTER (WHERE is_scrimmage) AS snaps,
+        sum(seconds_to_next_snap) FILTER (WHERE seconds_to_next_snap BETWEEN 0 AND 60) AS snap_seconds,
+        count(seconds_to_next_snap) FILTER (WHERE seconds_to_next_snap BETWEEN 0 AND 60) AS timed_snaps
+    FROM snaps
+    WHERE team_id IS NOT NULL
+    GROUP BY team_id, season, game_id
+),
 pace AS (
     SELECT
         team_id,
         season,
         min(team)::varchar AS team,
-        count(DISTINCT game_id) FILTER (WHERE is_competitive) AS games,
-        count(*) FILTER (WHERE is_competitive) AS total_plays,
-        count(DISTINCT game_id) FILTER (WHERE is_scrimmage)::integer AS snap_games,
-        count(*) FILTER (WHERE is_scrimmage)::integer AS offensive_plays,
-        avg(seconds_to_next_snap) FILTER (WHERE seconds_to_next_snap BETWEEN 0 AND 60) AS seconds_per_play
-    FROM snaps
-    WHERE team_id IS NOT NULL
+        count(*) FILTER (WHERE competitive_plays > 0) AS games,
+        sum(competitive_plays) AS total_plays,
+        count(*) FILTER (WHERE snaps > 0)::integer AS snap_games,
+        sum(snaps)::integer AS offensive_plays,
+        -- a mean over every timed snap: the sum over the count, as avg() computes it
+        sum(snap_seconds) / nullif(sum(timed_snaps), 0) AS seconds_per_play
+    FROM games
     GROUP BY team_id, season
 )
 SELECT
     pc.season,
     pc.team,
     pc.games,
-    pc.total_plays::numeric AS total_plays,
+    pc.total_plays,
     round(pc.total_plays::numeric / pc.games, 1) AS plays_per_game,
     CASE
         WHEN pc.total_plays::numeric / pc.games >= 75 THEN 'up_tempo'

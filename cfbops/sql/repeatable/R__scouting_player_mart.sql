@@ -16,7 +16,7 @@ WITH latest_roster AS (
     ORDER BY r.id, r._dlt_load_id DESC, r.team
 ),
 season_stats AS (
-    SELECT ps.*
+    SELECT ps.athlete_id, ps.game_id, ps.play_id, ps.stat_type, ps.stat
     FROM stats.play_stats AS ps
     WHERE ps.season = (SELECT max(year) FROM core.roster)
 ),
