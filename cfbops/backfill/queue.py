@@ -125,7 +125,9 @@ def give_back_sessions(
     conn: psycopg.Connection, kind: Kind, backend_pids: Sequence[int], reservation: int
 ) -> None:
     """Items still held by these worker sessions go back to pending, and the calls they
-    left in flight are closed (a run stopping without waiting for a request that hangs)."""
+    left in flight are closed (a run stopping without waiting for a request that hangs).
+    The sessions are ended first: a claim one of them has in hand cannot commit after."""
+    conn.execute(_sql("end_worker_sessions"), {"pids": list(backend_pids)})
     with conn.transaction():
         conn.execute(_sql("give_back_sessions"), {"kind": kind.value, "pids": list(backend_pids)})
         conn.execute(_sql("close_interrupted_calls"), {"reservation": reservation})
