@@ -32,12 +32,16 @@ FILES = {
 OUTSIDE = """
     DO $$
     BEGIN
-        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'cfbops_test_reader') THEN
+        BEGIN
             CREATE ROLE cfbops_test_reader NOLOGIN;
-        END IF;
-        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'cfbops_test_owner') THEN
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN
+            NULL;  -- it stands (on a shared server, another test made it at the same time)
+        END;
+        BEGIN
             CREATE ROLE cfbops_test_owner NOLOGIN;
-        END IF;
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN
+            NULL;  -- it stands (on a shared server, another test made it at the same time)
+        END;
     END
     $$;
     CREATE SCHEMA o;
