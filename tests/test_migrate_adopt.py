@@ -379,6 +379,47 @@ def test_a_half_present_file_whose_rest_fails_pre_flight_applies_none_of_it(
         assert conn.execute("SELECT to_regclass('core.drive_notes')").fetchone()[0] is None
 
 
+CLEAN_THEN_KEY = {
+    "migrations/V0006__drives_of_known_games.sql": """
+        DELETE FROM core.drives WHERE game_id = 999;
+        ALTER TABLE core.drives ADD CONSTRAINT fk_drives_known_game FOREIGN KEY (game_id)
+            REFERENCES core.games (id);
+    """,
+}
+
+
+@pytest.mark.parametrize("orphans", [(999,), (999, 998)])
+def test_a_file_that_cleans_its_data_before_its_key_is_judged_on_the_cleaned_data(
+    db: DatabaseUnderTest, tmp_path: Path, orphans: tuple[int, ...]
+) -> None:
+    _build(db)
+    with db.connect() as conn:
+        for n, game in enumerate(orphans):
+            conn.execute("INSERT INTO core.drives VALUES (%s, %s)", (f"d{n + 9}", game))
+    files = {k: v for k, v in FILES.items() if "V0003" not in k and "V0004" not in k}
+    files["migrations/V0003__drives.sql"] = (
+        "CREATE TABLE core.drives (id varchar NOT NULL, game_id bigint);"
+    )
+    sql_dir = write_migrations(tmp_path / "sql", {**files, **CLEAN_THEN_KEY})
+    # The DELETE comes first: the count that matters is taken after it, in the plan's
+    # rehearsal as in the adoption.
+    assert adoption_plan(db.settings, sql_dir).ok is (orphans == (999,))
+    result = adopt(db.settings, sql_dir=sql_dir)
+    with db.connect() as conn:
+        left = sorted(
+            r[0] for r in conn.execute("SELECT game_id FROM core.drives WHERE game_id > 900")
+        )
+    if orphans == (999,):
+        assert result.ok, result.failed
+        assert left == []
+    else:  # one orphan the file does not clean: refused with it, nothing of the file applied
+        assert result.failed is not None and result.failed.version == "0006"
+        (check,) = result.failed.preflight
+        assert (check.check, check.count) == ("orphans", 1)
+        assert check.sample[0]["game_id"] == 998
+        assert left == [998, 999]
+
+
 def test_plan_adopt_counts_the_orphans_a_later_validate_would_meet(
     db: DatabaseUnderTest, tmp_path: Path
 ) -> None:

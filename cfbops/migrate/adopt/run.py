@@ -27,7 +27,8 @@ from cfbops.migrate.lock_attempts import LockRetry, LockWaitExhausted
 from cfbops.migrate.preflight import run_preflight
 from cfbops.migrate.rehearsal import Rehearsal, fix_for
 from cfbops.migrate.session import SessionBaseline, restore_session
-from cfbops.migrate.statements import Statement, needs_autocommit
+from cfbops.migrate.statement_runs import PreflightFailed, check_before
+from cfbops.migrate.statements import Statement, needs_autocommit, qualified_name
 from cfbops.migrate.swap import Swap, plan_swap, short_lock_tries, swap_in
 from cfbops.progress import TaskProgress
 
@@ -69,8 +70,15 @@ def _statements(
     present: Mapping[int, Equivalent],
     only: set[int] | None = None,
     swap: Swap | None = None,
+    recount: frozenset[int] = frozenset(),
 ) -> None:
+    """Run the file's statements (those in `only`); a statement whose line is in `recount`
+    is first checked again, as `migrate` checks it: on the data the file's earlier
+    statements left (PreflightFailed)."""
+    created: set[str] = set()
     for index, statement in enumerate(file.statements):
+        if isinstance(statement.node, ast.CreateStmt):
+            created.add(qualified_name(statement.node.relation))
         if only is not None and index not in only:
             continue
         equivalent = present.get(index)
@@ -86,6 +94,8 @@ def _statements(
             text = runner.rehearsal.prepare(where, statement, text)
             if text is None:
                 continue
+        if statement.line in recount:
+            check_before(conn, file, statement, created)
         started = time.monotonic()
         try:
             if runner.keeper is not None:
@@ -152,7 +162,11 @@ def run_file(
     transaction; statement by statement when something in it cannot run in one. The
     dependents its drops take are re-created in that transaction."""
     present = present or {}
-    broken = tuple(c for c in run_preflight(conn, ran, skip=present) if not c.passed)
+    checks = run_preflight(conn, ran, skip=present)
+    # A check on data the file's own earlier statements change is counted again just
+    # before its statement, as `migrate` does; the rest are judged on today's data.
+    broken = tuple(c for c in checks if not c.passed and not c.after_lines)
+    recount = frozenset(c.line for c in checks if c.after_lines)
     if broken:
         raise FileFailed(
             FailedFile(
@@ -179,13 +193,20 @@ def run_file(
         # with the history row and the dependents its drops took.
         for index in sorted(alone):
             _drop_invalid_leftover(conn, ran.statements[index])
-        _statements(conn, ran, alone_runner, present, only=alone)
+        _statements(conn, ran, alone_runner, present, only=alone, recount=recount)
         with conn.transaction():
-            _statements(conn, ran, runner, present, only=together)
+            _statements(conn, ran, runner, present, only=together, recount=recount)
             runner.end_of_file(conn)
             if runner.keeper is not None:
                 runner.keeper.restore()
             record(_ms_since(started))
+    except PreflightFailed as exc:
+        message = "pre-flight check failed: " + "; ".join(c.message() for c in exc.broken)
+        failed = FailedFile(
+            original.version, original.name, original.kind.value, message,
+            exc.broken[0].line, exc.broken,
+        )  # fmt: skip
+        raise FileFailed(failed) from None
     except (psycopg.Error, DependentsLost) as exc:
         raise FileFailed(_failed(original, ran, exc)) from None
     kind = "adopted" if ran is not original else original.kind.value
