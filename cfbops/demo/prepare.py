@@ -87,39 +87,40 @@ def prepare_demo(
         task.step(f"seeded at scale {scale}")
     else:
         task.step(f"already seeded at scale {scale} (--fresh starts over)")
+    # The warm-up backfill first, so the refresh after it leaves no mart stale.
+    warm_up_backfill(demo, progress)
     refreshed, fresh_marts = _refresh_stale_marts(demo, progress)
     task.step(f"{refreshed} marts refreshed, {fresh_marts} already fresh")
-    warm_up_panes(demo, progress)
+    warm_up_checks(demo, progress)
     return DemoDatabase(demo, scale, seeded, refreshed, fresh_marts, database=database)
 
 
-def warm_up_panes(settings: Settings, progress: ProgressCallback = ignore_progress) -> None:
-    """So every pane of the console has something on first open: the checks run once (the
-    quality pane), and a short play-stats backfill against the local CFBD stand-in (the
-    budget pane's meter, calls a day and a job part-done). Done once: a warm start finds
-    them stored and does neither again."""
+def warm_up_backfill(settings: Settings, progress: ProgressCallback = ignore_progress) -> None:
+    """So the budget pane has something on first open (its meter, calls a day and a job
+    part-done): a short play-stats backfill against the local CFBD stand-in. Done once: a
+    warm start finds the job stored and does not run it again."""
     with connect(settings, application_name="cfbops demo") as conn:
-        checked, backfilled = conn.execute(
+        (backfilled,) = conn.execute("SELECT EXISTS (SELECT 1 FROM ops.backfill_jobs)").fetchone()
+    seasons = None if backfilled else suggested_seasons(settings)
+    if seasons is None:
+        return
+    key = secrets.token_urlsafe(16)  # this warm-up's only: never shown, never stored
+    assert settings.database_url is not None
+    with running_standin(settings.database_url, api_key=key) as standin:
+        cfbd = dataclasses.replace(settings, cfbd_url=standin.url, cfbd_api_key=key)
+        run_backfill(cfbd, Kind.PLAY_STATS, *seasons, max_calls=WARM_UP_CALLS, progress=progress)
+
+
+def warm_up_checks(settings: Settings, progress: ProgressCallback = ignore_progress) -> None:
+    """So the quality pane has findings on first open: the checks run once, on the refreshed
+    marts. A warm start finds a run stored and does not run them again."""
+    with connect(settings, application_name="cfbops demo") as conn:
+        (checked,) = conn.execute(
             "SELECT to_regclass('ops.check_run') IS NOT NULL"
-            " AND EXISTS (SELECT 1 FROM ops.check_run),"
-            " EXISTS (SELECT 1 FROM ops.backfill_jobs)"
+            " AND EXISTS (SELECT 1 FROM ops.check_run)"
         ).fetchone()
     if not checked:
         check_database(settings, progress=progress)
-    if not backfilled:
-        seasons = suggested_seasons(settings)
-        if seasons is not None:
-            key = secrets.token_urlsafe(16)  # this warm-up's only: never shown, never stored
-            assert settings.database_url is not None
-            with running_standin(settings.database_url, api_key=key) as standin:
-                cfbd = dataclasses.replace(settings, cfbd_url=standin.url, cfbd_api_key=key)
-                run_backfill(
-                    cfbd,
-                    Kind.PLAY_STATS,
-                    *seasons,
-                    max_calls=WARM_UP_CALLS,
-                    progress=progress,
-                )
 
 
 def _create_database(admin_url: str, database: str, *, drop_first: bool) -> bool:
