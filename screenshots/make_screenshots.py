@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import shutil
 import tempfile
 from pathlib import Path
 
 from cfbops.config import DatabaseSource, Settings
+from cfbops.db.embedded import EmbeddedServer
 from cfbops.demo.prepare import prepare_demo
 from cfbops.tui.app import CfbopsApp
 
@@ -47,16 +49,21 @@ def main() -> None:
     args = parser.parse_args()
     home = args.home or Path(tempfile.mkdtemp(prefix="cfbops-shots-"))
     base = Settings(database_url=None, database_source=DatabaseSource.EMBEDDED, home=home)
-    # Fresh every time, so the pictures show this seed and these steps only.
-    demo = prepare_demo(base, args.scale, fresh=True).settings
-    for width, height in SIZES:
-        path = args.out / f"dashboard-{width}x{height}.svg"
-        asyncio.run(export(demo, (width, height), path))
-        print(path)
-    for name, keys in (("activity", "L"), ("help", "?")):
-        path = args.out / f"{name}-120x40.svg"
-        asyncio.run(export(demo, (120, 40), path, keys))
-        print(path)
+    try:
+        # Fresh every time, so the pictures show this seed and these steps only.
+        demo = prepare_demo(base, args.scale, fresh=True).settings
+        for width, height in SIZES:
+            path = args.out / f"dashboard-{width}x{height}.svg"
+            asyncio.run(export(demo, (width, height), path))
+            print(path)
+        for name, keys in (("activity", "L"), ("help", "?")):
+            path = args.out / f"{name}-120x40.svg"
+            asyncio.run(export(demo, (120, 40), path, keys))
+            print(path)
+    finally:
+        if args.home is None:  # a home of its own: its server stopped, its files gone
+            EmbeddedServer(home).stop()
+            shutil.rmtree(home, ignore_errors=True)
 
 
 if __name__ == "__main__":
