@@ -138,8 +138,16 @@ def duplicates_check(line: int, table: str, columns: list[str], predicate: str |
     )
 
 
-def _rows_where(line: int, check: str, table: str, target: str, where: sql.Composable) -> _Check:
-    """A check counting the rows of `table` matching `where`, sampling a few of them."""
+def _rows_where(
+    line: int,
+    check: str,
+    table: str,
+    target: str,
+    where: sql.Composable,
+    columns: tuple[str, ...] = (),
+) -> _Check:
+    """A check counting the rows of `table` matching `where` (which reads `columns`, when
+    known), sampling a few of them."""
     return _Check(
         line,
         check,
@@ -149,13 +157,13 @@ def _rows_where(line: int, check: str, table: str, target: str, where: sql.Compo
         sql.SQL("SELECT to_jsonb(t) FROM {} t WHERE {} LIMIT {}").format(
             _ident(table), where, sql.Literal(SAMPLE_ROWS)
         ),
+        reads=((table, columns),) if columns else (),
     )
 
 
 def nulls_check(line: int, table: str, column: str) -> _Check:
     where = sql.SQL("{} IS NULL").format(sql.Identifier(column))
-    check = _rows_where(line, "nulls", table, f"{table}.{column}", where)
-    return replace(check, reads=((table, (column,)),))
+    return _rows_where(line, "nulls", table, f"{table}.{column}", where, (column,))
 
 
 def violations_check(line: int, table: str, expression: str, name: str) -> _Check:
