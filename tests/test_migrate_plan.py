@@ -120,3 +120,30 @@ def test_plan_text_is_readable(db: DatabaseUnderTest, tmp_path: Path):
     assert "SHARE ROW EXCLUSIVE" in result.stdout
     with db.connect() as conn:  # a plan changes nothing
         assert conn.execute("SELECT to_regclass('teams')").fetchone() == (None,)
+
+
+PARTITIONED = {
+    "migrations/V0001__plays.sql": """
+        CREATE TABLE plays (id int, season int) PARTITION BY LIST (season);
+        CREATE TABLE plays_2023 PARTITION OF plays FOR VALUES IN (2023);
+        CREATE TABLE plays_2024 PARTITION OF plays FOR VALUES IN (2024);
+        INSERT INTO plays SELECT g, 2023 + g % 2 FROM generate_series(1, 5000) g;
+    """,
+    "migrations/V0002__analyze.sql": "ANALYZE plays;",
+}
+
+
+def test_plan_sizes_a_partitioned_table_by_its_partitions(db: DatabaseUnderTest, tmp_path: Path):
+    sql_dir = write_migrations(tmp_path / "sql", PARTITIONED)
+    migrate(db.settings, sql_dir=sql_dir, to_version="0001")
+    with db.connect() as conn:
+        conn.execute("ANALYZE plays")
+        leaves = conn.execute(
+            "SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('plays') WHERE isleaf"
+        ).fetchone()[0]
+    code, plan = _plan(db, sql_dir)
+    assert code == 0
+    (analyze,) = plan["pending"]
+    plays = next(t for t in analyze["statements"][0]["tables"] if t["table"] == "public.plays")
+    assert leaves > 0 and plays["bytes"] == leaves
+    assert plays["estimated_rows"] == 5000

@@ -33,8 +33,13 @@ from cfbops.migrate.statements import Statement, needs_autocommit
 from cfbops.migrate.transaction_modes import mixing_problem, runs_in_transaction
 from cfbops.progress import TaskProgress, ignore_progress
 
+# A partitioned table has no storage of its own: its size is its partitions'.
 TABLE_SIZE_SQL = """
-SELECT n.nspname || '.' || c.relname, pg_total_relation_size(c.oid),
+SELECT n.nspname || '.' || c.relname,
+       CASE WHEN c.relkind = 'p'
+            THEN (SELECT coalesce(sum(pg_total_relation_size(t.relid)), 0)::bigint
+                  FROM pg_partition_tree(c.oid) AS t WHERE t.isleaf)
+            ELSE pg_total_relation_size(c.oid) END,
        greatest(c.reltuples, 0)::bigint
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.oid = to_regclass(%s)
