@@ -364,3 +364,49 @@ def test_refresh_all_is_kept_in_cfbops_history_so_stale_refreshes_nothing_after_
     assert run == ("succeeded", "marts.refresh_all()")
     assert recorded == MART_COUNT
     assert plan.to_refresh == ()
+
+
+LAST_RUN_ANALYZED_SQL = """
+SELECT mart, rows, analyze_ms IS NOT NULL FROM ops.mart_refresh
+WHERE run_id = (SELECT max(run_id) FROM ops.refresh_run) AND status = 'refreshed'
+"""
+
+
+def _last_run(conn: psycopg.Connection) -> tuple[set[str], dict[str, int | None]]:
+    """The marts refresh_all()'s last run analyzed, and every mart's rows as it recorded them."""
+    rows = conn.execute(LAST_RUN_ANALYZED_SQL).fetchall()
+    return {mart for mart, _, analyzed in rows if analyzed}, {mart: n for mart, n, _ in rows}
+
+
+def test_refresh_all_analyzes_exactly_the_marts_whose_contents_changed(
+    db: DatabaseUnderTest,
+) -> None:
+    """As cfbops's refresh does: statistics for what changed, rows for every mart, so that
+    cfbops's next refresh analyzes nothing again."""
+    with db.connect() as conn:
+        conn.execute("SELECT * FROM marts.refresh_all()").fetchall()  # no history: all
+        first_analyzed, first_rows = _last_run(conn)
+        flush_statistics(conn)
+        conn.execute("SELECT * FROM marts.refresh_all()").fetchall()  # nothing changed
+        unchanged_analyzed, unchanged_rows = _last_run(conn)
+        conn.execute(
+            "DELETE FROM stats.play_stats WHERE game_id ="
+            " (SELECT max(game_id) FROM stats.play_stats)"
+        )
+        flush_statistics(conn)
+        stale = {p.name for p in preview_refresh(db.settings, stale_only=True).to_refresh}
+        conn.execute("SELECT * FROM marts.refresh_all()").fetchall()
+        changed_analyzed, changed_rows = _last_run(conn)
+        credits = conn.execute("SELECT count(*) FROM marts.play_credits").fetchone()[0]
+        flush_statistics(conn)
+
+    after = refresh_marts(db.settings, workers=2)
+
+    assert len(first_analyzed) == MART_COUNT
+    assert unchanged_analyzed == set() and unchanged_rows == first_rows
+    assert None not in first_rows.values()
+    assert "marts.play_credits" in stale and "marts.play_epa" not in stale
+    assert changed_analyzed == stale
+    assert changed_rows["marts.play_credits"] == credits < first_rows["marts.play_credits"]
+    assert [v.name for v in after.views if v.analyze_ms is not None] == []
+    assert {v.name: v.rows for v in after.views} == changed_rows

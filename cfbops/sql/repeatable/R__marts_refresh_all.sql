@@ -16,7 +16,10 @@
 -- one (transitively) is skipped, reported 'ERROR (layer N): skipped: depends on ...', not
 -- refreshed from stale inputs. All of it runs in the caller's transaction. The layer is
 -- the mart's depth in the dependency graph plus one. duration_ms is the whole elapsed
--- time (upstream's EXTRACT(MILLISECONDS ...) dropped the minutes).
+-- time (upstream's EXTRACT(MILLISECONDS ...) dropped the minutes). Where cfbops's history
+-- can be written, a mart whose contents may have changed since its last refresh is then
+-- analyzed, and every mart's rows are recorded, as cfbops's refresh does: marts refreshed
+-- after it plan with current statistics, and cfbops's next refresh need not analyze it.
 
 -- cfbops before this file returned six columns: drop that one, whose result type cannot
 -- be replaced, and leave upstream's (the same three columns) to CREATE OR REPLACE, which
@@ -174,6 +177,17 @@ DECLARE
     inputs          jsonb;
     run_id          bigint;  -- its row in ops.refresh_run, when the history can be written
     failed_any      boolean := false;
+    -- Each mart's last refresh on record: its input signature and the rows counted then.
+    last_names      text[] := '{}';
+    last_inputs     jsonb[] := '{}';
+    last_rows       bigint[] := '{}';
+    inputs_same     text[] := '{}';  -- marts whose inputs are as at their last refresh
+    contents_same   text[] := '{}';  -- those whose upstream marts' contents are too
+    mart_oid        oid;
+    counted_rows    bigint;
+    analyzed_ms     float8;
+    refresh_ms      float8;
+    analyze_began   timestamptz;
 BEGIN
     SELECT jsonb_agg(to_jsonb(p) ORDER BY p.depth DESC, p.view_name COLLATE "C"),
            array_agg(p.view_name)
@@ -195,9 +209,38 @@ BEGIN
             SELECT coalesce(jsonb_object_agg(r.mart::text, to_jsonb(r.roots)), '{}')
             INTO input_roots
             FROM marts.mart_input_roots() AS r;
+            EXECUTE $q$
+                SELECT coalesce(array_agg(mart), '{}'), coalesce(array_agg(inputs), '{}'),
+                       coalesce(array_agg(rows), '{}')
+                FROM (SELECT DISTINCT ON (mart) mart, inputs, rows
+                      FROM ops.mart_refresh
+                      WHERE status = 'refreshed' AND inputs IS NOT NULL
+                      ORDER BY mart, run_id DESC) AS l
+            $q$ INTO last_names, last_inputs, last_rows;
         EXCEPTION WHEN OTHERS THEN
             run_id := NULL;
         END;
+    END IF;
+
+    -- As cfbops's refresh decides it: a mart whose inputs are as at its last refresh, and
+    -- every mart upstream of it likewise, gets the same contents again, so the statistics
+    -- of its last ANALYZE still hold and its rows are those counted then. Any other mart
+    -- is analyzed after its refresh (in this transaction), so that the marts refreshed
+    -- after it plan with its new statistics and cfbops's next refresh need not analyze it.
+    IF run_id IS NOT NULL THEN
+        PERFORM pg_catalog.pg_stat_clear_snapshot();
+        FOR plan IN SELECT * FROM jsonb_to_recordset(plans) AS p (
+            view_name text, schema_name text, mart_name text
+        ) LOOP
+            IF last_inputs[array_position(last_names, plan.view_name)]
+               = marts.mart_input_signature(ARRAY(
+                     SELECT jsonb_array_elements_text(
+                         input_roots -> (format('%I.%I', plan.schema_name, plan.mart_name)::regclass::oid::text)
+                     )::oid
+                 )) THEN
+                inputs_same := inputs_same || plan.view_name;
+            END IF;
+        END LOOP;
     END IF;
 
     -- Each mart's recorded duration (its median, else its last), as cfbops's scheduler
@@ -311,16 +354,41 @@ BEGIN
             not_fresh := not_fresh || plan.view_name;
             failed_any := true;
         END;
-        duration_ms := floor(extract(epoch FROM clock_timestamp() - started) * 1000)::bigint;
+        refresh_ms := extract(epoch FROM clock_timestamp() - started) * 1000;
+        duration_ms := floor(refresh_ms)::bigint;
         IF run_id IS NOT NULL THEN
+            counted_rows := NULL;
+            analyzed_ms := NULL;
+            IF refreshed_at IS NOT NULL THEN
+                mart_oid := format('%I.%I', plan.schema_name, plan.mart_name)::regclass::oid;
+                IF plan.view_name = ANY(inputs_same) AND plan.depends_on <@ contents_same THEN
+                    contents_same := contents_same || plan.view_name;
+                    counted_rows := last_rows[array_position(last_names, plan.view_name)];
+                END IF;
+                IF counted_rows IS NULL
+                   OR (pg_catalog.pg_stat_get_last_analyze_time(mart_oid) IS NULL
+                       AND pg_catalog.pg_stat_get_last_autoanalyze_time(mart_oid) IS NULL) THEN
+                    analyze_began := clock_timestamp();
+                    BEGIN
+                        EXECUTE format('ANALYZE %I.%I', plan.schema_name, plan.mart_name);
+                        analyzed_ms := extract(epoch FROM clock_timestamp() - analyze_began) * 1000;
+                        SELECT CASE WHEN c.reltuples >= 0 THEN c.reltuples::bigint END
+                        INTO counted_rows
+                        FROM pg_catalog.pg_class AS c WHERE c.oid = mart_oid;
+                    EXCEPTION WHEN OTHERS THEN  -- refreshed all the same; counted next time
+                        counted_rows := NULL;
+                    END;
+                END IF;
+            END IF;
             EXECUTE 'INSERT INTO ops.mart_refresh (mart, run_id, status, mode, started_at,'
-                    ' duration_ms, error, reason, inputs) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)'
+                    ' duration_ms, error, reason, inputs, rows, analyze_ms)'
+                    ' VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)'
             USING plan.view_name, run_id,
                   CASE WHEN refreshed_at IS NULL THEN 'failed' ELSE 'refreshed' END,
-                  refresh_mode, started,
-                  extract(epoch FROM clock_timestamp() - started) * 1000, error,
+                  refresh_mode, started, refresh_ms, error,
                   'marts.refresh_all()',
-                  CASE WHEN refreshed_at IS NULL THEN NULL ELSE inputs END;
+                  CASE WHEN refreshed_at IS NULL THEN NULL ELSE inputs END,
+                  counted_rows, analyzed_ms;
         END IF;
         RETURN NEXT;
     END LOOP;
@@ -334,7 +402,7 @@ END
 $$;
 
 COMMENT ON FUNCTION marts.refresh_all_report() IS
-    'Refresh all marts (marts, scouting) as marts.refresh_all() does, reporting more per mart: schema-qualified view_name, refreshed_at, duration_ms, status (upstream''s strings), refresh_mode (concurrent/plain) and error (SQLSTATE: message). Order and modes are cfbops''s refresh''s: the ready mart heading the longest chain of recorded durations first; CONCURRENTLY where a view or an app may read the mart, plainly where only marts refreshed after it do. One row per mart in refresh order.';
+    'Refresh all marts (marts, scouting) as marts.refresh_all() does, reporting more per mart: schema-qualified view_name, refreshed_at, duration_ms, status (upstream''s strings), refresh_mode (concurrent/plain) and error (SQLSTATE: message). Order and modes are cfbops''s refresh''s: the ready mart heading the longest chain of recorded durations first; CONCURRENTLY where a view or an app may read the mart, plainly where only marts refreshed after it do. A mart whose inputs (or an upstream mart''s) changed since its last refresh is analyzed after it, and rows are recorded in ops.mart_refresh, as cfbops''s refresh does. One row per mart in refresh order.';
 
 CREATE OR REPLACE FUNCTION marts.refresh_all()
 RETURNS TABLE (view_name text, duration_ms bigint, status text)
