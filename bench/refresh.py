@@ -1,6 +1,5 @@
 """Mart refresh side by side: marts.refresh_all() against cfbops refresh (1 and 2 workers),
-and cfbops refresh --stale after a play_stats-only change (targets: cfbops full against
-refresh_all() <= 1.05, stale <= 0.30 of full).
+and cfbops refresh --stale after a play_stats-only change (issue 22's targets below).
 
 Migrates and seeds the database given by --database-url (default: a scratch embedded
 server) at --scale (default medium), then runs --rounds interleaved rounds. Each round:
@@ -13,7 +12,11 @@ server) at --scale (default medium), then runs --rounds interleaved rounds. Each
 cfbops runs as a subprocess (`python -m cfbops --headless refresh --json`), timed whole.
 Targets against refresh_all(): cfbops --workers 1 <= 0.90, --workers 2 <= 0.55, --stale <=
 0.15 refreshing exactly the marts downstream of stats.play_stats. Also printed: each mart's
-median seconds in refresh_all() (its duration_ms) and in cfbops --workers 1 (its JSON's).
+median seconds in refresh_all() (its duration_ms) and in cfbops --workers 1 (its JSON's),
+and how many cores each contender kept busy (the machine's CPU time over the wall time,
+from /proc/stat, so other work on the machine counts too): refresh_all() already runs
+parallel plans, so workers can only add the cores it leaves idle. With the same work, the
+best any number of workers can reach is its busy cores over the machine's.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import psycopg
 from scratch import scratch_database
@@ -41,6 +45,7 @@ from cfbops.migrate.apply import migrate
 REPO = Path(__file__).resolve().parent.parent
 REFRESH_ALL = "SELECT * FROM marts.refresh_all()"
 STALE_INPUT = "stats.play_stats"
+Sample = TypeVar("Sample", bound=tuple[Any, ...])
 GAMES_PER_CHANGE = 25
 
 # A backfill batch in reverse and forward: the play stats of the last games leave …
@@ -60,10 +65,21 @@ INSERT INTO stats.play_stats SELECT * FROM moved
 """
 
 
+def busy_cpu_s() -> float | None:
+    """Seconds of CPU the whole machine has spent busy (not idle or waiting), or None."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    except OSError:
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq = (int(f) for f in fields[:7])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
 @dataclass(slots=True)
 class Contender:
     label: str
     samples_ms: list[float] = field(default_factory=list)
+    busy_cores: list[float] = field(default_factory=list)
     inner_ms: list[float] = field(default_factory=list)
     refreshed: list[int] = field(default_factory=list)
     per_mart_ms: dict[str, list[float]] = field(default_factory=dict)
@@ -74,17 +90,31 @@ class Contender:
             self.per_mart_ms.setdefault(name, []).append(ms)
         self.marts_refreshed.append(frozenset(durations))
 
+    def timed(self, run: Callable[[], Sample]) -> Sample:
+        """Run one sample (its wall ms first), noting its cores busy; returns what `run` does."""
+        cpu_before = busy_cpu_s()
+        outcome = run()
+        cpu_after = busy_cpu_s()
+        if cpu_before is not None and cpu_after is not None and outcome[0] > 0:
+            self.busy_cores.append((cpu_after - cpu_before) / (outcome[0] / 1000))
+        return outcome
+
     @property
     def median_ms(self) -> float:
         return statistics.median(self.samples_ms)
+
+    @property
+    def median_cores(self) -> float | None:
+        return statistics.median(self.busy_cores) if self.busy_cores else None
 
     def row(self) -> str:
         low, high = min(self.samples_ms), max(self.samples_ms)
         inner = f"{statistics.median(self.inner_ms) / 1000:8.2f}" if self.inner_ms else "       -"
         marts = f"{statistics.median(self.refreshed):5.0f}" if self.refreshed else "    -"
+        cores = "    -" if self.median_cores is None else f"{self.median_cores:5.2f}"
         return (
             f"{self.label:<34} {self.median_ms / 1000:8.2f} {low / 1000:8.2f} "
-            f"{high / 1000:8.2f} {inner} {marts}"
+            f"{high / 1000:8.2f} {inner} {marts} {cores}"
         )
 
 
@@ -231,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             for round_no in range(args.rounds):
                 changed = change_play_stats(writer, round_no)
-                wall, inner, durations = run_cfbops(url, "--stale")
+                wall, inner, durations = stale.timed(lambda: run_cfbops(url, "--stale"))
                 stale.samples_ms.append(wall)
                 stale.inner_ms.append(inner)
                 stale.refreshed.append(len(durations))
@@ -243,10 +273,12 @@ def main(argv: list[str] | None = None) -> int:
                 shift = round_no % len(fulls)
                 for contender in fulls[shift:] + fulls[:shift]:
                     if contender is full_all:
-                        wall, durations = run_refresh_all(url)
+                        wall, durations = full_all.timed(lambda: run_refresh_all(url))
                     else:
                         workers = "1" if contender is full_1 else "2"
-                        wall, inner, durations = run_cfbops(url, "--workers", workers)
+                        wall, inner, durations = contender.timed(
+                            lambda w=workers: run_cfbops(url, "--workers", w)
+                        )
                         contender.inner_ms.append(inner)
                     contender.samples_ms.append(wall)
                     contender.refreshed.append(len(durations))
@@ -259,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print(
             f"{'contender':<34} {'median s':>8} {'min s':>8} {'max s':>8} {'inner s':>8} "
-            f"{'marts':>5}"
+            f"{'marts':>5} {'cores':>5}"
         )
         for contender in (*fulls, stale):
             print(contender.row())
@@ -279,7 +311,17 @@ def main(argv: list[str] | None = None) -> int:
             f"--stale refreshed exactly the {len(expected)} marts downstream of {STALE_INPUT}: "
             f"{'yes' if exact else 'NO: ' + str(sorted(set().union(*stale.marts_refreshed)))}"
         )
-        print("\n(inner s: cfbops' own wall_ms, without process start-up; medians throughout)")
+        cores = full_all.median_cores
+        if cores is not None:
+            cpus = os.cpu_count() or 1
+            print(
+                f"refresh_all() kept {cores:.2f} of {cpus} cores busy: with the same work, "
+                f"no number of workers gets below {cores / cpus:.2f} of its time"
+            )
+        print(
+            "\n(inner s: cfbops' own wall_ms, without process start-up; cores: the machine's"
+            " busy CPU seconds over wall seconds; medians throughout)"
+        )
         print(f"\n{'mart (median s)':<32} {'refresh_all()':>13} {'cfbops -w 1':>12} {'-w 2':>8}")
         for name in sorted(
             full_all.per_mart_ms, key=lambda n: -statistics.median(full_all.per_mart_ms[n])
