@@ -8,6 +8,8 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from tests.conftest import REPO
+
 # The definitions before the rewrite (an OR inside a per-row lateral; each play paired
 # with each of its splits, then averaged), as the reference the new ones must equal.
 PREVIOUS_TALENT = """
@@ -196,3 +198,29 @@ def test_player_mart_recruits_equal_the_previous_definition(edged_conn) -> None:
     # the better second record of a player linked both ways is the one chosen
     chosen = "SELECT count(*) FROM scouting.player_mart WHERE recruit_id LIKE 'edge-%'"
     assert edged_conn.execute(chosen).fetchone()[0] == 3
+
+
+# The marts whose per-play subquery is fenced with OFFSET 0 (each play's flags computed
+# once, not once per aggregate FILTER reading them).
+FENCED = ("_game_epa_calc", "defensive_havoc", "situational_splits")
+
+
+def _unfenced(mart: str) -> str:
+    """The mart's query as its file defines it, the OFFSET 0 fence and its comment taken out."""
+    text = (REPO / "cfbops" / "sql" / "repeatable" / f"R__marts_{mart}.sql").read_text()
+    body = text.split(" AS\n", 1)[1].split(";\n", 1)[0]
+    lines = body.splitlines()
+    fence = lines.index("    OFFSET 0")
+    while lines[fence - 1].lstrip().startswith("--"):
+        fence -= 1
+    kept = lines[:fence] + lines[lines.index("    OFFSET 0") + 1 :]
+    assert "OFFSET 0" not in "\n".join(kept)
+    return "\n".join(kept)
+
+
+@pytest.mark.parametrize("mart", FENCED)
+def test_a_fenced_mart_equals_its_query_without_the_fence(edged_conn, mart: str) -> None:
+    rows = mart_rows(edged_conn, f"marts.{mart}")
+
+    assert len(rows) > 50
+    assert rows == text_rows(edged_conn, _unfenced(mart))

@@ -26,6 +26,10 @@ WITH plays AS (
     FROM core.plays AS p
     WHERE p.ppa IS NOT NULL
       AND p.offense <> p.defense
+    -- OFFSET 0 keeps this subquery whole: each play's flags are computed once here, not
+    -- again in every aggregate FILTER that reads them (the planner would copy the
+    -- expressions into each): 2.3 s → 1.1 s at the medium seed, same rows.
+    OFFSET 0
 ),
 offense AS (
     SELECT

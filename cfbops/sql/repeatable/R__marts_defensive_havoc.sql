@@ -38,6 +38,10 @@ WITH defensive_plays AS (
     JOIN core.games AS g ON g.id = p.game_id
     WHERE p.defense IS NOT NULL
       AND p.offense IS DISTINCT FROM p.defense  -- two teams sharing a name: sides cannot be told apart
+    -- OFFSET 0 keeps this subquery whole: each play's flags are computed once here, not
+    -- again in every aggregate FILTER that reads them (the planner would copy the
+    -- expressions into each): 1.8 s → 1.0 s at the medium seed, same rows.
+    OFFSET 0
 ),
 -- Summed per game first, then per season: the season's game count is then a count,
 -- where a count(DISTINCT) would sort every play.
