@@ -48,8 +48,10 @@ def console_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from cfbops.commands import all_commands
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or, given the command word `only` of a known command,
+    of that command alone (the others' modules stay unimported)."""
+    from cfbops.commands import COMMAND_MODULES, all_commands, command_named
 
     parser = _top_parser()
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=CommandParser)
@@ -84,7 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
         "a guard, not a boundary (BEGIN READ WRITE lifts it); for one, connect as a "
         "read-only role (docs/security.md)",
     )
-    for command in all_commands():
+    commands = [command_named(only)] if only in COMMAND_MODULES else all_commands()
+    for command in commands:
         child = sub.add_parser(command.name, parents=[child_globals], help=command.help)
         command.add_arguments(child)
         child.set_defaults(run=command.run)
@@ -159,7 +162,9 @@ def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
     # The console's start is timed to its first paint: it does without the commands' parser,
     # whose imports (every command's core: the SQL parser, the HTTP client) cost a third of
     # a second.
-    parser = console_parser() if _opens_console(ours) else build_parser()
+    # A headless run parses its own command's arguments alone; `--help` without one, or a
+    # word no command has, is answered by the whole parser.
+    parser = console_parser() if _opens_console(ours) else build_parser(_command_word(ours))
     args = parser.parse_args(ours)
     args.psql_args = psql_args
     return args
@@ -185,6 +190,11 @@ def _secrets_in_play(argv: Sequence[str]) -> tuple[list[str | None], list[str | 
 
 # Global options that take a value, so the command word can be told from that value.
 _VALUED_GLOBALS = ("--database-url", "--database", "--config", "--home")
+
+
+def _command_word(argv: Sequence[str]) -> str | None:
+    at = _command_word_at(argv)
+    return None if at is None else argv[at]
 
 
 def _command_word_at(argv: Sequence[str]) -> int | None:

@@ -81,6 +81,40 @@ def test_unknown_command_exits_2_with_one_line() -> None:
     assert "frobnicate" in result.stderr
 
 
+def test_unknown_command_is_told_every_command_there_is() -> None:
+    from cfbops.commands import COMMAND_MODULES
+
+    result = run_cli("--headless", "refrsh")
+    assert result.returncode == 2
+    assert all(f"'{name}'" in result.stderr for name in COMMAND_MODULES)
+
+
+def test_help_lists_every_command() -> None:
+    from cfbops.commands import COMMAND_MODULES
+
+    result = run_cli("--help")
+    assert result.returncode == 0
+    listed = {line.split()[0] for line in result.stdout.splitlines() if line.startswith("    ")}
+    assert set(COMMAND_MODULES) <= listed
+
+
+def test_a_headless_run_imports_its_own_command_alone() -> None:
+    # Start-up is paid by every cron line: `refresh` needs neither the backfill, the HTTP
+    # client, the picks app's importer nor the SQL parser that other commands bring.
+    code = (
+        "import sys\n"
+        "from cfbops.cli import parse_arguments\n"
+        "args = parse_arguments(['--headless', 'refresh', '--stale', '--workers', '2'])\n"
+        "assert (args.command, args.stale, args.workers) == ('refresh', True, 2), args\n"
+        "heavy = ('cfbops.commands.backfill', 'cfbops.nfl.fast6.importer', 'httpx', 'pglast')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, cwd=REPO, capture_output=True, text=True
+    ).stdout
+    assert out.strip() == "[]"
+
+
 def test_unknown_flag_exits_2() -> None:
     result = run_cli("--headless", "status", "--no-such-flag")
     assert result.returncode == 2
