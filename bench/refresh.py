@@ -16,7 +16,11 @@ median seconds in refresh_all() (its duration_ms) and in cfbops --workers 1 (its
 and how many cores each contender kept busy (the machine's CPU time over the wall time,
 from /proc/stat, so other work on the machine counts too): refresh_all() already runs
 parallel plans, so workers can only add the cores it leaves idle. With the same work, the
-best any number of workers can reach is its busy cores over the machine's.
+best any number of workers can reach is its busy cores over the machine's. Each round ends
+with `refresh_all()` once more without parallel plans (`max_parallel_workers_per_gather =
+0`): the same SQL's work on one core, so its time over the machine's cores is the least any
+number of workers can take without doing less work (no parallel query's overhead, perfect
+packing), and its ratio the floor for `--workers 2`.
 """
 
 from __future__ import annotations
@@ -158,8 +162,10 @@ def prepare(url: str, scale: str, say: Callable[[str], None]) -> None:
     say(f"  seed --scale {scale}: {time.perf_counter() - started:.1f} s")
 
 
-def run_refresh_all(url: str) -> tuple[float, dict[str, float]]:
+def run_refresh_all(url: str, *, serial: bool = False) -> tuple[float, dict[str, float]]:
     with psycopg.connect(url, autocommit=True) as conn:
+        if serial:
+            conn.execute("SET max_parallel_workers_per_gather = 0")
         started = time.perf_counter()
         rows = conn.execute(REFRESH_ALL).fetchall()
         elapsed = (time.perf_counter() - started) * 1000
@@ -254,6 +260,7 @@ def main(argv: list[str] | None = None) -> int:
         full_1 = Contender("cfbops refresh --workers 1")
         full_2 = Contender("cfbops refresh --workers 2")
         stale = Contender("cfbops refresh --stale")
+        serial = Contender("refresh_all(), no parallel plans")
         fulls = [full_all, full_1, full_2]
         with psycopg.connect(url, autocommit=True) as writer:
             writer.execute(
@@ -284,6 +291,9 @@ def main(argv: list[str] | None = None) -> int:
                     contender.refreshed.append(len(durations))
                     contender.note_marts(durations)
                     say(f"  {contender.label}: {wall / 1000:.2f} s")
+                wall, _ = serial.timed(lambda: run_refresh_all(url, serial=True))
+                serial.samples_ms.append(wall)
+                say(f"  {serial.label}: {wall / 1000:.2f} s")
             if args.rounds % 2:  # put the held play stats back
                 change_play_stats(writer, 1)
         print(facts(url, args.scale, args.rounds))
@@ -293,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{'contender':<34} {'median s':>8} {'min s':>8} {'max s':>8} {'inner s':>8} "
             f"{'marts':>5} {'cores':>5}"
         )
-        for contender in (*fulls, stale):
+        for contender in (*fulls, stale, serial):
             print(contender.row())
         print()
         base = full_all.median_ms
@@ -318,6 +328,11 @@ def main(argv: list[str] | None = None) -> int:
                 f"refresh_all() kept {cores:.2f} of {cpus} cores busy: with the same work, "
                 f"no number of workers gets below {cores / cpus:.2f} of its time"
             )
+        floor = serial.median_ms / (os.cpu_count() or 1) / base
+        print(
+            f"the same SQL on one core takes {serial.median_ms / 1000:.2f} s: without doing "
+            f"less work, no number of workers gets below {floor:.2f} of refresh_all()'s time"
+        )
         print(
             "\n(inner s: cfbops' own wall_ms, without process start-up; cores: the machine's"
             " busy CPU seconds over wall seconds; medians throughout)"
