@@ -15,6 +15,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from cfbops.db.autovacuum import outwaiting_autovacuum_ms
 from cfbops.marts.catalog import Mart
 from cfbops.marts.models import AppliedMode, MartResult, MartStatus, PlannedMart
 from cfbops.marts.reader_watch import ReaderWatch
@@ -162,13 +163,14 @@ def _refresh_plain_giving_way(
     was done; else why it was not (the caller then refreshes CONCURRENTLY)."""
     give_up_at = time.monotonic() + watch.reader_wait_s
     pause = FIRST_PAUSE_S
+    lock_timeout = TRY_LOCK_TIMEOUT
     statement = sql.SQL("REFRESH MATERIALIZED VIEW {}").format(mart.identifier)
     while True:
         try:
             # The REFRESH's first step is its lock on the mart (LOCK TABLE refuses marts):
             # within a try's short lock_timeout, or it steps out of the queue.
             with conn.transaction():
-                conn.execute("SELECT set_config('lock_timeout', %s, true)", (TRY_LOCK_TIMEOUT,))
+                conn.execute("SELECT set_config('lock_timeout', %s, true)", (lock_timeout,))
                 with watch.guarding(mart.oid, conn.info.backend_pid) as guard:
                     try:
                         conn.execute(statement)
@@ -183,6 +185,14 @@ def _refresh_plain_giving_way(
                 f"(--lock-wait {watch.reader_wait_s:g}s): refreshed concurrently"
             )
         except psycopg.errors.LockNotAvailable:
+            # Autovacuum (after the last refresh rewrote the mart) gives way to a try that
+            # waits past deadlock_timeout; readers queued behind it meanwhile stay watched.
+            outwait_ms = outwaiting_autovacuum_ms(conn, mart.oid)
+            left_ms = int((give_up_at - time.monotonic()) * 1000)
+            if outwait_ms is not None and left_ms > 0:
+                lock_timeout = f"{min(outwait_ms, left_ms)}ms"
+                continue
+            lock_timeout = TRY_LOCK_TIMEOUT
             delay = random.uniform(0.5, 1.0) * pause
             if time.monotonic() + delay > give_up_at:
                 return (
