@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import psycopg
 
+AUTOVACUUM_WORKER = "autovacuum worker"  # pg_stat_activity.backend_type
+DEADLOCK_TIMEOUT_SQL = (
+    "SELECT setting::int FROM pg_catalog.pg_settings WHERE name = 'deadlock_timeout'"
+)
 # Granted locks on the relation held by other sessions: how many, how many of them are
 # autovacuum workers, and how long PostgreSQL lets a waiter wait before cancelling them.
-HOLDERS_SQL = """
-SELECT count(*) FILTER (WHERE a.backend_type = 'autovacuum worker'), count(*),
-       (SELECT setting::int FROM pg_catalog.pg_settings WHERE name = 'deadlock_timeout')
+HOLDERS_SQL = f"""
+SELECT count(*) FILTER (WHERE a.backend_type = '{AUTOVACUUM_WORKER}'), count(*),
+       ({DEADLOCK_TIMEOUT_SQL})
 FROM pg_catalog.pg_locks AS l
 JOIN pg_catalog.pg_stat_activity AS a ON a.pid = l.pid
 WHERE l.locktype = 'relation' AND l.relation = %s AND l.granted
@@ -21,6 +25,12 @@ WHERE l.locktype = 'relation' AND l.relation = %s AND l.granted
 """
 # How much longer than deadlock_timeout the try waits: the cancel and the worker's exit.
 MARGIN_MS = 1000
+
+
+def outwaiting_ms(conn: psycopg.Connection) -> int:
+    """A lock timeout (ms) long enough for PostgreSQL to cancel an autovacuum in the way."""
+    row = conn.execute(DEADLOCK_TIMEOUT_SQL).fetchone()
+    return (int(row[0]) if row else 1000) + MARGIN_MS
 
 
 def outwaiting_autovacuum_ms(conn: psycopg.Connection, relation: int) -> int | None:

@@ -197,7 +197,7 @@ def migrate(
                     accepted=accepted,
                 )
             with BlockerWatch(settings, conn.info.backend_pid) as watch:
-                retry = LockRetry(reporter, lock_wait_s, sleep, watch)
+                retry = LockRetry(reporter, lock_wait_s, sleep, watch, conn=conn)
                 return _run(
                     conn,
                     state,

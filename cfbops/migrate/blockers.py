@@ -15,6 +15,7 @@ from datetime import datetime
 import psycopg
 
 from cfbops.config import Settings
+from cfbops.db.autovacuum import AUTOVACUUM_WORKER
 from cfbops.db.connect import connect, resolve_target
 from cfbops.db.urls import scrub, secrets_of
 from cfbops.errors import CfbopsError
@@ -30,7 +31,8 @@ WAITING_SQL = "SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid =
 BLOCKERS_SQL = """
 SELECT a.pid, coalesce(a.application_name, ''), a.state,
        extract(epoch FROM clock_timestamp() - a.xact_start)::float8,
-       a.query_start, left(regexp_replace(coalesce(a.query, ''), '\\s+', ' ', 'g'), 80)
+       a.query_start, left(regexp_replace(coalesce(a.query, ''), '\\s+', ' ', 'g'), 80),
+       a.backend_type
 FROM unnest(pg_blocking_pids(%s)) AS b(pid)
 JOIN pg_stat_activity a ON a.pid = b.pid
 ORDER BY a.xact_start NULLS LAST
@@ -41,7 +43,8 @@ ORDER BY a.xact_start NULLS LAST
 HOLDERS_SQL = """
 SELECT DISTINCT ON (a.pid) a.pid, coalesce(a.application_name, ''), a.state,
        extract(epoch FROM clock_timestamp() - a.xact_start)::float8,
-       a.query_start, left(regexp_replace(coalesce(a.query, ''), '\\s+', ' ', 'g'), 80)
+       a.query_start, left(regexp_replace(coalesce(a.query, ''), '\\s+', ' ', 'g'), 80),
+       a.backend_type
 FROM pg_locks l
 JOIN pg_stat_activity a ON a.pid = l.pid
 WHERE l.granted AND l.locktype = 'relation' AND l.pid <> %(engine)s
@@ -85,9 +88,16 @@ class Blocker:
     transaction_age_s: float | None
     query_start: datetime | None
     query: str
+    backend_type: str = "client backend"
+
+    @property
+    def is_autovacuum(self) -> bool:
+        return self.backend_type == AUTOVACUUM_WORKER
 
     def describe(self) -> str:
-        parts = [self.application_name or "unnamed client", self.state or "state unknown"]
+        unnamed = AUTOVACUUM_WORKER if self.is_autovacuum else "unnamed client"
+        who = self.application_name or unnamed
+        parts = [who, self.state or "state unknown"]
         if self.transaction_age_s is not None:
             parts.append(f"transaction open {self.transaction_age_s:.1f}s")
         if self.query_start is not None:
@@ -117,7 +127,7 @@ def blocking_sessions(
     if not row or not row[0]:
         return ()
     rows = conn.execute(BLOCKERS_SQL, (pid,)).fetchall()
-    return tuple(Blocker(*r[:5], scrub(r[5], *secrets)) for r in rows)
+    return tuple(Blocker(*r[:5], scrub(r[5], *secrets), r[6]) for r in rows)
 
 
 class BlockerWatch:
@@ -169,7 +179,7 @@ class BlockerWatch:
             ).fetchall()
         except psycopg.Error:
             return ()
-        return tuple(Blocker(*r[:5], scrub(r[5], *self._secrets)) for r in rows)
+        return tuple(Blocker(*r[:5], scrub(r[5], *self._secrets), r[6]) for r in rows)
 
     def take(self) -> tuple[Blocker, ...]:
         """Blockers seen since the last call, oldest transaction first."""

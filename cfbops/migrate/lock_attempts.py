@@ -5,19 +5,23 @@ after it queues behind it. So each try waits only ATTEMPT_LOCK_TIMEOUT (tens of 
 steps out of the queue; between tries the engine pauses (jittered, growing, capped so it
 notices soon when the table frees up) while the writers go on. Lock timeouts never grow:
 a longer one would bring the stall back. After the budget (`--lock-wait`) it gives up,
-naming the sessions that held it up.
+naming the sessions that held it up. Autovacuum alone in the way is outwaited instead: the
+next try waits just past deadlock_timeout, when PostgreSQL cancels the worker for it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+import psycopg
 from psycopg import errors
 
+from cfbops.db.autovacuum import outwaiting_ms
 from cfbops.migrate.blockers import Blocker, BlockerWatch
 from cfbops.migrate.lock_levels import lock_for
 from cfbops.progress import TaskProgress
@@ -55,6 +59,8 @@ class LockRetry:
     sleep: Callable[[float], None] = time.sleep
     watch: BlockerWatch | None = None
     notes: list[str] = field(default_factory=list)
+    # The engine's connection: a try on it may wait long enough to outwait autovacuum.
+    conn: psycopg.Connection | None = None
 
     def statement_started(self) -> None:
         if self.watch is not None:
@@ -66,16 +72,22 @@ class LockRetry:
         blockers: dict[int, Blocker] = {}
         pause = FIRST_PAUSE_S
         attempt = 0
+        outwait_ms: int | None = None
         while True:
             attempt += 1
             if self.watch is not None:
                 self.watch.take()  # blockers of earlier work are not this attempt's
             try:
-                return attempt_once(), attempt
+                with self._lock_timeout(outwait_ms):
+                    return attempt_once(), attempt
             except RETRYABLE as exc:
                 seen = self._blockers(exc)
                 blockers.update((b.pid, b) for b in seen)
                 waited = time.monotonic() - started
+                outwait_ms = self._outwait_ms(seen, self.budget_s - waited)
+                if outwait_ms is not None:
+                    self._note_outwait(what, seen, outwait_ms)
+                    continue
                 delay = random.uniform(0.5, 1.0) * pause
                 if waited + delay > self.budget_s:
                     ordered = sorted(blockers.values(), key=lambda b: -(b.transaction_age_s or 0))
@@ -83,6 +95,39 @@ class LockRetry:
                 self._note(what, exc, attempt, seen, waited)
                 self.sleep(delay)
                 pause = min(MAX_PAUSE_S, pause * PAUSE_GROWTH)
+
+    def _outwait_ms(self, seen: tuple[Blocker, ...], left_s: float) -> int | None:
+        """How long the next try waits when autovacuum alone held this one up, else None."""
+        if self.conn is None or not seen or not all(b.is_autovacuum for b in seen) or left_s <= 0:
+            return None
+        try:
+            return min(outwaiting_ms(self.conn), int(left_s * 1000))
+        except psycopg.Error:
+            return None
+
+    @contextlib.contextmanager
+    def _lock_timeout(self, ms: int | None) -> Iterator[None]:
+        """The session's lock_timeout at `ms` for one try (None: as it is)."""
+        if ms is None or self.conn is None:
+            yield
+            return
+        conn = self.conn
+        previous = conn.execute("SELECT current_setting('lock_timeout')").fetchone()
+        conn.execute("SELECT set_config('lock_timeout', %s, false)", (f"{ms}ms",))
+        try:
+            yield
+        finally:
+            with contextlib.suppress(psycopg.Error):  # an aborted transaction undoes it anyway
+                conn.execute("SELECT set_config('lock_timeout', %s, false)", (previous[0],))
+
+    def _note_outwait(self, what: str, seen: tuple[Blocker, ...], ms: int) -> None:
+        who = "; ".join(b.describe() for b in seen)
+        note = (
+            f"{what}: autovacuum holds what it needs ({who}); the next try waits "
+            f"{ms / 1000:.1f}s, past deadlock_timeout, when PostgreSQL cancels it"
+        )
+        self.notes.append(note)
+        self.progress.note(note)
 
     def _blockers(self, exc: Exception) -> tuple[Blocker, ...]:
         """Who held up this try: what the sampler saw, else who holds the statement's tables."""
