@@ -74,6 +74,13 @@ class FailedFile:
     lost: tuple[LostDependent, ...] = ()  # objects cfbops does not own it would have lost
     fix: str = ""  # the way out, when one can be named
 
+    @staticmethod
+    def exit_code_of(failed: FailedFile | None, ok: bool) -> ExitCode:
+        """A run's exit code: 4 when a file gave up waiting for its locks."""
+        if failed is not None and failed.lock_busy:
+            return ExitCode.LOCKED
+        return ExitCode.OK if ok else ExitCode.FAILED
+
     def applied_text(self) -> str:
         """What of the file stands after the failure, in one line."""
         if not self.committed_lines:
@@ -114,9 +121,7 @@ class MigrateResult:
 
     @property
     def exit_code(self) -> ExitCode:
-        if self.failed is not None and self.failed.lock_busy:
-            return ExitCode.LOCKED
-        return ExitCode.OK if self.ok else ExitCode.FAILED
+        return FailedFile.exit_code_of(self.failed, self.ok)
 
     def summary(self) -> str:
         """One line: what the run did, or why it did not."""

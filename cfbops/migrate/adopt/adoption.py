@@ -87,9 +87,7 @@ class AdoptResult:
 
     @property
     def exit_code(self) -> ExitCode:
-        if self.failed is not None and self.failed.lock_busy:
-            return ExitCode.LOCKED
-        return ExitCode.OK if self.ok else ExitCode.FAILED
+        return FailedFile.exit_code_of(self.failed, self.ok)
 
     def summary(self) -> str:
         """One line: what the adoption did (or the rehearsal found), or why not."""
