@@ -164,6 +164,7 @@ def _refresh_plain_giving_way(
     give_up_at = time.monotonic() + watch.reader_wait_s
     pause = FIRST_PAUSE_S
     lock_timeout = TRY_LOCK_TIMEOUT
+    outwaited = False  # once: a VACUUM against wraparound is never cancelled
     statement = sql.SQL("REFRESH MATERIALIZED VIEW {}").format(mart.identifier)
     while True:
         try:
@@ -187,10 +188,10 @@ def _refresh_plain_giving_way(
         except psycopg.errors.LockNotAvailable:
             # Autovacuum (after the last refresh rewrote the mart) gives way to a try that
             # waits past deadlock_timeout; readers queued behind it meanwhile stay watched.
-            outwait_ms = outwaiting_autovacuum_ms(conn, mart.oid)
+            outwait_ms = None if outwaited else outwaiting_autovacuum_ms(conn, mart.oid)
             left_ms = int((give_up_at - time.monotonic()) * 1000)
             if outwait_ms is not None and left_ms > 0:
-                lock_timeout = f"{min(outwait_ms, left_ms)}ms"
+                lock_timeout, outwaited = f"{min(outwait_ms, left_ms)}ms", True
                 continue
             lock_timeout = TRY_LOCK_TIMEOUT
             delay = random.uniform(0.5, 1.0) * pause

@@ -73,6 +73,7 @@ class LockRetry:
         pause = FIRST_PAUSE_S
         attempt = 0
         outwait_ms: int | None = None
+        outwaited: set[int] = set()  # once per worker: one against wraparound is never cancelled
         while True:
             attempt += 1
             if self.watch is not None:
@@ -84,8 +85,9 @@ class LockRetry:
                 seen = self._blockers(exc)
                 blockers.update((b.pid, b) for b in seen)
                 waited = time.monotonic() - started
-                outwait_ms = self._outwait_ms(seen, self.budget_s - waited)
+                outwait_ms = self._outwait_ms(seen, outwaited, self.budget_s - waited)
                 if outwait_ms is not None:
+                    outwaited.update(b.pid for b in seen)
                     self._note_outwait(what, seen, outwait_ms)
                     continue
                 delay = random.uniform(0.5, 1.0) * pause
@@ -96,9 +98,14 @@ class LockRetry:
                 self.sleep(delay)
                 pause = min(MAX_PAUSE_S, pause * PAUSE_GROWTH)
 
-    def _outwait_ms(self, seen: tuple[Blocker, ...], left_s: float) -> int | None:
-        """How long the next try waits when autovacuum alone held this one up, else None."""
-        if self.conn is None or not seen or not all(b.is_autovacuum for b in seen) or left_s <= 0:
+    def _outwait_ms(
+        self, seen: tuple[Blocker, ...], outwaited: set[int], left_s: float
+    ) -> int | None:
+        """How long the next try waits when autovacuum alone held this one up (workers not
+        outwaited before), else None."""
+        if self.conn is None or not seen or left_s <= 0:
+            return None
+        if not all(b.is_autovacuum for b in seen) or {b.pid for b in seen} <= outwaited:
             return None
         try:
             return min(outwaiting_ms(self.conn), int(left_s * 1000))
