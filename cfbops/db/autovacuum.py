@@ -13,11 +13,10 @@ AUTOVACUUM_WORKER = "autovacuum worker"  # pg_stat_activity.backend_type
 DEADLOCK_TIMEOUT_SQL = (
     "SELECT setting::int FROM pg_catalog.pg_settings WHERE name = 'deadlock_timeout'"
 )
-# Granted locks on the relation held by other sessions: how many, how many of them are
-# autovacuum workers, and how long PostgreSQL lets a waiter wait before cancelling them.
+# Granted locks on the relation held by other sessions: how many, and how many of them are
+# autovacuum workers.
 HOLDERS_SQL = f"""
-SELECT count(*) FILTER (WHERE a.backend_type = '{AUTOVACUUM_WORKER}'), count(*),
-       ({DEADLOCK_TIMEOUT_SQL})
+SELECT count(*) FILTER (WHERE a.backend_type = '{AUTOVACUUM_WORKER}'), count(*)
 FROM pg_catalog.pg_locks AS l
 JOIN pg_catalog.pg_stat_activity AS a ON a.pid = l.pid
 WHERE l.locktype = 'relation' AND l.relation = %s AND l.granted
@@ -39,7 +38,7 @@ def outwaiting_autovacuum_ms(conn: psycopg.Connection, relation: int) -> int | N
     row = conn.execute(HOLDERS_SQL, (relation,)).fetchone()
     if row is None:
         return None
-    autovacuum, holders, deadlock_timeout_ms = row
+    autovacuum, holders = row
     if holders == 0 or autovacuum < holders:
         return None
-    return int(deadlock_timeout_ms) + MARGIN_MS
+    return outwaiting_ms(conn)
